@@ -1,0 +1,24 @@
+/** What a command hands to the output layer: plain values, never pre-formatted text. */
+export type Cell = string | number | boolean | null | undefined
+
+export type OutputFormat = 'table' | 'json' | 'yaml' | 'value' | 'csv' | 'shell'
+export type CsvQuote = 'all' | 'minimal' | 'none' | 'nonnumeric'
+
+/** cliff's output-formatter options (dcmanager-api.md §5.1). */
+export interface OutputOptions {
+  format: OutputFormat
+  /** `-c` names as typed; matched against column names after normalisation. Empty = all columns. */
+  columns: string[]
+  noindent: boolean
+  /** 0 = no limit. */
+  maxWidth: number
+  fitWidth: boolean
+  printEmpty: boolean
+  quote: CsvQuote
+  prefix: string
+  /** Lister only. */
+  sortColumns: string[]
+  sortDescending: boolean
+  /** Width of the terminal when stdout is a TTY, else undefined (no fitting). */
+  terminalWidth?: number
+}

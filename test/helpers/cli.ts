@@ -1,0 +1,48 @@
+import {spawn} from 'node:child_process'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const sharedDir = path.resolve(repoRoot, '..', 'shared')
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  /** Extra environment; OS_* and DCM_* of the calling shell are dropped so tests never reach a real cloud. */
+  env?: Record<string, string | undefined>
+  /** Text written to stdin, which is then closed (stdin is never a TTY here). */
+  input?: string
+  cwd?: string
+  timeoutMs?: number
+}
+
+/** Run the built CLI (`bin/run.js` over dist/) as a child process, as an operator's shell would. */
+export function runDcm(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(OS_|DCM_|CLIFF_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value
+  }
+  Object.assign(env, {NO_COLOR: '1'}, options.env)
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stdout, stderr})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
