@@ -1,0 +1,279 @@
+import {ConnectionError, OperationError} from '../errors.js'
+import {registerSecret} from '../secrets.js'
+import {type CatalogEntry, describeOffers, type EndpointInterface, type EndpointQuery, findEndpoint} from './catalog.js'
+import {describeErrorBody} from './error-body.js'
+import {type CacheKey, isFresh, type TokenCache} from './token-cache.js'
+import type {HttpRequest, HttpResponse, HttpTransport} from './transport.js'
+
+/**
+ * A Keystone v3 session (dcmanager-api.md §1.2-1.4): password or token authentication scoped to a
+ * project, the service catalog, and authenticated requests that re-authenticate once when a service
+ * answers 401/403 (the upstream client's rule, §1.3). Generic over services: the dcmanager and sysinv
+ * clients both take a session and ask it for their endpoint.
+ */
+export interface KeystoneCredentials {
+  authUrl: string
+  username?: string
+  userId?: string
+  password?: string
+  /** An existing token (OS_AUTH_TOKEN): re-scoped through Keystone like keystoneauth does. */
+  token?: string
+  userDomainName?: string
+  userDomainId?: string
+  projectName?: string
+  projectId?: string
+  projectDomainName?: string
+  projectDomainId?: string
+}
+
+export interface AuthState {
+  token: string
+  expiresAt: string
+  projectId: string
+  userId: string
+  catalog: CatalogEntry[]
+}
+
+export interface SessionOptions {
+  /** Token cache; undefined = always ask Keystone (`--no-cache`). */
+  cache?: TokenCache
+  /** Interface used when a lookup does not name one (OS_INTERFACE / OS_ENDPOINT_TYPE). */
+  defaultInterface?: EndpointInterface
+  now?: () => number
+}
+
+export interface SessionRequest {
+  method: string
+  url: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+export class KeystoneSession {
+  private state?: AuthState
+  private pending?: Promise<AuthState>
+  private v3Url?: string
+
+  constructor(
+    readonly transport: HttpTransport,
+    private readonly credentials: KeystoneCredentials,
+    private readonly options: SessionOptions = {},
+  ) {
+    registerSecret(credentials.password)
+    registerSecret(credentials.token)
+  }
+
+  get defaultInterface(): EndpointInterface {
+    return this.options.defaultInterface ?? 'internal'
+  }
+
+  /** A valid token, from memory, the cache, or Keystone (in that order unless `force`). */
+  async authenticate(options: {force?: boolean} = {}): Promise<AuthState> {
+    const now = (this.options.now ?? Date.now)()
+    if (!options.force && this.state && isFresh(this.state.expiresAt, now)) return this.state
+    if (!options.force && this.pending) return this.pending
+    this.pending = this.obtain(Boolean(options.force)).finally(() => (this.pending = undefined))
+    this.state = await this.pending
+    return this.state
+  }
+
+  /** The URL of a service from the catalog; fails with exit 3 and the offers when there is none. */
+  async endpointFor(serviceType: string, query: EndpointQuery = {}): Promise<string> {
+    const state = await this.authenticate()
+    const wanted = {interface: query.interface ?? this.defaultInterface, region: query.region}
+    const url = findEndpoint(state.catalog, serviceType, wanted)
+    if (url) return url.replace(/\/+$/, '')
+    const where = `interface ${wanted.interface}${wanted.region ? `, region ${wanted.region}` : ''}`
+    throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
+      hint: `the catalog offers: ${describeOffers(state.catalog, serviceType)}; choose with --os-interface${
+        serviceType === 'dcmanager' ? ' or pass --dcmanager-url' : ''
+      }`,
+    })
+  }
+
+  /**
+   * Send a request with the token headers. On 401/403 the token is replaced once (bypassing the cache)
+   * and the request repeated; a second 401 means the credentials are not accepted: exit 3.
+   */
+  async request(request: SessionRequest): Promise<HttpResponse> {
+    let state = await this.authenticate()
+    let response = await this.transport.request(withToken(request, state))
+    if (response.status !== 401 && response.status !== 403) return response
+    await this.options.cache?.delete(this.cacheKey())
+    state = await this.authenticate({force: true})
+    response = await this.transport.request(withToken(request, state))
+    if (response.status === 401) {
+      const message = describeErrorBody(401, response.headers['content-type'], response.text())
+      throw new ConnectionError(`${origin(request.url)} rejected a fresh token: ${message} (HTTP 401)`, {
+        hint: 'check that the service uses the same Keystone as OS_AUTH_URL',
+      })
+    }
+    return response
+  }
+
+  private async obtain(force: boolean): Promise<AuthState> {
+    const key = this.cacheKey()
+    if (!force && this.options.cache) {
+      const cached = await this.options.cache.get(key)
+      if (cached) {
+        registerSecret(cached.token)
+        return cached
+      }
+    }
+    const state = await this.issueToken()
+    await this.options.cache?.put(key, state)
+    return state
+  }
+
+  private async issueToken(): Promise<AuthState> {
+    const v3 = await this.discoverV3()
+    const body = JSON.stringify(tokenRequestBody(this.credentials))
+    const response = await this.transport.request({
+      method: 'POST',
+      url: `${v3}/auth/tokens`,
+      headers: {'content-type': 'application/json', accept: 'application/json'},
+      body,
+    })
+    if (response.status !== 201 && response.status !== 200) {
+      const message = describeErrorBody(response.status, response.headers['content-type'], response.text())
+      throw new ConnectionError(
+        `authentication at ${this.credentials.authUrl} failed: ${message} (HTTP ${response.status})`,
+        {
+          hint:
+            response.status === 401
+              ? 'check OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME and the domain names (source your openrc)'
+              : 'check OS_AUTH_URL',
+        },
+      )
+    }
+    const token = response.headers['x-subject-token']
+    let parsed: {token?: {expires_at?: string; project?: {id?: string}; user?: {id?: string}; catalog?: CatalogEntry[]}}
+    try {
+      parsed = response.json()
+    } catch {
+      throw new ConnectionError(`Keystone at ${this.credentials.authUrl} sent a token response that is not JSON`)
+    }
+    if (!token || !parsed.token) {
+      throw new ConnectionError(`Keystone at ${this.credentials.authUrl} sent no token (X-Subject-Token missing)`)
+    }
+    registerSecret(token)
+    return {
+      token,
+      expiresAt: parsed.token.expires_at ?? '',
+      projectId: parsed.token.project?.id ?? '',
+      userId: parsed.token.user?.id ?? '',
+      catalog: parsed.token.catalog ?? [],
+    }
+  }
+
+  /**
+   * openrc points at `.../v3`; a bare `http://host:5000` is asked for its versions (unauthenticated GET),
+   * falling back to `<url>/v3` when the answer does not name one, as keystoneauth does.
+   */
+  private async discoverV3(): Promise<string> {
+    if (this.v3Url) return this.v3Url
+    const base = this.credentials.authUrl.replace(/\/+$/, '')
+    if (/\/v3(\.\d+)?$/.test(base)) return (this.v3Url = base)
+    const response = await this.transport.request({method: 'GET', url: base, headers: {accept: 'application/json'}})
+    let href: string | undefined
+    if (response.status < 400) {
+      try {
+        href = v3Link(response.json())
+      } catch {
+        href = undefined
+      }
+    }
+    return (this.v3Url = (href ?? `${base}/v3`).replace(/\/+$/, ''))
+  }
+
+  private cacheKey(): CacheKey {
+    const c = this.credentials
+    return {
+      authUrl: c.authUrl,
+      username: c.username,
+      userId: c.userId,
+      userDomain: c.userDomainId ?? c.userDomainName,
+      projectName: c.projectName,
+      projectId: c.projectId,
+      projectDomain: c.projectDomainId ?? c.projectDomainName,
+    }
+  }
+}
+
+function withToken(request: SessionRequest, state: AuthState): HttpRequest {
+  return {
+    ...request,
+    headers: {
+      ...request.headers,
+      'x-auth-token': state.token,
+      'x-project-id': state.projectId,
+      'x-user-id': state.userId,
+    },
+  }
+}
+
+/** The POST /v3/auth/tokens body; empty values are absent, ids win over names (§1.2). */
+export function tokenRequestBody(c: KeystoneCredentials): unknown {
+  const domain = (id?: string, name?: string) => (id ? {id} : name ? {name} : undefined)
+  const identity = c.token
+    ? {methods: ['token'], token: {id: c.token}}
+    : {
+        methods: ['password'],
+        password: {
+          user: prune({
+            id: c.userId || undefined,
+            name: c.userId ? undefined : c.username || undefined,
+            domain: c.userId ? undefined : domain(c.userDomainId, c.userDomainName),
+            password: c.password ?? '',
+          }),
+        },
+      }
+  const project = c.projectId
+    ? {id: c.projectId}
+    : c.projectName
+      ? prune({name: c.projectName, domain: domain(c.projectDomainId, c.projectDomainName)})
+      : undefined
+  return {auth: prune({identity, scope: project ? {project} : undefined})}
+}
+
+function prune<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
+
+function v3Link(document: unknown): string | undefined {
+  const doc = document as {
+    version?: {id?: string; links?: {rel?: string; href?: string}[]}
+    versions?: {values?: {id?: string; links?: {rel?: string; href?: string}[]}[]}
+  }
+  const candidates = [doc.version, ...(doc.versions?.values ?? [])].filter(Boolean)
+  for (const version of candidates) {
+    if (!version?.id?.startsWith('v3')) continue
+    const self = version.links?.find((link) => link.rel === 'self')?.href
+    if (self) return self
+  }
+  return undefined
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
+
+/** A non-2xx answer of a service as a one-line OperationError (exit 1) with the server's message. */
+export function apiError(context: string, response: HttpResponse): OperationError {
+  const message = describeErrorBody(response.status, response.headers['content-type'], response.text())
+  return new ApiError(`${context}: ${message} (HTTP ${response.status})`, response.status, message)
+}
+
+export class ApiError extends OperationError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly serverMessage: string,
+  ) {
+    super(message)
+  }
+}

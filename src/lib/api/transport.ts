@@ -1,0 +1,290 @@
+import {readFile} from 'node:fs/promises'
+
+import {ConnectionError, UsageError} from '../errors.js'
+import {redact} from '../secrets.js'
+
+/**
+ * The HTTP transport of every API client (Keystone, dcmanager, sysinv): one undici connection pool with
+ * the TLS policy, timeouts, bounded retries for idempotent GETs, transport failures turned into
+ * ConnectionError (exit 3) with a line saying what to do, and a redacted trace of the exchange for --debug.
+ * undici is imported on first use: commands that never talk HTTP do not pay for it.
+ */
+export interface TransportOptions {
+  /** PEM file with the CA(s) that signed the servers' certificates (`--os-cacert`). */
+  cacert?: string
+  /** Skip certificate verification (`--insecure`); never the default. */
+  insecure?: boolean
+  connectTimeoutMs?: number
+  /** Time allowed for the response headers and between body chunks. */
+  requestTimeoutMs?: number
+  /** Extra attempts for GET after a connection failure or a 502/503/504 (default 2). */
+  getRetries?: number
+  /** First backoff delay in ms; doubled per attempt (default 250). */
+  retryBackoffMs?: number
+  /** Receives the redacted HTTP exchange, one line per call (`--debug`). */
+  debug?: (line: string) => void
+  userAgent?: string
+}
+
+export interface HttpRequest {
+  method: string
+  url: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+  text(): string
+  json<T = unknown>(): T
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
+const RETRIED_STATUSES = new Set([502, 503, 504])
+/** Headers whose values are credentials: never printed, even with --debug. */
+const SECRET_HEADERS = new Set(['x-auth-token', 'x-subject-token', 'oidc-token', 'authorization'])
+
+type Undici = typeof import('undici')
+type Dispatcher = import('undici').Dispatcher
+
+export class HttpTransport {
+  private dispatcher?: Promise<{undici: Undici; agent: Dispatcher}>
+
+  constructor(private readonly options: TransportOptions = {}) {}
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const retries = request.method === 'GET' ? (this.options.getRetries ?? 2) : 0
+    let delay = this.options.retryBackoffMs ?? 250
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await this.once(request)
+        if (attempt < retries && RETRIED_STATUSES.has(response.status)) {
+          this.trace(`retrying GET ${request.url} after HTTP ${response.status} in ${delay} ms`)
+        } else return response
+      } catch (error) {
+        // TLS failures and bad input do not get better by retrying; refused or reset connections may.
+        if (!(error instanceof ConnectionError) || !isTransient(error) || attempt >= retries) throw error
+        this.trace(`retrying GET ${request.url} after "${error.message}" in ${delay} ms`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay))
+      delay *= 2
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.dispatcher) return
+    const {agent} = await this.dispatcher
+    this.dispatcher = undefined
+    await agent.close()
+  }
+
+  private async once(request: HttpRequest): Promise<HttpResponse> {
+    const {undici, agent} = await this.getDispatcher()
+    const headers: Record<string, string> = {'user-agent': this.options.userAgent ?? 'dcm', ...request.headers}
+    this.trace(describeRequest(request, headers))
+    let result
+    try {
+      result = await undici.request(request.url, {
+        method: request.method as import('undici').Dispatcher.HttpMethod,
+        headers,
+        body: request.body,
+        dispatcher: agent,
+      })
+    } catch (error) {
+      throw transportError(request.url, error, this.options)
+    }
+    let body: Buffer
+    try {
+      body = Buffer.from(await result.body.arrayBuffer())
+    } catch (error) {
+      throw transportError(request.url, error, this.options)
+    }
+    const responseHeaders: Record<string, string> = {}
+    for (const [key, value] of Object.entries(result.headers)) {
+      if (value !== undefined) responseHeaders[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+    }
+    const response: HttpResponse = {
+      status: result.statusCode,
+      headers: responseHeaders,
+      body,
+      text: () => body.toString('utf8'),
+      json: <T>() => JSON.parse(body.toString('utf8')) as T,
+    }
+    this.trace(describeResponse(request, response))
+    return response
+  }
+
+  private getDispatcher(): Promise<{undici: Undici; agent: Dispatcher}> {
+    this.dispatcher ??= (async () => {
+      const undici = await import('undici')
+      let ca: string | undefined
+      if (this.options.cacert && !this.options.insecure) {
+        try {
+          ca = await readFile(this.options.cacert, 'utf8')
+        } catch {
+          throw new UsageError(`Unable to locate cacert file at ${this.options.cacert}.`, {
+            hint: 'pass --os-cacert (or OS_CACERT) the path of a readable PEM file',
+          })
+        }
+      }
+      const agent = new undici.Agent({
+        connect: {
+          ca,
+          rejectUnauthorized: !this.options.insecure,
+          timeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        },
+        headersTimeout: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        bodyTimeout: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      })
+      return {undici, agent}
+    })()
+    // A failed setup (unreadable CA) must not be cached as a rejected promise forever.
+    this.dispatcher.catch(() => (this.dispatcher = undefined))
+    return this.dispatcher
+  }
+
+  private trace(line: string): void {
+    if (this.options.debug) this.options.debug(redact(line))
+  }
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+])
+
+class TransientConnectionError extends ConnectionError {}
+
+function isTransient(error: ConnectionError): boolean {
+  return error instanceof TransientConnectionError
+}
+
+/** Name the cause in words an operator acts on; keep the URL's origin, never its credentials. */
+export function transportError(url: string, error: unknown, options: TransportOptions = {}): Error {
+  if (error instanceof UsageError || error instanceof ConnectionError) return error
+  const origin = safeOrigin(url)
+  const code = errorCode(error)
+  const detail = (error as Error)?.message ?? String(error)
+  if (code && TLS_CODES.has(code)) {
+    return new ConnectionError(`TLS verification of ${origin} failed: ${tlsReason(code, detail)}`, {
+      hint: options.cacert
+        ? `the CA in ${options.cacert} did not sign this server's certificate; pass the right --os-cacert`
+        : 'pass --os-cacert FILE with the CA that signed the server certificate (or, knowingly, --insecure)',
+      cause: error,
+    })
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new TransientConnectionError(`cannot connect to ${origin}: connection refused`, {
+        hint: 'check that the service is running and OS_AUTH_URL / --dcmanager-url point at it',
+        cause: error,
+      })
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError(`cannot resolve the host of ${origin}`, {hint: 'check the URL', cause: error})
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new TransientConnectionError(`cannot reach ${origin}: no route to host`, {cause: error})
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new TransientConnectionError(`cannot connect to ${origin}: connection timed out`, {
+        hint: 'raise --connect-timeout or check the network path',
+        cause: error,
+      })
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new ConnectionError(`no response from ${origin} within the request timeout`, {
+        hint: 'raise --request-timeout',
+        cause: error,
+      })
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return new TransientConnectionError(`connection to ${origin} was closed unexpectedly`, {cause: error})
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return new ConnectionError(`TLS handshake with ${origin} failed (is it really https?)`, {cause: error})
+    case 'ERR_INVALID_URL':
+      return new UsageError(`invalid URL: ${url}`, {cause: error})
+    default:
+      return new ConnectionError(`request to ${origin} failed: ${detail}`, {cause: error})
+  }
+}
+
+function tlsReason(code: string, detail: string): string {
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN')
+    return 'self-signed certificate not trusted'
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `certificate name mismatch (${detail})`
+  if (code === 'CERT_HAS_EXPIRED') return 'certificate has expired'
+  return `certificate not trusted (${code})`
+}
+
+function errorCode(error: unknown): string | undefined {
+  // undici wraps the socket error in its own; the code that names the cause is deeper in the chain.
+  const codes: string[] = []
+  let current: unknown = error
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as {code?: unknown}).code
+    if (typeof code === 'string') codes.push(code)
+    current = (current as {cause?: unknown}).cause
+  }
+  return codes.find((code) => TLS_CODES.has(code)) ?? codes.find((code) => /^E[A-Z]/.test(code)) ?? codes[0]
+}
+
+function safeOrigin(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return parsed.origin
+  } catch {
+    return url
+  }
+}
+
+function describeRequest(request: HttpRequest, headers: Record<string, string>): string {
+  const parts = [`REQ: ${request.method} ${request.url}`]
+  for (const [name, value] of Object.entries(headers)) parts.push(`-H "${name}: ${headerValue(name, value)}"`)
+  if (request.body !== undefined) parts.push(`-d '${redactBody(bodyText(request.body), headers['content-type'])}'`)
+  return parts.join(' ')
+}
+
+function describeResponse(request: HttpRequest, response: HttpResponse): string {
+  const headers = Object.entries(response.headers)
+    .map(([name, value]) => `${name}: ${headerValue(name, value)}`)
+    .join('; ')
+  const body = redactBody(response.body.toString('utf8'), response.headers['content-type'])
+  return `RESP: ${request.method} ${request.url} ${response.status} [${headers}] ${truncate(body, 4000)}`
+}
+
+function headerValue(name: string, value: string): string {
+  return SECRET_HEADERS.has(name.toLowerCase()) ? '<redacted>' : value
+}
+
+function bodyText(body: string | Buffer): string {
+  return typeof body === 'string' ? body : body.toString('utf8')
+}
+
+/**
+ * Passwords travel as JSON values and multipart fields (base64 in dcmanager's case). Redact them by key
+ * as well as by value, so a secret that was never registered (e.g. typed into a file) is still hidden.
+ */
+export function redactBody(text: string, contentType?: string): string {
+  let out = text.replace(/("[^"]*(?:password|secret|token)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"<redacted>"')
+  if (/multipart/i.test(contentType ?? '') || /Content-Disposition: form-data/i.test(out)) {
+    out = out.replace(/(Content-Disposition: form-data; name="[^"]*password[^"]*"\r?\n\r?\n)[^\r\n]*/gi, '$1<redacted>')
+  }
+  return out
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}... (${text.length - max} more bytes)` : text
+}
