@@ -1,0 +1,5 @@
+export {AuthenticationError, ConnectionLostError, SshSession, connectSsh} from './connection.js'
+export {checkKnownHost, defaultKnownHostsFile, fingerprint, knownHostsName, recordHostKey} from './known-hosts.js'
+export {shellCommand, shellQuote} from './shell-quote.js'
+export {hostMatches, loadSshConfig, parseSshConfig, resolveSshTarget} from './ssh-config.js'
+export * from './types.js'
