@@ -1,0 +1,7 @@
+export {AnsibleStreamParser, failureMessage} from './ansible-events.js'
+export {runBootstrap} from './engine.js'
+export {describeError, describePlaybookFailure, describeTimeout} from './error-description.js'
+export {BootstrapLog, defaultLogDir} from './log-file.js'
+export {BOOTSTRAP_ROLES, RunTracker} from './run-tracker.js'
+export * from './remote-commands.js'
+export * from './types.js'
