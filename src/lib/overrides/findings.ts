@@ -1,0 +1,43 @@
+/** Small helpers over Finding lists: ordering, the one-line summary form, and turning errors into a UsageError. */
+import {UsageError} from '../errors.js'
+import type {Finding} from './types.js'
+
+/** `file:line:col: message`, with `key: ` in front when the message does not already start with the key. */
+export function formatFinding(finding: Finding): string {
+  const where = `${finding.file}:${finding.line}:${finding.column}`
+  const text = finding.message.startsWith(finding.key) ? finding.message : `${finding.key}: ${finding.message}`
+  return `${where}: ${text}`
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((finding) => finding.severity === 'error')
+}
+
+/** File order as given, then line, column; errors before warnings on the same spot. */
+export function sortFindings(findings: readonly Finding[], fileOrder: readonly string[] = []): Finding[] {
+  const rank = new Map(fileOrder.map((file, index) => [file, index]))
+  return [...findings].sort(
+    (a, b) =>
+      (rank.get(a.file) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.file) ?? Number.MAX_SAFE_INTEGER) ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+  )
+}
+
+/**
+ * The UsageError (exit 2) a command throws when a file has errors: the first error as the message, the count of the
+ * others in the hint. Undefined when there is no error (warnings never stop anything).
+ */
+export function findingsError(findings: readonly Finding[]): UsageError | undefined {
+  const errors = sortFindings(findings.filter((finding) => finding.severity === 'error'))
+  if (errors.length === 0) return undefined
+  const more = errors.length - 1
+  return new UsageError(formatFinding(errors[0]), {
+    hint:
+      more > 0
+        ? `${more} more error${more === 1 ? '' : 's'}: run 'dcm subcloud validate ${errors[0].file}' to list them all.`
+        : undefined,
+  })
+}

@@ -1,0 +1,173 @@
+/**
+ * Read an override file the way dcmanager reads it (PyYAML `safe_load`, YAML 1.1), keeping source positions so
+ * every finding can name `file:line:col`. Anything that is not a readable YAML mapping is refused here with one
+ * line (a UsageError, exit 2): later stages can then assume a mapping.
+ */
+import {readFileSync, statSync} from 'node:fs'
+
+import {isMap, isScalar, LineCounter, parseDocument, type Document} from 'yaml'
+
+import {UsageError} from '../errors.js'
+import {registerSecret} from '../secrets.js'
+import type {Finding, LoadedOverrides} from './types.js'
+
+/** Bigger than any real override file (certificates embedded as text included), small enough to refuse junk fast. */
+export const MAX_OVERRIDE_FILE_BYTES = 2 * 1024 * 1024
+
+/** Read and parse one override file. Throws UsageError naming the file (and line:col where there is one). */
+export function loadOverrideFile(file: string): LoadedOverrides {
+  let size: number
+  try {
+    const stat = statSync(file)
+    if (stat.isDirectory()) throw new UsageError(`${file}: is a directory, expected a YAML override file`)
+    if (!stat.isFile()) throw new UsageError(`${file}: not a regular file`)
+    size = stat.size
+  } catch (error) {
+    throw asUsageError(file, error)
+  }
+  if (size > MAX_OVERRIDE_FILE_BYTES)
+    throw new UsageError(
+      `${file}: ${size} bytes is larger than the ${MAX_OVERRIDE_FILE_BYTES / 1024 / 1024} MiB an override file may have`,
+      {hint: 'Pass the bootstrap-values YAML file itself, not an image or an archive.'},
+    )
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(file)
+  } catch (error) {
+    throw asUsageError(file, error)
+  }
+  return parseOverrideBytes(bytes, file)
+}
+
+/** Parse override text already in memory (the lab's uploaded form field, a template). */
+export function parseOverrideText(text: string, file: string): LoadedOverrides {
+  return parseOverrideBytes(Buffer.from(text, 'utf8'), file)
+}
+
+function parseOverrideBytes(bytes: Buffer, file: string): LoadedOverrides {
+  if (bytes.length > MAX_OVERRIDE_FILE_BYTES)
+    throw new UsageError(
+      `${file}: ${bytes.length} bytes is larger than the ${MAX_OVERRIDE_FILE_BYTES / 1024 / 1024} MiB an override file may have`,
+    )
+  const text = decodeText(bytes, file)
+  const lineCounter = new LineCounter()
+  // YAML 1.1 as PyYAML: yes/no/on/off are booleans, 1e3 is a float, `<<` merges. Duplicate keys are allowed (the
+  // last one wins, as in PyYAML) and reported below as a warning, because they are almost always a mistake.
+  const document = parseDocument(text, {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: false,
+    lineCounter,
+    prettyErrors: false,
+    strict: false,
+  })
+  const problem = document.errors[0]
+  if (problem) {
+    const offset = problem.pos?.[0] ?? 0
+    const {line, col} = lineCounter.linePos(offset)
+    throw new UsageError(
+      `${file}:${line}:${col}: Unable to load bootstrap_values file contents (problem on line: ${line}): ${firstLine(problem.message)}`,
+    )
+  }
+  const contents = document.contents
+  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined)))
+    throw new UsageError(`${file}: Unable to load bootstrap_values file contents (empty file provided).`)
+  if (!isMap(contents)) {
+    const {line, col} = lineCounter.linePos(contents.range?.[0] ?? 0)
+    const kind = Array.isArray(contents.toJSON()) ? 'a list' : 'a single value'
+    throw new UsageError(
+      `${file}:${line}:${col}: the top level must be a mapping of parameter names to values, not ${kind}`,
+    )
+  }
+  let values: unknown
+  try {
+    values = document.toJS({maxAliasCount: 100})
+  } catch (error) {
+    throw new UsageError(`${file}: Unable to load bootstrap_values file contents: ${firstLine(String(error))}`)
+  }
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    throw new UsageError(`${file}:1:1: the top level must be a mapping of parameter names to values`)
+  const record = values as Record<string, unknown>
+  rememberSecrets(record)
+  return {file, values: record, document, lineCounter, loadFindings: duplicateKeys(document, lineCounter, file)}
+}
+
+/** Refuse binary content with the position of the first offending byte. */
+function decodeText(bytes: Buffer, file: string): string {
+  const nul = bytes.indexOf(0)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', {fatal: true}).decode(bytes)
+  } catch {
+    throw new UsageError(`${file}: not a text file (invalid UTF-8)`, {
+      hint: 'Pass the bootstrap-values YAML file itself, not an image or an archive.',
+    })
+  }
+  if (nul >= 0) {
+    const before = bytes.subarray(0, nul).toString('utf8')
+    const line = before.split('\n').length
+    const col = before.length - before.lastIndexOf('\n')
+    throw new UsageError(`${file}:${line}:${col}: not a text file (NUL byte)`, {
+      hint: 'Pass the bootstrap-values YAML file itself, not an image or an archive.',
+    })
+  }
+  return text.startsWith('\ufeff') ? text.slice(1) : text
+}
+
+function duplicateKeys(document: Document.Parsed, lineCounter: LineCounter, file: string): Finding[] {
+  const findings: Finding[] = []
+  const contents = document.contents
+  if (!isMap(contents)) return findings
+  const seen = new Map<string, number>()
+  for (const pair of contents.items) {
+    if (!isScalar(pair.key)) continue
+    const key = String(pair.key.value)
+    const {line, col} = lineCounter.linePos(pair.key.range?.[0] ?? 0)
+    const first = seen.get(key)
+    if (first === undefined) seen.set(key, line)
+    else
+      findings.push({
+        severity: 'warning',
+        rule: 'YAML-DUP',
+        key,
+        message: `${key} is given twice (first on line ${first}); the last value wins`,
+        file,
+        line,
+        column: col,
+      })
+  }
+  return findings
+}
+
+/** Secrets in the file (registry and admin passwords) must never reach any output, so register them at once. */
+function rememberSecrets(values: Record<string, unknown>): void {
+  for (const key of ['admin_password', 'ansible_become_pass', 'ansible_ssh_pass', 'sysadmin_password']) {
+    if (typeof values[key] === 'string') registerSecret(values[key] as string)
+  }
+  const registries = values.docker_registries
+  if (registries && typeof registries === 'object') {
+    for (const entry of Object.values(registries as Record<string, unknown>)) {
+      const password = (entry as {password?: unknown} | null)?.password
+      if (typeof password === 'string') registerSecret(password)
+    }
+  }
+  const responses = values.password_change_responses
+  if (responses && typeof responses === 'object') {
+    for (const answer of Object.values(responses as Record<string, unknown>)) {
+      if (typeof answer === 'string') registerSecret(answer)
+    }
+  }
+}
+
+function asUsageError(file: string, error: unknown): Error {
+  if (error instanceof UsageError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return new UsageError(`${file}: no such file`)
+  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${file}: permission denied`)
+  if (code === 'EISDIR') return new UsageError(`${file}: is a directory, expected a YAML override file`)
+  return new UsageError(`${file}: cannot read (${code ?? (error as Error).message})`)
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim()
+}
