@@ -7,7 +7,7 @@ export type CsvQuote = 'all' | 'minimal' | 'none' | 'nonnumeric'
 /** cliff's output-formatter options (dcmanager-api.md §5.1). */
 export interface OutputOptions {
   format: OutputFormat
-  /** `-c` names as typed; matched against column names after normalisation. Empty = all columns. */
+  /** `-c` names as typed; matched exactly against the column names, like cliff. Empty = all columns. */
   columns: string[]
   noindent: boolean
   /** 0 = no limit. */
