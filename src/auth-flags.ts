@@ -127,3 +127,10 @@ export async function sessionFromFlags(
   const config = await resolveAuthConfig(authInputFromFlags(flags))
   return {session: openSession(config, {debug}), config}
 }
+
+/** The dcmanager client of a command: `--dcmanager-url` when given, else the catalog (any region). */
+export async function dcmanagerFromFlags(flags: AuthFlagValues, debug?: (line: string) => void) {
+  const {DcmanagerClient} = await import('./lib/api/dcmanager-client.js')
+  const {session, config} = await sessionFromFlags(flags, debug)
+  return new DcmanagerClient(session, {url: config.dcmanagerUrl, interface: config.interface})
+}

@@ -1,0 +1,16 @@
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {ALARMS, alarmRow} from '../../lib/subclouds/columns.js'
+import {listerFlags} from '../../output-flags.js'
+
+export default class AlarmSummary extends BaseCommand<typeof AlarmSummary> {
+  static summary = 'Show the alarm summary of every subcloud.'
+  static description = `Counts are '-' when a subcloud's alarms are not available.\n\n${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> alarm summary']
+  static flags = {...listerFlags, ...authFlags}
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    return this.printList(ALARMS, (await client.alarmSummary()).map(alarmRow))
+  }
+}

@@ -1,0 +1,23 @@
+import {Args, Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {OperationError} from '../../lib/errors.js'
+import {confirmAction} from '../../prompts.js'
+
+export default class SubcloudGroupDelete extends BaseCommand<typeof SubcloudGroupDelete> {
+  static summary = 'Delete a subcloud group.'
+  static description = `The group must be empty; the Default group cannot be deleted. Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> subcloud-group delete edge-east --yes']
+  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
+  static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
+
+  async run() {
+    const ref = this.args.group
+    if (!(await confirmAction(`Delete subcloud group ${ref}?`, this.flags.yes)))
+      throw new OperationError('Operation cancelled by the user.')
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    await client.deleteGroup(ref)
+    return {deleted: ref}
+  }
+}

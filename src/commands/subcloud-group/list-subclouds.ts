@@ -1,0 +1,19 @@
+import {Args} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {SUBCLOUD_DETAIL, subcloudDetailRow} from '../../lib/subclouds/columns.js'
+import {listerFlags} from '../../output-flags.js'
+
+export default class SubcloudGroupListSubclouds extends BaseCommand<typeof SubcloudGroupListSubclouds> {
+  static summary = 'List the subclouds of a subcloud group.'
+  static description = EXIT_CODES_HELP
+  static examples = ['<%= config.bin %> subcloud-group list-subclouds Default']
+  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
+  static flags = {...listerFlags, ...authFlags}
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    return this.printList(SUBCLOUD_DETAIL, (await client.listGroupSubclouds(this.args.group)).map(subcloudDetailRow))
+  }
+}

@@ -1,0 +1,16 @@
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {GROUP_LIST, groupListRow} from '../../lib/subclouds/columns.js'
+import {listerFlags} from '../../output-flags.js'
+
+export default class SubcloudGroupList extends BaseCommand<typeof SubcloudGroupList> {
+  static summary = 'List subcloud groups.'
+  static description = EXIT_CODES_HELP
+  static examples = ['<%= config.bin %> subcloud-group list']
+  static flags = {...listerFlags, ...authFlags}
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    return this.printList(GROUP_LIST, (await client.listGroups()).map(groupListRow))
+  }
+}

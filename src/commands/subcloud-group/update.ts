@@ -1,0 +1,42 @@
+import {Args, Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import type {GroupRequest} from '../../lib/api/dcmanager-types.js'
+import {UsageError} from '../../lib/errors.js'
+import {GROUP_DETAIL, groupDetail} from '../../lib/subclouds/columns.js'
+import {showFlags} from '../../output-flags.js'
+
+export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGroupUpdate> {
+  static summary = 'Update attributes of a subcloud group.'
+  static description = EXIT_CODES_HELP
+  static examples = ['<%= config.bin %> subcloud-group update edge-east --max_parallel_subclouds 8']
+  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
+  static flags = {
+    ...showFlags,
+    ...authFlags,
+    name: Flags.string({description: 'new name for the subcloud group'}),
+    description: Flags.string({description: 'new description of the subcloud group'}),
+    update_apply_type: Flags.string({
+      aliases: ['update-apply-type'],
+      description: 'new apply type for the subcloud group',
+      options: ['serial', 'parallel'],
+    }),
+    max_parallel_subclouds: Flags.integer({
+      aliases: ['max-parallel-subclouds'],
+      description: 'new maximum number of parallel subclouds',
+    }),
+  }
+
+  async run() {
+    const request: GroupRequest = {}
+    if (this.flags.name !== undefined) request.name = this.flags.name
+    if (this.flags.description !== undefined) request.description = this.flags.description
+    if (this.flags.update_apply_type !== undefined) request.update_apply_type = this.flags.update_apply_type
+    if (this.flags.max_parallel_subclouds !== undefined)
+      request.max_parallel_subclouds = this.flags.max_parallel_subclouds
+    if (Object.keys(request).length === 0) throw new UsageError('Nothing to update')
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    return this.printShow(GROUP_DETAIL, groupDetail(await client.updateGroup(this.args.group, request)))
+  }
+}

@@ -1,0 +1,177 @@
+import {Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {formatFinding} from '../../lib/overrides/findings.js'
+import {
+  addPath,
+  type AddRequest,
+  buildAddForm,
+  checkAddRequest,
+  describeForm,
+  validateAddFiles,
+} from '../../lib/subclouds/add.js'
+import {subcloudShow} from '../../lib/subclouds/columns.js'
+import {type DeployProgress, formatElapsed, waitForDeploy} from '../../lib/subclouds/wait.js'
+import {showFlags} from '../../output-flags.js'
+import {resolveSecret} from '../../prompts.js'
+
+export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
+  static summary = 'Add a subcloud.'
+  static description = `Validates the bootstrap values locally first (schema, network rules, overlap with the subclouds the System Controller already has): an invalid file exits 2 and nothing is sent. Passwords come from the flags, --sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, or a hidden prompt (asked twice) on a terminal.
+--wait follows the deploy status: exit 0 when complete, 1 on a failure state (with the error description), 4 on --timeout.
+
+${EXIT_CODES_HELP}`
+  static examples = [
+    '<%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --wait',
+    'printf %s "$PW" | <%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --sysadmin-password-stdin',
+    '<%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --dry-run',
+  ]
+  static flags = {
+    ...showFlags,
+    ...authFlags,
+    'bootstrap-address': Flags.string({description: 'IP address for initial subcloud controller', required: true}),
+    'bootstrap-values': Flags.string({
+      description: 'YAML file containing subcloud configuration settings',
+      required: true,
+    }),
+    'deploy-config': Flags.string({
+      description: 'YAML file containing subcloud variables to be passed to the deploy playbook',
+    }),
+    'install-values': Flags.string({
+      description: 'YAML file containing subcloud variables required for remote install playbook',
+    }),
+    'sysadmin-password': Flags.string({
+      description: 'sysadmin password of the subcloud to be configured [env: DCM_SYSADMIN_PASSWORD]',
+    }),
+    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    'bmc-password': Flags.string({
+      description: 'BMC password of the subcloud (with --install-values) [env: DCM_BMC_PASSWORD]',
+    }),
+    group: Flags.string({description: 'id of the subcloud group (the server accepts ids only on add)'}),
+    release: Flags.string({
+      description: 'software release used to install, bootstrap and/or deploy the subcloud (YY.MM)',
+    }),
+    migrate: Flags.boolean({description: 'migrate a subcloud from another distributed cloud'}),
+    name: Flags.string({description: 'subcloud name (only with --migrate; must match the bootstrap values)'}),
+    'dry-run': Flags.boolean({description: 'validate and print what would be sent (passwords redacted), send nothing'}),
+    wait: Flags.boolean({description: 'follow the deploy status until the subcloud is deployed or failed'}),
+    timeout: Flags.integer({
+      description: 'with --wait: seconds to wait before giving up (exit 4)',
+      default: 3600,
+      min: 1,
+    }),
+    'poll-interval': Flags.integer({
+      description: 'with --wait: milliseconds between status polls',
+      default: 2000,
+      min: 10,
+      hidden: true,
+    }),
+    quiet: Flags.boolean({char: 'q', description: 'with --wait: no progress output'}),
+    'no-preflight': Flags.boolean({description: 'skip the SSH pre-flight check of the bootstrap address'}),
+  }
+
+  async run() {
+    const f = this.flags
+    const request: AddRequest = {
+      bootstrapAddress: f['bootstrap-address'],
+      bootstrapValues: f['bootstrap-values'],
+      installValues: f['install-values'],
+      deployConfig: f['deploy-config'],
+      group: f.group,
+      release: f.release,
+      migrate: f.migrate,
+      name: f.name,
+    }
+    await checkAddRequest(request)
+    if (f['bmc-password'] && !f['install-values'])
+      this.warn('--bmc-password is only sent with --install-values; ignoring it')
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
+    const existing = await client.listSubclouds()
+    const validation = await validateAddFiles(request, existing)
+    for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
+
+    if (f['dry-run']) {
+      const fields = await buildAddForm(request, {
+        sysadminPassword: '',
+        bmcPassword: request.installValues ? '' : undefined,
+      })
+      const {fields: names, values} = describeForm('POST', `${await client.baseUrl()}/subclouds/`, fields)
+      return this.printShow(names, values)
+    }
+
+    const sysadminPassword = await resolveSecret({
+      label: 'sysadmin password',
+      flagName: '--sysadmin-password',
+      flagValue: f['sysadmin-password'],
+      stdinFlagName: '--sysadmin-password-stdin',
+      fromStdin: f['sysadmin-password-stdin'],
+      envName: 'DCM_SYSADMIN_PASSWORD',
+      prompt: 'Enter the sysadmin password for the subcloud:',
+    })
+    const bmcPassword = request.installValues
+      ? await resolveSecret({
+          label: 'BMC password',
+          flagName: '--bmc-password',
+          flagValue: f['bmc-password'],
+          envName: 'DCM_BMC_PASSWORD',
+          prompt: 'Enter the bmc password for the subcloud:',
+        })
+      : undefined
+
+    // PRE-FLIGHT (charter D1, src/lib/bootstrap/preflight.ts): an SSH check of the bootstrap address with the
+    // sysadmin password belongs here, skipped by --no-preflight. Not wired: the module was not in the tree
+    // when this command was written.
+
+    const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
+    if (!f.wait) {
+      const {fields, values} = subcloudShow(added, {region: true})
+      return this.printShow(fields, values)
+    }
+    const controller = new AbortController()
+    const onSignal = () => controller.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    const progress = progressWriter(Boolean(f.quiet))
+    try {
+      const done = await waitForDeploy(client, String(added.id), {
+        timeoutMs: f.timeout * 1000,
+        intervalMs: f['poll-interval'],
+        path: addPath(request),
+        signal: controller.signal,
+        onProgress: progress.update,
+      })
+      progress.end()
+      const {fields, values} = subcloudShow(done)
+      return this.printShow(fields, values)
+    } catch (error) {
+      progress.end()
+      throw error
+    } finally {
+      process.removeListener('SIGINT', onSignal)
+      process.removeListener('SIGTERM', onSignal)
+    }
+  }
+}
+
+/** Live progress on stderr: one rewritten line on a terminal, a timestamped line per change otherwise. */
+function progressWriter(quiet: boolean) {
+  const tty = Boolean(process.stderr.isTTY)
+  let drawn = false
+  const describe = (p: DeployProgress) =>
+    `${p.name}: ${p.status}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`
+  return {
+    update(p: DeployProgress) {
+      if (quiet) return
+      if (tty) {
+        process.stderr.write(`\r\u001b[K${describe(p)}`)
+        drawn = true
+      } else if (p.changed) process.stderr.write(`${new Date().toISOString()} ${describe(p)}\n`)
+    },
+    end() {
+      if (drawn) process.stderr.write('\n')
+      drawn = false
+    },
+  }
+}

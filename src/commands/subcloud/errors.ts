@@ -1,0 +1,20 @@
+import {Args} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+
+export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
+  static summary = 'Show the error description of a subcloud.'
+  static description = `Prints the subcloud's error-description (with the server's hints for bootstrap and config failures).\n\n${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> subcloud errors subcloud1']
+  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static flags = {...authFlags}
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    const subcloud = await client.getSubcloud(this.args.subcloud)
+    const description = subcloud['error-description'] ?? ''
+    if (!this.jsonEnabled()) process.stdout.write(`${description}\n`)
+    return {name: subcloud.name, error_description: description}
+  }
+}

@@ -1,0 +1,38 @@
+import {Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {
+  SECONDARY_STATES,
+  SUBCLOUD_LIST,
+  SUBCLOUD_LIST_DETAIL,
+  subcloudListDetailRow,
+  subcloudListRow,
+} from '../../lib/subclouds/columns.js'
+import {listerFlags} from '../../output-flags.js'
+
+export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
+  static summary = 'List subclouds.'
+  static description = `Same columns as \`dcmanager subcloud list\`; with -d or any -c, the detail columns (underscore names such as deploy_status).\n\n${EXIT_CODES_HELP}`
+  static examples = [
+    '<%= config.bin %> subcloud list',
+    '<%= config.bin %> subcloud list -d -f json',
+    '<%= config.bin %> subcloud list -c name -c deploy_status',
+  ]
+  static flags = {
+    ...listerFlags,
+    ...authFlags,
+    all: Flags.boolean({description: 'also list secondary subclouds (peer-site copies), hidden by default'}),
+    detail: Flags.boolean({char: 'd', description: 'show the detail columns'}),
+  }
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    const subclouds = (await client.listSubclouds()).filter(
+      (subcloud) => this.flags.all || !SECONDARY_STATES.has(subcloud['deploy-status']),
+    )
+    if (this.flags.detail || (this.flags.column?.length ?? 0) > 0)
+      return this.printList(SUBCLOUD_LIST_DETAIL, subclouds.map(subcloudListDetailRow))
+    return this.printList(SUBCLOUD_LIST, subclouds.map(subcloudListRow))
+  }
+}

@@ -1,0 +1,29 @@
+import {Args, Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {subcloudShow} from '../../lib/subclouds/columns.js'
+import {manageForm} from '../../lib/subclouds/update.js'
+import {showFlags} from '../../output-flags.js'
+
+export default class SubcloudManage extends BaseCommand<typeof SubcloudManage> {
+  static summary = 'Manage a subcloud.'
+  static description = `The subcloud must be online and its deploy status complete; --force skips the server's checks.\n\n${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> subcloud manage subcloud1']
+  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static flags = {
+    ...showFlags,
+    ...authFlags,
+    force: Flags.boolean({
+      description: 'disregard subcloud availability status, intended for some upgrade recovery scenarios',
+    }),
+  }
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    const ref = this.args.subcloud
+    const subcloud = await client.updateSubcloud(ref, manageForm(this.flags.force), `Unable to manage subcloud ${ref}`)
+    const {fields, values} = subcloudShow(subcloud)
+    return this.printShow(fields, values)
+  }
+}

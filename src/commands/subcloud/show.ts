@@ -1,0 +1,25 @@
+import {Args, Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {subcloudShow} from '../../lib/subclouds/columns.js'
+import {showFlags} from '../../output-flags.js'
+
+export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
+  static summary = 'Show the details of a subcloud.'
+  static description = `SUBCLOUD is a name or an id. --detail adds the OAM floating address and the deploy config sync status.\n\n${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> subcloud show subcloud1', '<%= config.bin %> subcloud show 1 --detail -f json']
+  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static flags = {
+    ...showFlags,
+    ...authFlags,
+    detail: Flags.boolean({char: 'd', description: 'show additional details (OAM floating IP, deploy config status)'}),
+  }
+
+  async run() {
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    const subcloud = await client.getSubcloud(this.args.subcloud, {detail: this.flags.detail})
+    const {fields, values} = subcloudShow(subcloud)
+    return this.printShow(fields, values)
+  }
+}

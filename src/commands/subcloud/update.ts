@@ -1,0 +1,93 @@
+import {Args, Flags} from '@oclif/core'
+
+import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {subcloudShow} from '../../lib/subclouds/columns.js'
+import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../lib/subclouds/update.js'
+import {showFlags} from '../../output-flags.js'
+import {resolveSecret} from '../../prompts.js'
+
+export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
+  static summary = 'Update attributes of a subcloud.'
+  static description = `Rename, describe, move to a group, reconfigure the management network (all four --management-* options and --bootstrap-address; needs the sysadmin password), or replace install/bootstrap values.\n\n${EXIT_CODES_HELP}`
+  static examples = [
+    '<%= config.bin %> subcloud update subcloud1 --description "Edge site 1" --location Ottawa',
+    '<%= config.bin %> subcloud update subcloud1 --group 2',
+  ]
+  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static flags = {
+    ...showFlags,
+    ...authFlags,
+    name: Flags.string({description: 'new name (the subcloud must be deployed and unmanaged)'}),
+    description: Flags.string({description: 'description of the subcloud'}),
+    location: Flags.string({description: 'location of the subcloud'}),
+    group: Flags.string({description: 'name or id of the subcloud group'}),
+    'management-subnet': Flags.string({description: 'network reconfiguration: management subnet'}),
+    'management-gateway-ip': Flags.string({description: 'network reconfiguration: management gateway address'}),
+    'management-start-ip': Flags.string({description: 'network reconfiguration: start of the management range'}),
+    'management-end-ip': Flags.string({description: 'network reconfiguration: end of the management range'}),
+    'bootstrap-address': Flags.string({description: 'bootstrap address of the subcloud'}),
+    'sysadmin-password': Flags.string({
+      description: 'sysadmin password (network reconfiguration) [env: DCM_SYSADMIN_PASSWORD]',
+    }),
+    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    'install-values': Flags.string({description: 'YAML file with the subcloud install values'}),
+    'bmc-password': Flags.string({description: 'BMC password (with --install-values) [env: DCM_BMC_PASSWORD]'}),
+    'bootstrap-values': Flags.string({description: 'YAML file with the subcloud bootstrap values (rehome data)'}),
+    'peer-group': Flags.string({description: "name or id of the subcloud peer group, or 'none'"}),
+    yes: Flags.boolean({description: 'accepted for compatibility; update does not ask for confirmation'}),
+  }
+
+  async run() {
+    const f = this.flags
+    const request: UpdateRequest = {
+      name: f.name,
+      description: f.description,
+      location: f.location,
+      group: f.group,
+      managementSubnet: f['management-subnet'],
+      managementGatewayIp: f['management-gateway-ip'],
+      managementStartIp: f['management-start-ip'],
+      managementEndIp: f['management-end-ip'],
+      bootstrapAddress: f['bootstrap-address'],
+      installValues: f['install-values'],
+      bootstrapValues: f['bootstrap-values'],
+      peerGroup: f['peer-group'],
+    }
+    const needs = await checkUpdateRequest(request, Boolean(f['bmc-password'] || f['sysadmin-password']))
+    const secrets = {
+      sysadminPassword:
+        needs.sysadminPassword || f['sysadmin-password']
+          ? await resolveSecret({
+              label: 'sysadmin password',
+              flagName: '--sysadmin-password',
+              flagValue: f['sysadmin-password'],
+              stdinFlagName: '--sysadmin-password-stdin',
+              fromStdin: f['sysadmin-password-stdin'],
+              envName: 'DCM_SYSADMIN_PASSWORD',
+              prompt: 'Enter the sysadmin password for the subcloud:',
+            })
+          : undefined,
+      bmcPassword:
+        needs.bmcPassword || f['bmc-password']
+          ? await resolveSecret({
+              label: 'BMC password',
+              flagName: '--bmc-password',
+              flagValue: f['bmc-password'],
+              envName: 'DCM_BMC_PASSWORD',
+              prompt: 'Enter the bmc password for the subcloud:',
+            })
+          : undefined,
+    }
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    const ref = this.args.subcloud
+    const subcloud = await client.updateSubcloud(
+      ref,
+      await buildUpdateForm(request, secrets),
+      `Unable to update subcloud ${ref}`,
+    )
+    if (subcloud.info_message && !this.jsonEnabled()) process.stdout.write(subcloud.info_message)
+    const {fields, values} = subcloudShow(subcloud)
+    return this.printShow(fields, values)
+  }
+}

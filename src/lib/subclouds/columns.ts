@@ -1,0 +1,187 @@
+import type {AlarmSummary, Subcloud, SubcloudGroup} from '../api/dcmanager-types.js'
+import type {Cell} from '../output/types.js'
+
+/**
+ * dcmanager's column sets and the mapping from API objects to rows (dcmanager-api.md §5.3), so that
+ * scripts parsing `dcmanager` output keep working on `dcm` output.
+ */
+export const SUBCLOUD_LIST = [
+  'id',
+  'name',
+  'management',
+  'availability',
+  'deploy status',
+  'sync',
+  'backup status',
+  'prestage status',
+]
+
+export const SUBCLOUD_DETAIL = [
+  'id',
+  'name',
+  'description',
+  'location',
+  'software_version',
+  'management',
+  'availability',
+  'deploy_status',
+  'management_subnet',
+  'management_start_ip',
+  'management_end_ip',
+  'management_gateway_ip',
+  'systemcontroller_gateway_ip',
+  'group_id',
+  'peer_group_id',
+  'created_at',
+  'updated_at',
+  'backup_status',
+  'backup_datetime',
+  'prestage_status',
+  'prestage_versions',
+]
+
+/** SUBCLOUD_DETAIL with `sync` after `deploy_status` (`subcloud list -d` or any `-c`). */
+export const SUBCLOUD_LIST_DETAIL = [...SUBCLOUD_DETAIL.slice(0, 8), 'sync', ...SUBCLOUD_DETAIL.slice(8)]
+
+export const GROUP_LIST = ['id', 'name', 'description']
+export const GROUP_DETAIL = [
+  'id',
+  'name',
+  'description',
+  'update apply type',
+  'max parallel subclouds',
+  'created_at',
+  'updated_at',
+]
+export const ALARMS = ['NAME', 'CRITICAL_ALARMS', 'MAJOR_ALARMS', 'MINOR_ALARMS', 'WARNINGS', 'STATUS']
+
+/** Deploy states the list hides unless `--all` (peer-site copies). */
+export const SECONDARY_STATES = new Set(['secondary', 'secondary-failed'])
+
+const cell = (value: unknown): Cell =>
+  value === undefined || value === null
+    ? null
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : (value as string | number | boolean)
+
+export function subcloudListRow(subcloud: Subcloud): Cell[] {
+  return [
+    subcloud.id,
+    subcloud.name,
+    subcloud['management-state'],
+    subcloud['availability-status'],
+    subcloud['deploy-status'],
+    subcloud.sync_status,
+    subcloud['backup-status'],
+    subcloud['prestage-status'],
+  ].map(cell)
+}
+
+function detailValues(subcloud: Subcloud): Cell[] {
+  return [
+    subcloud.id,
+    subcloud.name,
+    subcloud.description,
+    subcloud.location,
+    subcloud['software-version'],
+    subcloud['management-state'],
+    subcloud['availability-status'],
+    subcloud['deploy-status'],
+    subcloud['management-subnet'],
+    subcloud['management-start-ip'],
+    subcloud['management-end-ip'],
+    subcloud['management-gateway-ip'],
+    subcloud['systemcontroller-gateway-ip'],
+    subcloud.group_id,
+    subcloud.peer_group_id,
+    subcloud['created-at'],
+    subcloud['updated-at'],
+    subcloud['backup-status'],
+    subcloud['backup-datetime'],
+    subcloud['prestage-status'],
+    subcloud['prestage-versions'],
+  ].map(cell)
+}
+
+export function subcloudListDetailRow(subcloud: Subcloud): Cell[] {
+  const values = detailValues(subcloud)
+  return [...values.slice(0, 8), cell(subcloud.sync_status), ...values.slice(8)]
+}
+
+/** The 21 detail values without the per-endpoint rows (`subcloud-group list-subclouds`). */
+export function subcloudDetailRow(subcloud: Subcloud): Cell[] {
+  return detailValues(subcloud)
+}
+
+export interface ShowOptions {
+  /** Append `region_name` (show, manage, update: yes; add: only when present). */
+  region?: boolean
+  /** `prestage_software_version` when the response has it (prestage). */
+  prestageVersion?: boolean
+}
+
+/**
+ * The ShowOne of a subcloud: SUBCLOUD_DETAIL, then one `<endpoint>_sync_status` row per endpoint in the
+ * server's order, then `oam_floating_ip` unless `unavailable`, `deploy_config_sync_status` unless
+ * `unknown`, then `region_name` when non-empty.
+ */
+export function subcloudShow(
+  subcloud: Subcloud,
+  options: ShowOptions = {region: true},
+): {fields: string[]; values: Cell[]} {
+  const fields = [...SUBCLOUD_DETAIL]
+  const values = detailValues(subcloud)
+  for (const status of subcloud.endpoint_sync_status ?? []) {
+    fields.push(`${status.endpoint_type}_sync_status`)
+    values.push(cell(status.sync_status))
+  }
+  if (subcloud.oam_floating_ip !== undefined && subcloud.oam_floating_ip !== 'unavailable') {
+    fields.push('oam_floating_ip')
+    values.push(cell(subcloud.oam_floating_ip))
+  }
+  if (subcloud.deploy_config_sync_status !== undefined && subcloud.deploy_config_sync_status !== 'unknown') {
+    fields.push('deploy_config_sync_status')
+    values.push(cell(subcloud.deploy_config_sync_status))
+  }
+  const region = subcloud.region_name ?? subcloud['region-name']
+  if (options.region !== false && region) {
+    fields.push('region_name')
+    values.push(cell(region))
+  }
+  if (options.prestageVersion && subcloud['prestage-software-version'] !== undefined) {
+    fields.push('prestage_software_version')
+    values.push(cell(subcloud['prestage-software-version']))
+  }
+  return {fields, values}
+}
+
+export function groupListRow(group: SubcloudGroup): Cell[] {
+  return [group.id, group.name, group.description].map(cell)
+}
+
+export function groupDetail(group: SubcloudGroup): Cell[] {
+  return [
+    group.id,
+    group.name,
+    group.description,
+    group.update_apply_type,
+    group.max_parallel_subclouds,
+    group['created-at'],
+    group['updated-at'],
+  ].map(cell)
+}
+
+/** Alarm summary rows: a missing name or a negative count (alarms unavailable) shows as `-`. */
+export function alarmRow(alarm: AlarmSummary): Cell[] {
+  const count = (value: number | null | undefined): Cell =>
+    value === null || value === undefined || value < 0 ? '-' : value
+  return [
+    alarm.region_name ?? '-',
+    count(alarm.critical_alarms),
+    count(alarm.major_alarms),
+    count(alarm.minor_alarms),
+    count(alarm.warnings),
+    cell(alarm.cloud_status),
+  ]
+}
