@@ -1,0 +1,26 @@
+import {Args, Flags} from '@oclif/core'
+
+import {authFlags, sessionFromFlags} from '../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
+import {OperationError} from '../lib/errors.js'
+import {deleteHostRoute, sysinvFor} from '../lib/sysinv/host-routes.js'
+import {confirmAction} from '../prompts.js'
+
+export default class HostRouteDelete extends BaseCommand<typeof HostRouteDelete> {
+  static summary = 'Delete a host route, as `system host-route-delete`.'
+  static description = `Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> host-route-delete 0b8c1a4e-5d2f-4f7a-9a51-3c6e2f1d9b70 --yes']
+  static args = {uuid: Args.string({description: 'uuid of the route', required: true})}
+  static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
+
+  async run() {
+    const uuid = this.args.uuid
+    if (!(await confirmAction(`Delete route ${uuid}?`, this.flags.yes)))
+      throw new OperationError('Operation cancelled by the user.')
+    const {session, config} = await sessionFromFlags(this.flags, this.debugLine)
+    const client = await sysinvFor(session, config.regionName)
+    await deleteHostRoute(client, uuid)
+    if (!this.jsonEnabled()) process.stdout.write(`Deleted Route: ${uuid}\n`)
+    return {deleted: uuid}
+  }
+}

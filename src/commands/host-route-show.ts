@@ -1,0 +1,22 @@
+import {Args} from '@oclif/core'
+
+import {authFlags, sessionFromFlags} from '../auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
+import {routeCells, showHostRoute, sysinvFor} from '../lib/sysinv/host-routes.js'
+import {ROUTE_SHOW_FIELDS} from '../lib/sysinv/types.js'
+import {showFlags} from '../output-flags.js'
+
+export default class HostRouteShow extends BaseCommand<typeof HostRouteShow> {
+  static summary = 'Show a host route, as `system host-route-show`.'
+  static description = EXIT_CODES_HELP
+  static examples = ['<%= config.bin %> host-route-show 0b8c1a4e-5d2f-4f7a-9a51-3c6e2f1d9b70']
+  static args = {uuid: Args.string({description: 'uuid of the route', required: true})}
+  static flags = {...showFlags, ...authFlags}
+
+  async run() {
+    const {session, config} = await sessionFromFlags(this.flags, this.debugLine)
+    const client = await sysinvFor(session, config.regionName)
+    const route = await showHostRoute(client, this.args.uuid)
+    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(route, ROUTE_SHOW_FIELDS))
+  }
+}

@@ -1,0 +1,123 @@
+import {OperationError} from '../errors.js'
+import type {SessionRequest} from '../api/keystone.js'
+import type {HttpResponse} from '../api/transport.js'
+import {parseSysinvError} from './error-body.js'
+import type {RouteCreateBody, SysinvHost, SysinvInterface, SysinvRoute} from './types.js'
+
+/**
+ * The part of the sysinv REST API (service type `platform`, host-routes.md §3-4) that host routes use,
+ * over an authenticated Keystone session: requests carry the token, re-authenticate once on 401, and
+ * failures become one-line errors carrying sysinv's own text.
+ */
+export interface AuthenticatedRequester {
+  request(request: SessionRequest): Promise<HttpResponse>
+}
+
+/** A non-2xx sysinv answer: the message is the server's faultstring alone, as `system` prints it. */
+export class SysinvApiError extends OperationError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly faultcode: string | undefined,
+    hint?: string,
+  ) {
+    super(message, {hint})
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
+
+export function looksLikeUuid(text: string): boolean {
+  return UUID.test(text)
+}
+
+export class SysinvClient {
+  /** @param endpoint the catalog URL, ending in `/v1` */
+  constructor(
+    private readonly session: AuthenticatedRequester,
+    readonly endpoint: string,
+  ) {}
+
+  /** cgts-client's host lookup (§2.1): by id or uuid directly, otherwise by hostname in the list. */
+  async findHost(ref: string): Promise<SysinvHost> {
+    if (/^\d+$/.test(ref) || looksLikeUuid(ref)) {
+      const response = await this.send('GET', `/ihosts/${encodeURIComponent(ref)}`)
+      if (response.status === 404) throw new OperationError(`host not found: ${ref}`)
+      return this.expectJson<SysinvHost>(response, [200])
+    }
+    const {ihosts} = this.expectJson<{ihosts: SysinvHost[]}>(await this.send('GET', '/ihosts'), [200])
+    const host = (ihosts ?? []).find((candidate) => candidate.hostname === ref)
+    if (!host) throw new OperationError(`host not found: ${ref}`)
+    return host
+  }
+
+  async listInterfaces(hostUuid: string): Promise<SysinvInterface[]> {
+    const response = await this.send('GET', `/ihosts/${encodeURIComponent(hostUuid)}/iinterfaces`)
+    return this.expectJson<{iinterfaces: SysinvInterface[]}>(response, [200]).iinterfaces ?? []
+  }
+
+  /** The first interface of the host named `ref` or with uuid `ref` (§2.1). */
+  async findInterface(host: SysinvHost, ref: string): Promise<SysinvInterface> {
+    const interfaces = await this.listInterfaces(host.uuid)
+    const found = interfaces.find((iface) => iface.ifname === ref || iface.uuid === ref)
+    if (!found) throw new OperationError(`Interface not found: host ${host.hostname} interface ${ref}`)
+    return found
+  }
+
+  async listHostRoutes(hostUuid: string): Promise<SysinvRoute[]> {
+    const response = await this.send('GET', `/ihosts/${encodeURIComponent(hostUuid)}/routes`)
+    return this.expectJson<{routes: SysinvRoute[]}>(response, [200]).routes ?? []
+  }
+
+  async getRoute(uuid: string): Promise<SysinvRoute> {
+    return this.expectJson<SysinvRoute>(await this.send('GET', `/routes/${encodeURIComponent(uuid)}`), [200])
+  }
+
+  /** POST /v1/routes answers 200 (not 201) with the route; the CLI then reads it back (§2). */
+  async createRoute(body: RouteCreateBody): Promise<SysinvRoute> {
+    const created = this.expectJson<SysinvRoute>(await this.send('POST', '/routes', body), [200, 201])
+    const response = await this.send('GET', `/routes/${encodeURIComponent(created.uuid)}`)
+    if (response.status === 404) throw new OperationError(`Created Route UUID not found: ${created.uuid}`)
+    return this.expectJson<SysinvRoute>(response, [200])
+  }
+
+  async deleteRoute(uuid: string): Promise<void> {
+    this.expectStatus(await this.send('DELETE', `/routes/${encodeURIComponent(uuid)}`), [200, 204])
+  }
+
+  private send(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+    const headers: Record<string, string> = {accept: 'application/json'}
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    return this.session.request({
+      method,
+      url: `${this.endpoint}${path}`,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  }
+
+  private expectStatus(response: HttpResponse, ok: number[]): void {
+    if (ok.includes(response.status)) return
+    const fault = parseSysinvError(response.status, response.headers['content-type'], response.text())
+    throw new SysinvApiError(fault.message, response.status, fault.faultcode, hintFor(response.status))
+  }
+
+  private expectJson<T>(response: HttpResponse, ok: number[]): T {
+    this.expectStatus(response, ok)
+    try {
+      return response.json<T>()
+    } catch {
+      throw new OperationError(
+        `sysinv at ${this.endpoint} answered HTTP ${response.status} with a body that is not JSON`,
+      )
+    }
+  }
+}
+
+/** sysinv's text says what is wrong; the hint only adds what dcm knows and sysinv does not. */
+function hintFor(status: number): string | undefined {
+  if (status === 403) return 'the token was refused for this region: check OS_PROJECT_NAME and the user role'
+  if (status === 404) return undefined
+  if (status >= 500) return `sysinv answered HTTP ${status}`
+  return undefined
+}
