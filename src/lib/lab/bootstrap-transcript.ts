@@ -1,0 +1,198 @@
+import {BOOTSTRAP_TASKS, type TaskFailure, type TranscriptTask} from './bootstrap-transcript-tasks.js'
+
+/**
+ * Plays the StarlingX bootstrap playbook's console output for a simulated controller-0: the same line
+ * shapes as ansible-core's default callback with `result_format = yaml` and the `profile_tasks` callback
+ * (local-bootstrap.md §6), paced in real time so progress displays, timeouts and aborts behave as with a
+ * real run. Timestamps are the real clock: a lab run claims no more time than it took.
+ */
+export interface TranscriptFailure {
+  task: TranscriptTask
+  /** Overrides the task's own failure template (e.g. a message built from the host's state). */
+  failure?: TaskFailure
+}
+
+export interface TranscriptOptions {
+  /** Inventory host name as it appears in `ok: [<host>]` lines. */
+  hostName: string
+  /** Where the play looks for override files (`override_files_dir`). */
+  overrideFilesDir: string
+  /** Wall time of the whole run when it succeeds; each task gets its weighted share. */
+  durationMs: number
+  failAt?: TranscriptFailure
+  write(text: string): void
+  signal: AbortSignal
+  tasks?: readonly TranscriptTask[]
+  now?: () => Date
+  /** Called as each task completes successfully (the host uses it to mark itself bootstrapped). */
+  onTaskDone?(task: TranscriptTask): void
+}
+
+/** ansible-playbook's exit statuses (local-bootstrap.md §6): 0 ok, 2 a host failed. */
+export const PLAYBOOK_EXIT = {ok: 0, hostFailed: 2} as const
+
+const WIDTH = 80
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/** `TASK [x] ****`: ansible pads banners with stars to 80 columns, never fewer than three. */
+export function banner(text: string): string {
+  return `${text} ${'*'.repeat(Math.max(3, WIDTH - text.length - 1))}`
+}
+
+/** profile_tasks' `H:MM:SS.mmm`. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.round(ms))
+  const hours = Math.floor(total / 3_600_000)
+  const minutes = Math.floor((total % 3_600_000) / 60_000)
+  const seconds = Math.floor((total % 60_000) / 1000)
+  const millis = total % 1000
+  return `${hours}:${pad2(minutes)}:${pad2(seconds)}.${String(millis).padStart(3, '0')}`
+}
+
+/** profile_tasks' timing line: `Tuesday 03 March 2026  14:02:11 +0000 (0:00:00.052)       0:00:00.052 ****`. */
+export function timingLine(at: Date, previousMs: number, totalMs: number): string {
+  const stamp =
+    `${DAYS[at.getUTCDay()]} ${pad2(at.getUTCDate())} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}  ` +
+    `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())}:${pad2(at.getUTCSeconds())} +0000`
+  const text = `${stamp} (${formatElapsed(previousMs)})       ${formatElapsed(totalMs)}`
+  return `${text} ${'*'.repeat(Math.max(3, WIDTH - 1 - text.length - 1))}`
+}
+
+/** The PLAY RECAP host line, padded like ansible's `%-26s` host and `%s=%-4s` counters. */
+export function recapLine(host: string, counts: RecapCounts): string {
+  const field = (name: string, value: number) => `${name}=${String(value).padEnd(4)}`
+  return (
+    `${host.padEnd(26)} : ${field('ok', counts.ok)} ${field('changed', counts.changed)} ` +
+    `${field('unreachable', counts.unreachable)} ${field('failed', counts.failed)} ${field('skipped', counts.skipped)} ` +
+    `${field('rescued', counts.rescued)} ${field('ignored', counts.ignored)}`
+  )
+}
+
+export interface RecapCounts {
+  ok: number
+  changed: number
+  unreachable: number
+  failed: number
+  skipped: number
+  rescued: number
+  ignored: number
+}
+
+/** The `fatal:` line and its indented YAML block, as the yaml result format prints them. */
+export function fatalBlock(host: string, failure: TaskFailure): string[] {
+  const lines = [`fatal: [${host}]: FAILED! => changed=${failure.changed}`]
+  if (failure.cmd !== undefined) lines.push(`  cmd: ${yamlScalar(failure.cmd)}`)
+  lines.push(`  msg: ${yamlScalar(failure.msg)}`)
+  if (failure.rc !== undefined) lines.push(`  rc: ${failure.rc}`)
+  if (failure.stderr !== undefined) {
+    lines.push('  stderr: |-', ...failure.stderr.split('\n').map((line) => `    ${line}`), '  stderr_lines: <omitted>')
+    lines.push("  stdout: ''", '  stdout_lines: <omitted>')
+  }
+  return lines
+}
+
+/**
+ * Play the transcript. Resolves with the playbook's exit status; rejects with the signal's reason when
+ * aborted (the caller reports death by signal, as a killed ansible-playbook would be).
+ */
+export async function playBootstrapTranscript(options: TranscriptOptions): Promise<number> {
+  const tasks = options.tasks ?? BOOTSTRAP_TASKS
+  const now = options.now ?? (() => new Date())
+  const totalWeight = tasks.reduce((sum, task) => sum + task.weight, 0)
+  const substitute = (text: string) =>
+    text.replaceAll('{host}', options.hostName).replaceAll('{overrides}', options.overrideFilesDir)
+  const emit = (...lines: string[]) => options.write(lines.map((line) => line + '\n').join(''))
+  const counts: RecapCounts = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0}
+  const durations: Array<{name: string; ms: number}> = []
+
+  const started = now().getTime()
+  let previousStart = started
+  emit('', banner('PLAY [all]'))
+  let failed = false
+  for (const task of tasks) {
+    const taskStart = now().getTime()
+    emit(
+      '',
+      banner(`TASK [${task.role} : ${task.name}]`),
+      timingLine(now(), taskStart - previousStart, taskStart - started),
+    )
+    previousStart = taskStart
+    await sleep((options.durationMs * task.weight) / totalWeight, options.signal)
+    durations.push({name: `${task.role} : ${task.name}`, ms: now().getTime() - taskStart})
+
+    if (options.failAt?.task === task) {
+      const failure = options.failAt.failure ?? task.failure ?? genericFailure(task)
+      emit(...fatalBlock(options.hostName, {...failure, msg: substitute(failure.msg)}))
+      counts.failed++
+      failed = true
+      break
+    }
+    const host = task.delegated ? `${options.hostName} -> localhost` : options.hostName
+    if (task.items) {
+      for (const item of task.items) emit(`${task.result}: [${host}] => (item=${substitute(item)})`)
+    } else {
+      emit(`${task.result}: [${host}]`)
+    }
+    if (task.result === 'skipping') counts.skipped++
+    else {
+      counts.ok++
+      if (task.result === 'changed') counts.changed++
+    }
+    options.onTaskDone?.(task)
+  }
+
+  const end = now()
+  emit('', banner('PLAY RECAP'), recapLine(options.hostName, counts), '')
+  emit(banner('TASKS RECAP'), timingLine(end, end.getTime() - previousStart, end.getTime() - started), '='.repeat(79))
+  const slowest = [...durations].sort((a, b) => b.ms - a.ms).slice(0, 20)
+  emit(...slowest.map(({name, ms}) => profileLine(name, ms)))
+  return failed ? PLAYBOOK_EXIT.hostFailed : PLAYBOOK_EXIT.ok
+}
+
+function profileLine(name: string, ms: number): string {
+  const seconds = `${(ms / 1000).toFixed(2)}s`
+  return `${name} ${'-'.repeat(Math.max(1, 79 - name.length - seconds.length - 2))} ${seconds}`
+}
+
+function genericFailure(task: TranscriptTask): TaskFailure {
+  return {changed: false, msg: `${task.name} failed on this host.`}
+}
+
+/** Quote like ansible's YAML dumper: plain when safe, else single-quoted with '' escapes. */
+function yamlScalar(text: string): string {
+  if (/^[A-Za-z0-9/][^:#'"\n]*$/.test(text) && !/\s$/.test(text)) return text
+  return `'${text.replaceAll("'", "''")}'`
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, {once: true})
+  })
+}
