@@ -109,3 +109,49 @@ function asInterrupted(error: unknown, message: string): unknown {
   const name = (error as Error)?.name
   return name === 'ExitPromptError' || name === 'AbortPromptError' ? new InterruptedError(message) : error
 }
+
+/**
+ * Plain `question: answer` prompts drawn like Python's input() (config-management keeps upstream's exact
+ * prompt texts, which inquirer's decorated prompts would change). One readline session serves several
+ * questions. While it is open the terminal is in raw mode, so Ctrl-C arrives here rather than as SIGINT:
+ * `onInterrupt` is called at any time, and a pending question rejects with InterruptedError. End of input
+ * (Ctrl-D) rejects with UsageError.
+ */
+export interface LinePrompter {
+  ask(question: string): Promise<string>
+  close(): void
+}
+
+export async function openLinePrompter(onInterrupt?: () => void): Promise<LinePrompter> {
+  const {createInterface} = await import('node:readline')
+  const rl = createInterface({input: process.stdin, output: process.stdout, terminal: true})
+  let pending: {reject: (error: Error) => void} | undefined
+  let closed = false
+  rl.on('SIGINT', () => {
+    process.stdout.write('\n')
+    onInterrupt?.()
+    pending?.reject(new InterruptedError('Aborted'))
+    pending = undefined
+  })
+  rl.on('close', () => {
+    closed = true
+    pending?.reject(new UsageError('no answer: end of input at the prompt'))
+    pending = undefined
+  })
+  return {
+    ask(question) {
+      if (closed) return Promise.reject(new UsageError('no answer: end of input at the prompt'))
+      return new Promise((resolve, reject) => {
+        pending = {reject}
+        rl.question(question, (answer) => {
+          pending = undefined
+          resolve(answer)
+        })
+      })
+    },
+    close() {
+      pending = undefined
+      rl.close()
+    },
+  }
+}

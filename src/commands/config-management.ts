@@ -1,0 +1,111 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
+import {faultsFromEnv} from '../lib/netconfig/fault-injection.js'
+import {SessionRenderer} from '../lib/netconfig/render.js'
+import {type SessionResult, type SessionUi, runSession} from '../lib/netconfig/session.js'
+import {openTarget, requireRoot, sessionAddress} from '../lib/netconfig/target.js'
+import {type LinePrompter, canPrompt, openLinePrompter} from '../prompts.js'
+
+export default class ConfigManagement extends BaseCommand<typeof ConfigManagement> {
+  static summary = "Bring up a subcloud controller's management interface and its route to the System Controller."
+  static description = `Does what the upstream config_management console script does, on a freshly installed subcloud controller, as root: enables the links, shows the LLDP neighbours, asks for the management interface, address (CIDR), gateway and System Controller subnet with the same prompts and messages, then adds the address and the route.
+Unlike upstream it polls LLDP instead of sleeping 120 s, shows the exact ip commands before running them (--dry-run stops there), checks every command, skips what is already configured, refuses conflicting addresses and routes, and rolls back every change of the run on a failure or Ctrl-C. Without a terminal every value comes from a flag (and --yes).
+The changes are runtime state only: they are lost at the next reboot.
+
+${EXIT_CODES_HELP}`
+  static examples = [
+    '<%= config.bin %> config-management',
+    '<%= config.bin %> config-management --interface enp0s8 --address 192.168.101.10/24 --gateway 192.168.101.1 --system-controller-subnet 192.168.204.0/24 --yes',
+    '<%= config.bin %> config-management --interface enp0s8 --address fd00:101::10/64 --system-controller-subnet fd00:204::/64 --dry-run',
+  ]
+
+  static flags = {
+    interface: Flags.string({description: 'management interface name (as `ip link` shows it, without @parent)'}),
+    address: Flags.string({description: 'management IP address in CIDR notation, ie. ip/prefix_length'}),
+    gateway: Flags.string({description: 'management gateway IP address [default: first address of the subnet]'}),
+    'system-controller-subnet': Flags.string({description: "System Controller's management subnet in CIDR notation"}),
+    yes: Flags.boolean({char: 'y', description: 'apply the planned changes without asking'}),
+    'dry-run': Flags.boolean({description: 'show the planned changes and stop; nothing is changed'}),
+    'keep-other-interfaces': Flags.boolean({
+      description: 'leave the other interfaces up (upstream brings every non-management interface down)',
+    }),
+    'lldp-timeout': Flags.integer({
+      description: 'seconds to wait for LLDP neighbours; 0 reads them once without waiting',
+      default: 120,
+      min: 0,
+    }),
+    'lldp-socket': Flags.string({description: "lldpd's control socket (lldpcli -u), when not the default"}),
+    host: Flags.string({description: 'run on this remote controller over SSH instead of locally', helpGroup: 'REMOTE'}),
+    'ssh-user': Flags.string({description: 'SSH user (must be root)', default: 'root', helpGroup: 'REMOTE'}),
+    'ssh-port': Flags.integer({description: 'SSH port', min: 1, max: 65535, helpGroup: 'REMOTE'}),
+    'identity-file': Flags.string({description: 'SSH private key (repeatable)', multiple: true, helpGroup: 'REMOTE'}),
+    // Advanced/testing: confine every command to a network namespace (how the integration tests run it).
+    netns: Flags.string({description: 'run every command inside this network namespace', hidden: true}),
+    'lldp-interval': Flags.integer({description: 'seconds between LLDP polls', default: 2, min: 1, hidden: true}),
+  }
+
+  async run(): Promise<SessionResult> {
+    const {flags} = this
+    const json = this.jsonEnabled()
+    const interrupt = new AbortController()
+    const onSignal = () => interrupt.abort()
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    const executor = await openTarget({
+      host: flags.host,
+      sshPort: flags['ssh-port'],
+      sshUser: flags['ssh-user'],
+      identityFiles: flags['identity-file'],
+      netns: flags.netns,
+      onDebug: this.debugLine,
+    })
+    let prompter: LinePrompter | undefined
+    try {
+      await requireRoot(executor, Boolean(flags.host))
+      const interactive = !json && canPrompt()
+      const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text)
+      const renderer = new SessionRenderer({
+        out: write(json ? process.stderr : process.stdout),
+        err: write(process.stderr),
+        tty: Boolean(process.stdout.isTTY) && !json,
+        debug: this.debugLine,
+      })
+      const ui: SessionUi = {
+        emit: renderer.handle,
+        ask: async (question) => {
+          renderer.closeLine()
+          prompter ??= await openLinePrompter(onSignal)
+          return prompter.ask(question)
+        },
+      }
+      return await runSession(
+        {
+          executor,
+          input: {
+            interface: flags.interface,
+            address: flags.address,
+            gateway: flags.gateway,
+            systemControllerSubnet: flags['system-controller-subnet'],
+          },
+          interactive,
+          yes: flags.yes,
+          dryRun: flags['dry-run'],
+          keepOtherInterfaces: flags['keep-other-interfaces'],
+          lldpSocket: flags['lldp-socket'],
+          lldpTimeoutMs: flags['lldp-timeout'] * 1000,
+          lldpIntervalMs: flags['lldp-interval'] * 1000,
+          sessionAddress: await sessionAddress(executor, Boolean(flags.host)),
+          faults: faultsFromEnv(process.env),
+          signal: interrupt.signal,
+        },
+        ui,
+      )
+    } finally {
+      prompter?.close()
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      await executor.close?.()
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import {InterruptedError, OperationError} from '../errors.js'
+import {type CommandResult, type Executor, formatArgv} from './executor.js'
+import {type Faults, NO_FAULTS} from './fault-injection.js'
+import {firstLine} from './ip-state.js'
+import type {PlanStep} from './planner.js'
+
+/**
+ * Runs plan steps one at a time, checking each exit status, and records what was applied in a journal so
+ * that a failure, a refusal or Ctrl-C undoes exactly those steps, newest first. A step is never
+ * interrupted half way: Ctrl-C is looked at between steps.
+ */
+export interface StepReport {
+  step: PlanStep
+  argv: string[]
+  result: CommandResult
+}
+
+export interface ApplyHooks {
+  onStepStart?: (step: PlanStep) => void
+  onStepDone?: (report: StepReport) => void
+  onUndo?: (report: StepReport) => void
+}
+
+export class StepFailedError extends OperationError {
+  constructor(
+    readonly report: StepReport,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export class Journal {
+  private readonly applied: PlanStep[] = []
+
+  record(step: PlanStep): void {
+    this.applied.push(step)
+  }
+
+  get steps(): readonly PlanStep[] {
+    return this.applied
+  }
+
+  /**
+   * Undo every recorded step, newest first, and forget them. Undo failures do not stop the others; they are
+   * returned so the caller can tell the operator exactly what is left to fix by hand.
+   */
+  async rollback(executor: Executor, hooks: ApplyHooks = {}): Promise<{undone: PlanStep[]; failed: StepReport[]}> {
+    const undone: PlanStep[] = []
+    const failed: StepReport[] = []
+    while (this.applied.length > 0) {
+      const step = this.applied.pop() as PlanStep
+      const result = await executor.run(step.undo)
+      const report = {step, argv: step.undo, result}
+      hooks.onUndo?.(report)
+      if (result.code === 0) undone.push(step)
+      else failed.push(report)
+    }
+    return {undone, failed}
+  }
+}
+
+export interface ApplyOptions {
+  journal: Journal
+  signal?: AbortSignal
+  faults?: Faults
+  hooks?: ApplyHooks
+}
+
+/** Apply steps in order; throws StepFailedError or InterruptedError, leaving the journal for rollback. */
+export async function applySteps(executor: Executor, steps: PlanStep[], options: ApplyOptions): Promise<void> {
+  const faults = options.faults ?? NO_FAULTS
+  for (const step of steps) {
+    if (options.signal?.aborted) throw new InterruptedError('Aborted')
+    options.hooks?.onStepStart?.(step)
+    if (faults.stallAt.has(step.kind)) await untilAborted(options.signal)
+    const result = faults.failAt.has(step.kind)
+      ? {code: 1, stdout: '', stderr: `injected failure (DCM_NETCONFIG_FAIL_AT=${step.kind}, test-only)`}
+      : await executor.run(step.argv)
+    const report = {step, argv: step.argv, result}
+    options.hooks?.onStepDone?.(report)
+    if (result.code !== 0)
+      throw new StepFailedError(
+        report,
+        `\`${formatArgv(step.argv)}\` failed (exit ${result.code}): ${firstLine(result.stderr) || 'no message'}`,
+      )
+    options.journal.record(step)
+  }
+}
+
+function untilAborted(signal?: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const abort = () => reject(new InterruptedError('Aborted'))
+    if (signal?.aborted) abort()
+    else signal?.addEventListener('abort', abort, {once: true})
+  })
+}
