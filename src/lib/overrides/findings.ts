@@ -41,3 +41,30 @@ export function findingsError(findings: readonly Finding[]): UsageError | undefi
         : undefined,
   })
 }
+
+/** The columns of a findings table (`dcm subcloud validate`, `dcm system-controller validate`). */
+export const FINDING_COLUMNS = ['file', 'line', 'column', 'severity', 'rule', 'key', 'message'] as const
+
+export function findingRow(finding: Finding): (string | number)[] {
+  return [finding.file, finding.line, finding.column, finding.severity, finding.rule, finding.key, finding.message]
+}
+
+/**
+ * What a validate command reports when there are errors: every error as `file:line:col: message` (for stderr) and
+ * the UsageError (exit 2) to throw. With one error the error itself is the message, so the output is one line.
+ */
+export function validationFailure(
+  findings: readonly Finding[],
+  fileCount: number,
+): {lines: string[]; error: UsageError} | undefined {
+  const errors = findings.filter((finding) => finding.severity === 'error')
+  if (errors.length === 0) return undefined
+  if (errors.length === 1) return {lines: [], error: new UsageError(formatFinding(errors[0]))}
+  const files = new Set(errors.map((finding) => finding.file)).size
+  return {
+    lines: errors.map(formatFinding),
+    error: new UsageError(
+      `${errors.length} errors in ${files} of ${fileCount} file${fileCount === 1 ? '' : 's'}; nothing was sent`,
+    ),
+  }
+}
