@@ -236,7 +236,7 @@ export class SshSession {
         channel.on('exit', (exitCode: number | null, signalName?: string) => {
           exited = true
           if (typeof exitCode === 'number') code = exitCode
-          else exitSignal = signalName
+          else if (signalName) exitSignal = signalName.startsWith('SIG') ? signalName : `SIG${signalName}`
         })
         channel.on('close', finish)
         if (options.stdin !== undefined) channel.end(options.stdin)

@@ -60,7 +60,7 @@ export interface ExecOptions {
 export interface ExecResult {
   /** Exit status; null when the remote process died by a signal or the channel closed without one. */
   code: number | null
-  /** Signal name without SIG (e.g. 'TERM') when the remote process was killed. */
+  /** Signal name (e.g. 'SIGTERM') when the remote process was killed. */
   signal?: string
   stdout: string
   stderr: string
