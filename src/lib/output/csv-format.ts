@@ -17,10 +17,12 @@ function field(value: Cell, quote: CsvQuote): {text: string; quoted: boolean} {
   let out = ''
   for (const ch of text) {
     if (ch === ',' || ch === '"' || ch === '\\' || ch === '\n') {
-      if (quote === 'none') out += '\\'
-      else if (ch === '"') out += '"'
-      else if (ch === '\\') out += '\\'
-      else quoted = true
+      if (quote === 'none' || ch === '\\') out += '\\'
+      else {
+        // The quote char is doubled and, like `,` and newline, makes the field quoted.
+        if (ch === '"') out += '"'
+        quoted = true
+      }
     }
     out += ch
   }
