@@ -1,0 +1,138 @@
+import path from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {OperationError, UsageError} from '../../lib/errors.js'
+
+export default class LabStart extends BaseCommand<typeof LabStart> {
+  static summary = 'Start a local System Controller (Keystone + dcmanager API) on 127.0.0.1.'
+  static description = `Serves Keystone v3 and the dcmanager API over the state of --data-dir (kept across restarts; passwords are
+never written). In the foreground (default) it runs until Ctrl-C; with --detach it starts in the background,
+writes <data-dir>/lab.json and returns once it answers. Then \`eval "$(dcm lab env)"\` points dcm at it.
+
+Deploys are simulated (deployer "simulated", shown by \`dcm lab status\`) unless another deployer is chosen.
+
+${EXIT_CODES_HELP}`
+  static examples = [
+    '<%= config.bin %> lab start --detach',
+    '<%= config.bin %> lab start --port 8119 --data-dir ./mylab',
+    '<%= config.bin %> lab start --detach --tls    # HTTPS with a private CA: OS_CACERT=<data-dir>/tls/ca.pem',
+  ]
+  static flags = {
+    'data-dir': Flags.string({
+      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
+      env: 'DCM_LAB_DIR',
+    }),
+    port: Flags.integer({description: 'TCP port on 127.0.0.1 (0 = any free port)', default: 0, min: 0, max: 65535}),
+    detach: Flags.boolean({description: 'run in the background and return once the lab answers'}),
+    tls: Flags.boolean({description: 'serve HTTPS with a certificate from a private CA generated in <data-dir>/tls'}),
+    'tls-cert': Flags.string({description: 'serve HTTPS with this PEM certificate', dependsOn: ['tls-key']}),
+    'tls-key': Flags.string({description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert']}),
+    'token-lifetime': Flags.integer({description: 'Keystone token lifetime in seconds', default: 3600, min: 1}),
+    deployer: Flags.string({description: 'how added subclouds are deployed', default: 'simulated'}),
+    'time-scale': Flags.string({
+      description: 'scale of the simulated deploy timings (1 = about 4 s per subcloud)',
+      default: '1',
+    }),
+    'fail-subcloud': Flags.string({
+      description: 'make the simulated bootstrap of this subcloud fail (repeatable)',
+      multiple: true,
+    }),
+    'sc-network': Flags.string({
+      description:
+        'System Controller management network and pool, SUBNET,START-END (repeatable; default 192.168.204.0/24,192.168.204.2-192.168.204.50 and fd00:204::/64,fd00:204::2-fd00:204::50)',
+      multiple: true,
+    }),
+  }
+
+  async run() {
+    const {defaultDataDir, ensureAdminPassword, writeInstance, removeInstance, labEnvironment} =
+      await import('../../lib/lab/lab-files.js')
+    const {runningInstance, startDetached} = await import('../../lib/lab/lab-process.js')
+    const flags = this.flags
+    const dataDir = path.resolve(flags['data-dir'] ?? defaultDataDir())
+    const timeScale = Number(flags['time-scale'])
+    if (!Number.isFinite(timeScale) || timeScale < 0) {
+      throw new UsageError(`--time-scale must be a non-negative number, got "${flags['time-scale']}"`)
+    }
+    const {DEFAULT_SYSTEM_CONTROLLER, parseScNetwork} = await import('../../lib/lab/lab-config.js')
+    const networks = (flags['sc-network'] ?? []).map((text) => {
+      const network = parseScNetwork(text)
+      if (!network) throw new UsageError(`--sc-network must look like SUBNET,START-END, got "${text}"`)
+      return network
+    })
+
+    const existing = await runningInstance(dataDir)
+    if (existing) {
+      throw new OperationError(`A lab is already running in ${dataDir} (pid ${existing.pid}, ${existing.url})`, {
+        hint: `dcm lab stop --data-dir ${dataDir}`,
+      })
+    }
+
+    if (flags.detach) {
+      const args = this.argv.filter((arg) => arg !== '--detach')
+      if (!flags['data-dir']) args.push('--data-dir', dataDir)
+      const instance = await startDetached({runScript: path.join(this.config.root, 'bin', 'run.js'), dataDir, args})
+      this.log(`Lab started in the background (pid ${instance.pid}): ${instance.url}`)
+      this.log(`  data dir:  ${dataDir}  (log: ${path.join(dataDir, 'lab.log')})`)
+      this.log(`  use it:    eval "$(dcm lab env --data-dir ${dataDir})"`)
+      this.log(`  stop it:   dcm lab stop --data-dir ${dataDir}`)
+      return
+    }
+
+    const {promises: fs} = await import('node:fs')
+    const {startLab} = await import('../../lib/lab/lab-server.js')
+    const password = await ensureAdminPassword(dataDir)
+    let tls: {cert: Buffer; key: Buffer} | undefined
+    let caCert: string | undefined
+    if (flags['tls-cert'] && flags['tls-key']) {
+      tls = {cert: await fs.readFile(flags['tls-cert']), key: await fs.readFile(flags['tls-key'])}
+      caCert = path.resolve(flags['tls-cert'])
+    } else if (flags.tls) {
+      const {ensureLabCertificate} = await import('../../lib/lab/lab-tls.js')
+      const files = await ensureLabCertificate(dataDir)
+      tls = {cert: await fs.readFile(files.cert), key: await fs.readFile(files.key)}
+      caCert = files.caCert
+    }
+    const lab = await startLab({
+      dataDir,
+      port: flags.port,
+      tls,
+      adminPassword: password,
+      tokenLifetimeSeconds: flags['token-lifetime'],
+      deployer: flags.deployer,
+      timeScale,
+      failFor: flags['fail-subcloud'],
+      systemController: networks.length
+        ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
+        : DEFAULT_SYSTEM_CONTROLLER,
+    })
+    await writeInstance(dataDir, {
+      pid: process.pid,
+      port: lab.port,
+      url: lab.url,
+      authUrl: lab.authUrl,
+      dcmanagerUrl: lab.dcmanagerUrl,
+      caCert,
+      deployer: lab.deployerKind,
+      startedAt: new Date().toISOString(),
+    })
+    const env = labEnvironment({authUrl: lab.authUrl, caCert}, password)
+    this.log(`dcm lab: System Controller listening on ${lab.url} (deployer: ${lab.deployerKind})`)
+    this.log(`  data dir:   ${dataDir}`)
+    this.log(`  OS_AUTH_URL=${env.OS_AUTH_URL}${caCert ? `  OS_CACERT=${caCert}` : ''}`)
+    this.log(`  in another shell: eval "$(dcm lab env --data-dir ${dataDir})"`)
+    this.log('Press Ctrl-C to stop.')
+
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      process.once('SIGHUP', stop)
+    })
+    await lab.stop()
+    await removeInstance(dataDir, process.pid)
+    this.log('dcm lab: stopped')
+  }
+}

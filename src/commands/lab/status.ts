@@ -1,0 +1,50 @@
+import path from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {OperationError} from '../../lib/errors.js'
+import {showFlags} from '../../output-flags.js'
+
+export default class LabStatus extends BaseCommand<typeof LabStatus> {
+  static summary = 'Show whether a lab is running in a data dir, where, and with which deployer.'
+  static description = `Exit 0 when the lab runs and answers, 1 when none runs in the data dir, 3 when its process exists but does not answer.
+
+${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> lab status', '<%= config.bin %> lab status --data-dir ./mylab -f json']
+  static flags = {
+    ...showFlags,
+    'data-dir': Flags.string({
+      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
+      env: 'DCM_LAB_DIR',
+    }),
+  }
+
+  async run() {
+    const {defaultDataDir} = await import('../../lib/lab/lab-files.js')
+    const {runningInstance, probeInstance} = await import('../../lib/lab/lab-process.js')
+    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const instance = await runningInstance(dataDir)
+    if (!instance) {
+      throw new OperationError(`No lab is running in ${dataDir}`, {
+        hint: `dcm lab start --detach --data-dir ${dataDir}`,
+      })
+    }
+    const live = await probeInstance(instance)
+    return this.printShow(
+      ['state', 'url', 'auth_url', 'dcmanager_url', 'pid', 'deployer', 'subclouds', 'tls_ca', 'data_dir', 'started_at'],
+      [
+        'running',
+        instance.url,
+        instance.authUrl,
+        instance.dcmanagerUrl,
+        instance.pid,
+        String(live.deployer ?? instance.deployer),
+        Number(live.subclouds ?? 0),
+        instance.caCert ?? null,
+        dataDir,
+        instance.startedAt,
+      ],
+    )
+  }
+}
