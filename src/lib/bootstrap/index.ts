@@ -5,3 +5,14 @@ export {BootstrapLog, defaultLogDir} from './log-file.js'
 export {BOOTSTRAP_ROLES, RunTracker} from './run-tracker.js'
 export * from './remote-commands.js'
 export * from './types.js'
+export {
+  STARLINGX_MARKERS,
+  checkOamSubnet,
+  checkRelease,
+  runPreflight,
+  type BootstrapMarkers,
+  type PreflightCheck,
+  type PreflightOptions,
+  type PreflightReport,
+  type Verdict,
+} from './preflight.js'

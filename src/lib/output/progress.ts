@@ -1,0 +1,173 @@
+import type {BootstrapEvent, BootstrapResult} from '../bootstrap/types.js'
+import {BOOTSTRAP_ROLES} from '../bootstrap/run-tracker.js'
+
+/**
+ * Progress of a bootstrap run (design.md §3 "Progress", ecosystem.md §3.1). On a terminal: one line redrawn in
+ * place (spinner, elapsed, step n of 12, task n of ~N, current task). Otherwise: one timestamped line per task
+ * and a heartbeat every 30 s, because CI systems kill jobs that go silent. Writes to the stream it is given
+ * (stderr in the commands), never to stdout, so `-f json` output stays clean.
+ */
+export type ProgressMode = 'tty' | 'plain' | 'quiet'
+
+export interface ProgressStream {
+  write(text: string): unknown
+  isTTY?: boolean
+  columns?: number
+}
+
+export interface BootstrapProgressOptions {
+  stream: ProgressStream
+  /** The subcloud name shown on every line. */
+  label: string
+  mode?: ProgressMode
+  /** Estimated number of tasks (shown as `~N`); unknown when undefined. */
+  expectedTasks?: number
+  heartbeatMs?: number
+  /** TTY redraw period (elapsed time keeps moving during long silent tasks). */
+  redrawMs?: number
+  now?: () => number
+  /** Wall-clock stamps of plain lines; injectable for tests. */
+  clock?: () => Date
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+export function progressModeFor(stream: ProgressStream, quiet = false): ProgressMode {
+  if (quiet) return 'quiet'
+  const interactive = Boolean(stream.isTTY) && !process.env.CI && process.env.TERM !== 'dumb'
+  return interactive ? 'tty' : 'plain'
+}
+
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = String(total % 60).padStart(2, '0')
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${s}s` : `${m}m${s}s`
+}
+
+export class BootstrapProgress {
+  private readonly mode: ProgressMode
+  private readonly now: () => number
+  private readonly clock: () => Date
+  private readonly started: number
+  private task: string | undefined
+  private taskIndex = 0
+  private step = 0
+  private frame = 0
+  private lastOutput: number
+  private timer: NodeJS.Timeout | undefined
+  private lineShown = false
+  private stage = 'connecting'
+
+  constructor(private readonly options: BootstrapProgressOptions) {
+    this.mode = options.mode ?? progressModeFor(options.stream)
+    this.now = options.now ?? Date.now
+    this.clock = options.clock ?? (() => new Date())
+    this.started = this.now()
+    this.lastOutput = this.started
+    if (this.mode === 'tty') {
+      this.timer = setInterval(() => this.redraw(), options.redrawMs ?? 250)
+    } else if (this.mode === 'plain') {
+      const period = options.heartbeatMs ?? 30_000
+      this.timer = setInterval(() => this.heartbeat(period), Math.min(period, 1000))
+    }
+    this.timer?.unref()
+  }
+
+  readonly handle = (event: BootstrapEvent): void => {
+    if (this.mode === 'quiet') return
+    switch (event.type) {
+      case 'log-file':
+        this.println(`${this.options.label}: log file ${event.path}`)
+        break
+      case 'stage':
+        this.stage = event.stage
+        if (event.stage === 'stopping') this.println(`${this.options.label}: stopping the playbook (${event.detail})`)
+        else this.refresh()
+        break
+      case 'ansible':
+        if (event.event.type === 'task') {
+          this.task = event.event.role ? `${event.event.role} : ${event.event.name}` : event.event.name
+          this.taskIndex = event.event.index
+          const step = BOOTSTRAP_ROLES.indexOf(event.event.role as (typeof BOOTSTRAP_ROLES)[number]) + 1
+          if (step > 0) this.step = step
+          if (this.mode === 'plain') this.println(this.plainLine(`TASK ${this.counter()}: ${this.task}`))
+          else this.refresh()
+        } else if (event.event.type === 'failure' && this.mode === 'plain') {
+          this.println(this.plainLine(`fatal: ${event.event.message.split('\n')[0]}`))
+        }
+        break
+      case 'finished':
+        this.finish(event.result)
+        break
+    }
+  }
+
+  /** Stop timers (also done on `finished`). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    this.clearLine()
+  }
+
+  private counter(): string {
+    return this.options.expectedTasks
+      ? `${this.taskIndex}/~${Math.max(this.options.expectedTasks, this.taskIndex)}`
+      : `${this.taskIndex}`
+  }
+
+  private elapsed(): string {
+    return formatElapsed(this.now() - this.started)
+  }
+
+  private plainLine(text: string): string {
+    return `[${this.clock().toISOString()}] ${this.options.label} bootstrap +${this.elapsed()} ${text}`
+  }
+
+  private heartbeat(period: number): void {
+    if (this.now() - this.lastOutput < period) return
+    const what = this.task ? `still running: ${this.task}` : `still ${this.stage}`
+    this.println(this.plainLine(what))
+  }
+
+  private refresh(): void {
+    if (this.mode === 'tty') this.redraw()
+  }
+
+  private redraw(): void {
+    const spinner = SPINNER[this.frame++ % SPINNER.length]
+    const parts = [spinner, this.options.label, 'bootstrap', this.elapsed()]
+    if (this.taskIndex === 0) parts.push(this.stage)
+    else {
+      if (this.step > 0) parts.push(`step ${this.step}/${BOOTSTRAP_ROLES.length}`)
+      parts.push(`task ${this.counter()}`, this.task ?? '')
+    }
+    const width = Math.max(20, (this.options.stream.columns ?? 80) - 1)
+    let line = parts.join(' ')
+    if ([...line].length > width) line = [...line].slice(0, width - 1).join('') + '…'
+    this.options.stream.write(`\r\x1b[2K${line}`)
+    this.lineShown = true
+  }
+
+  private clearLine(): void {
+    if (this.lineShown) this.options.stream.write('\r\x1b[2K')
+    this.lineShown = false
+  }
+
+  private println(text: string): void {
+    this.clearLine()
+    this.options.stream.write(text + '\n')
+    this.lastOutput = this.now()
+    if (this.mode === 'tty') this.redraw()
+  }
+
+  private finish(result: BootstrapResult): void {
+    this.stop()
+    const mark =
+      result.outcome === 'complete' ? (this.mode === 'tty' ? '✔' : 'OK') : this.mode === 'tty' ? '✖' : 'FAILED'
+    const text = `${mark} ${result.summary} in ${formatElapsed(result.elapsedMs)}`
+    this.options.stream.write((this.mode === 'plain' ? this.plainLine(text) : text) + '\n')
+    if (result.logPath && result.outcome !== 'complete') this.options.stream.write(`  log: ${result.logPath}\n`)
+  }
+}
