@@ -115,7 +115,7 @@ export class FakeSystemController {
     this.tokens.clear()
   }
 
-  posts(path = '/v1.0/subclouds'): RecordedRequest[] {
+  posts(path = '/dcmanager/v1.0/subclouds'): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && r.path.replace(/\/$/, '') === path)
   }
 

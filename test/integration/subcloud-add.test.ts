@@ -1,0 +1,269 @@
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import path from 'node:path'
+
+import {runDcm} from '../helpers/cli.js'
+import {FakeSystemController, multipartParts, parseMultipart} from '../helpers/fake-system-controller.js'
+import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-fixtures.js'
+
+/** `dcm subcloud add` end to end through the built CLI against a loopback System Controller. */
+describe('dcm subcloud add', () => {
+  let fake: FakeSystemController
+  let files: FixtureDir
+  const password = 'Sysadmin*Secret-7731'
+
+  beforeAll(async () => {
+    fake = await new FakeSystemController().start()
+    files = fixtureDir()
+  })
+  beforeEach(() => {
+    fake.subclouds.length = 0
+    fake.requests.length = 0
+  })
+  afterAll(async () => {
+    await fake.stop()
+    files.cleanup()
+  })
+
+  it('validates, sends the multipart form of §2.1.1 and prints the Show table', async () => {
+    const file = files.write('sc-a.yml', bootstrapValues('sc-a'))
+    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
+      env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+    })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^\+-+\+-+\+\n\| Field +\| Value +\|/)
+    expect(result.stdout).toMatch(/\| name +\| sc-a +\|/)
+    expect(result.stdout).toMatch(/\| deploy_status +\| not-deployed +\|/)
+    const [post] = fake.posts()
+    const contentType = String(post.headers['content-type'])
+    const form = parseMultipart(post.body, contentType)
+    expect(form.get('bootstrap-address')).toBe('10.10.10.12')
+    expect(form.get('sysadmin_password')).toBe(Buffer.from(password).toString('base64'))
+    expect(form.get('bootstrap_values')).toBe(bootstrapValues('sc-a'))
+    const parts = multipartParts(post.body, contentType)
+    expect(parts.map((p) => p.name)).toEqual(['bootstrap_values', 'bootstrap-address', 'sysadmin_password'])
+    expect(parts[0].filename).toBe(file)
+  })
+
+  it('refuses an invalid file with file:line and sends nothing (exit 2)', async () => {
+    const file = files.write('bad-gw.yml', bootstrapValues('sc-b', {management_gateway_address: '192.168.102.1'}))
+    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
+      env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^Error: ${file}:8:\\d+: management_gateway_address`))
+    expect(fake.posts()).toHaveLength(0)
+  })
+
+  it('catches a management range overlapping a live subcloud locally, naming the line', async () => {
+    fake.addSubcloud({name: 'existing1', 'management-start-ip': '192.168.101.2', 'management-end-ip': '192.168.101.50'})
+    const file = files.write('overlap.yml', bootstrapValues('sc-c'))
+    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
+      env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      new RegExp(`^Error: ${file}:\\d+:\\d+: .*overlaps with that of subcloud existing1`, 'm'),
+    )
+    expect(fake.posts()).toHaveLength(0)
+  })
+
+  it('client-side checks use the upstream messages before any request', async () => {
+    const missing = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', '/nonexistent.yml'],
+      {env: fake.env()},
+    )
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toBe('Error: bootstrap-values does not exist: /nonexistent.yml\n')
+    const file = files.write('sc-n.yml', bootstrapValues('sc-n'))
+    const name = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--name', 'x'],
+      {env: fake.env()},
+    )
+    expect(name.stderr).toBe('Error: The --name option can only be used with --migrate option.\n')
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it('without a terminal and without a password it names the ways to give one (exit 2), nothing sent', async () => {
+    const file = files.write('sc-d.yml', bootstrapValues('sc-d'))
+    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
+      env: fake.env(),
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('Error: the sysadmin password is required: no terminal to prompt on')
+    expect(result.stderr).toContain('--sysadmin-password, --sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD')
+    expect(fake.posts()).toHaveLength(0)
+  })
+
+  it('--dry-run prints what would be sent, password redacted, and sends nothing', async () => {
+    const file = files.write('sc-e.yml', bootstrapValues('sc-e'))
+    const result = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--dry-run', '-f', 'json'],
+      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+    )
+    expect(result.code).toBe(0)
+    const shown = JSON.parse(result.stdout)
+    expect(shown.request).toBe(`POST ${fake.url}/dcmanager/v1.0/subclouds/`)
+    expect(shown['bootstrap-address']).toBe('10.10.10.12')
+    expect(shown.sysadmin_password).toBe('<redacted>')
+    expect(shown.bootstrap_values).toMatch(/^file .*sc-e\.yml \(\d+ bytes\)$/)
+    expect(fake.posts()).toHaveLength(0)
+  })
+
+  it('--wait follows the deploy status to complete (exit 0) with timestamped progress lines', async () => {
+    const file = files.write('sc-w.yml', bootstrapValues('sc-w'))
+    const result = await runDcm(
+      [
+        'subcloud',
+        'add',
+        '--bootstrap-address',
+        '10.10.10.12',
+        '--bootstrap-values',
+        file,
+        '--wait',
+        '--poll-interval',
+        '20',
+      ],
+      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+    )
+    expect(result.code).toBe(0)
+    const lines = result.stderr.trim().split('\n')
+    expect(lines.map((l) => l.replace(/^\S+ /, '').replace(/, \d+:\d\d elapsed$/, ''))).toEqual([
+      'sc-w: creating (step 2 of 7)',
+      'sc-w: pre-bootstrap (step 4 of 7)',
+      'sc-w: bootstrapping (step 5 of 7)',
+      'sc-w: complete (step 7 of 7)',
+    ])
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /)
+    expect(result.stdout).toMatch(/\| deploy_status +\| complete +\|/)
+  })
+
+  describe('--wait outcomes', () => {
+    let failing: FakeSystemController
+    let stuck: FakeSystemController
+    beforeAll(async () => {
+      failing = await new FakeSystemController({
+        deploySequence: ['creating', 'bootstrapping', 'bootstrap-failed'],
+        errorDescription: 'FAILED: TASK [bootstrap/validate-config : Fail if the host is not reachable]',
+      }).start()
+      stuck = await new FakeSystemController({deploySequence: ['creating', 'bootstrapping']}).start()
+    })
+    afterAll(async () => {
+      await failing.stop()
+      await stuck.stop()
+    })
+
+    it('a failure state exits 1 with the error description', async () => {
+      const file = files.write('sc-f.yml', bootstrapValues('sc-f'))
+      const result = await runDcm(
+        [
+          'subcloud',
+          'add',
+          '--bootstrap-address',
+          '10.10.10.12',
+          '--bootstrap-values',
+          file,
+          '--wait',
+          '--poll-interval',
+          '20',
+          '-q',
+        ],
+        {env: failing.env({DCM_SYSADMIN_PASSWORD: password})},
+      )
+      expect(result.code).toBe(1)
+      expect(result.stderr.split('\n')[0]).toBe(
+        'Error: subcloud sc-f deployment failed: bootstrap-failed: FAILED: TASK [bootstrap/validate-config : Fail if the host is not reachable]',
+      )
+    })
+
+    it('gives up after --timeout with exit 4', async () => {
+      const file = files.write('sc-t.yml', bootstrapValues('sc-t'))
+      const result = await runDcm(
+        [
+          'subcloud',
+          'add',
+          '--bootstrap-address',
+          '10.10.10.12',
+          '--bootstrap-values',
+          file,
+          '--wait',
+          '--timeout',
+          '1',
+          '--poll-interval',
+          '100',
+          '-q',
+        ],
+        {env: stuck.env({DCM_SYSADMIN_PASSWORD: password})},
+      )
+      expect(result.code).toBe(4)
+      expect(result.stderr.split('\n')[0]).toBe('Error: subcloud sc-t is still bootstrapping after 1 s')
+    })
+  })
+
+  describe('secrets', () => {
+    /** Every argv on the machine while dcm runs, sampled from /proc, to prove no child gets the password. */
+    function watchArgv(needle: string): () => string[] {
+      const seen = new Set<string>()
+      const timer = setInterval(() => {
+        for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+          try {
+            const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+            if (argv.includes(needle)) seen.add(argv.replace(/\0/g, ' '))
+          } catch {
+            // the process ended between listing and reading
+          }
+        }
+      }, 5)
+      return () => {
+        clearInterval(timer)
+        return [...seen]
+      }
+    }
+
+    function filesContaining(dir: string, needle: string): string[] {
+      const hits: string[] = []
+      for (const entry of readdirSync(dir, {recursive: true}) as string[]) {
+        const file = path.join(dir, entry)
+        if (statSync(file).isFile() && readFileSync(file).includes(needle)) hits.push(file)
+      }
+      return hits
+    }
+
+    for (const source of ['stdin', 'env'] as const) {
+      it(`a sysadmin password from ${source} appears in no output, file or argv (also with --debug)`, async () => {
+        const secret = `Pw-${source}-${Date.now()}-Zq9`
+        const encoded = Buffer.from(secret).toString('base64')
+        const file = files.write(`sc-s-${source}.yml`, bootstrapValues(`sc-s-${source}`))
+        const cache = files.write(`.keep-${source}`, '') && path.join(files.dir, `cache-${source}`)
+        const stop = watchArgv(secret)
+        const args = ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--debug']
+        const result =
+          source === 'stdin'
+            ? await runDcm([...args, '--sysadmin-password-stdin'], {
+                env: fake.env({DCCLIENT_NO_CACHE: '', DCM_CACHE_DIR: cache}),
+                input: `${secret}\n`,
+              })
+            : await runDcm(args, {
+                env: fake.env({DCCLIENT_NO_CACHE: '', DCM_CACHE_DIR: cache, DCM_SYSADMIN_PASSWORD: secret}),
+              })
+        const argv = stop()
+        expect(result.code).toBe(0)
+        expect(result.stderr).toContain('DEBUG: REQ: POST')
+        for (const text of [secret, encoded]) {
+          expect(result.stdout).not.toContain(text)
+          expect(result.stderr).not.toContain(text)
+          expect(filesContaining(files.dir, text)).toEqual([])
+        }
+        expect(argv).toEqual([])
+        // It was sent, though: the password reached the server base64-encoded.
+        expect(
+          parseMultipart(fake.posts()[0].body, String(fake.posts()[0].headers['content-type'])).get(
+            'sysadmin_password',
+          ),
+        ).toBe(encoded)
+        expect(statSync(cache).isDirectory()).toBe(true)
+      })
+    }
+  })
+})
