@@ -52,6 +52,13 @@ export function schemaFindings(loaded: LoadedOverrides, errors: readonly ErrorOb
   const rootRules = new Set<string>()
   for (const error of errors) {
     const segments = pointerSegments(error.instancePath)
+    // Errors inside the key-group rules (the root allOf) are explained from the values as a whole, whatever
+    // property ajv blames (a failed `system_mode: const simplex` branch is not a system_mode error).
+    const rootGroup = /^#\/allOf\/(\d+)/.exec(error.schemaPath)?.[1]
+    if (rootGroup !== undefined) {
+      rootRules.add(rootGroup)
+      continue
+    }
     if (segments.length === 0) {
       if (error.keyword === 'required' && error.schemaPath === '#/required')
         byKey.set(`required:${error.params.missingProperty}`, [error])

@@ -2,7 +2,7 @@
  * The subcloud rules of bootstrap-overrides.md §9 that need more than the schema: dcmanager's own checks in its
  * order with its texts (§8.1), the System Controller and existing-subcloud rules, and the dcm-only ones.
  */
-import {contains, formatAddress, overlaps, parseAddress, parseSubnet, type Subnet} from '../net/cidr.js'
+import {broadcastOf, contains, formatAddress, overlaps, parseAddress, parseSubnet, type Subnet} from '../net/cidr.js'
 import {checkAddressText, checkNetworkText, typedText, type ParsedAddress, type TypedSubnet} from './network-values.js'
 import {OTHER_KNOWN_KEYS} from './parameters.js'
 import {platformRules} from './platform-rules.js'
@@ -97,8 +97,10 @@ function pool(context: RuleContext, prefix: 'management' | 'admin', options: Sub
     !context.has(key('end_address'))
   const startText = floatingOnly ? values[key('floating_address')] : values[key('start_address')]
   const endText = floatingOnly ? values[key('floating_address')] : values[key('end_address')]
+  // Without a start address the schema already says `..._start_address required`: one line per mistake.
   if (
     context.has(key('floating_address')) &&
+    context.has(key('start_address')) &&
     !floatingOnly &&
     values[key('floating_address')] !== values[key('start_address')]
   )
@@ -296,13 +298,15 @@ function externalOam(context: RuleContext, existing: readonly ExistingSubcloud[]
           text: formatAddress(address.family, address.value + offset),
         }))
       if (!addresses) continue
+      const where = given ? node : 'external_oam_floating_address'
       const outside = addresses.find((address, index) => !subnets[index] || !contains(subnets[index], address))
-      if (outside)
-        context.report(
-          'SEM-OAM-4',
-          given ? node : 'external_oam_floating_address',
-          `${node} ${outside.text} is outside ${key} ${subnets.map(typedText).join(',')}`,
-        )
+      const broadcast = addresses.find(
+        (address, index) => subnets[index] && address.value === broadcastOf(subnets[index]),
+      )
+      const subnetText = subnets.map(typedText).join(',')
+      if (outside) context.report('SEM-OAM-4', where, `${node} ${outside.text} is outside ${key} ${subnetText}`)
+      else if (broadcast)
+        context.report('SEM-OAM-4', where, `${node} ${broadcast.text} is the broadcast address of ${key} ${subnetText}`)
       named.push({key: node, label: node, addresses})
     }
   }
