@@ -20,6 +20,11 @@ export interface LabMount {
   /** Path prefix, e.g. `/sysinv`; the service sees the path below it. */
   prefix: string
   service: LabService
+  /**
+   * Validate the request's X-Auth-Token with the lab's Keystone and set `request.token` (left undefined
+   * when missing or invalid: the service answers with its own 401 body).
+   */
+  authenticate?: boolean
   /** Called when the lab stops (close servers, timers). */
   close?: () => Promise<void>
 }

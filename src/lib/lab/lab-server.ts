@@ -12,6 +12,7 @@ import {type CatalogService, KeystoneService} from './keystone-service.js'
 import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.js'
 import {type LabMount, labMountFactories, type LabMountFactory} from './lab-mounts.js'
 import {LabStore} from './lab-store.js'
+import {createSysinvService} from './sysinv-service.js'
 
 /**
  * The embedded System Controller: one node:http(s) server on 127.0.0.1 serving Keystone (`/identity`), the
@@ -102,6 +103,8 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     {prefix: '/identity', service: keystone.service},
     {prefix: '/dcmanager', service: dcmanager.service},
     {prefix: '/lab', service: labInfoService(() => ({deployer: deployer.kind, store, baseUrl}))},
+    // Each subcloud's sysinv (host routes), the `platform` endpoints of the catalog.
+    {prefix: '/sysinv', service: createSysinvService(store, {mountPath: '/sysinv'}), authenticate: true},
   ]
   for (const factory of [...labMountFactories, ...(options.mounts ?? [])]) {
     mounts.push(await factory({store, keystone, systemController, dataDir: options.dataDir, baseUrl: () => baseUrl}))
@@ -126,7 +129,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
 
   const bodyLimit = options.bodyLimit ?? 16 * 1024 * 1024
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    void handle(request, response, mounts, requests, bodyLimit)
+    void handle(request, response, mounts, requests, bodyLimit, keystone)
   }
   const server: Server = options.tls
     ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, handler)
@@ -227,6 +230,7 @@ async function handle(
   mounts: LabMount[],
   requests: RequestRecord[],
   bodyLimit: number,
+  keystone: KeystoneService,
 ): Promise<void> {
   try {
     const url = new URL(request.url ?? '/', 'http://lab.invalid')
@@ -242,6 +246,10 @@ async function handle(
       query: url.searchParams,
       headers: request.headers,
       body,
+    }
+    if (mount.authenticate) {
+      const header = request.headers['x-auth-token']
+      labRequest.token = keystone.validate(Array.isArray(header) ? header[0] : header)
     }
     send(response, await mount.service(labRequest))
   } catch {

@@ -1,0 +1,88 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {UsageError} from '../../lib/errors.js'
+import {formatList, formatShow} from '../../lib/output/index.js'
+import type {OutputOptions} from '../../lib/output/types.js'
+
+/** Plain tables, as `dcm subcloud list|show` print them by default. */
+const TABLE: OutputOptions = {
+  format: 'table',
+  columns: [],
+  noindent: false,
+  maxWidth: 0,
+  fitWidth: false,
+  printEmpty: false,
+  quote: 'nonnumeric',
+  prefix: '',
+  sortColumns: [],
+  sortDescending: false,
+}
+
+export default class LabDemo extends BaseCommand<typeof LabDemo> {
+  static summary = 'A guided first run: start a lab, add a subcloud, route it, manage it, show it.'
+  static description = `Starts a throwaway lab System Controller on 127.0.0.1 in a temp dir and runs the installation guide's
+flow through dcm's own client library: validate a bootstrap-values file, add the subcloud and wait for its (simulated)
+bootstrap, add its host route back to the System Controller, watch it come online, manage it, and show it.
+Nothing leaves this machine. The lab is stopped and its temp dir removed at the end (keep it with --keep).
+
+${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> lab demo', '<%= config.bin %> lab demo --time-scale 0.2']
+  static flags = {
+    'time-scale': Flags.string({description: 'scale of the simulated deploy time (1 = about 4 s)', default: '1'}),
+    keep: Flags.boolean({description: "keep the lab's data dir (restart it with dcm lab start --data-dir DIR)"}),
+  }
+
+  async run() {
+    const timeScale = Number(this.flags['time-scale'])
+    if (!Number.isFinite(timeScale) || timeScale < 0) {
+      throw new UsageError(`--time-scale must be a non-negative number, got "${this.flags['time-scale']}"`)
+    }
+    const {runLabDemo} = await import('../../lib/lab/demo.js')
+    const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../lib/subclouds/columns.js')
+    const started = Date.now()
+    const controller = new AbortController()
+    const interrupt = () => controller.abort()
+    process.once('SIGINT', interrupt)
+    const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`
+    try {
+      const result = await runLabDemo({
+        timeScale,
+        keep: this.flags.keep,
+        signal: controller.signal,
+        onEvent: (event) => {
+          switch (event.kind) {
+            case 'step':
+              this.log(`\n[${event.number}] ${event.title}`)
+              for (const line of event.detail ?? []) this.log(`    ${line}`)
+              break
+            case 'progress':
+              this.log(`    ${stamp()}  ${event.line}`)
+              break
+            case 'note':
+              this.log(`    ${event.line}`)
+              break
+            case 'list':
+              this.log('\n$ dcm subcloud list')
+              process.stdout.write(formatList(SUBCLOUD_LIST, event.subclouds.map(subcloudListRow), TABLE))
+              break
+            case 'show': {
+              this.log(`\n$ dcm subcloud show ${event.subcloud.name} --detail`)
+              const {fields, values} = subcloudShow(event.subcloud)
+              process.stdout.write(formatShow(fields, values, TABLE))
+              break
+            }
+          }
+        },
+      })
+      this.log(
+        `\nDone in ${stamp().trim()}. ${this.flags.keep ? `Lab data kept in ${result.dataDir}.` : 'The lab was stopped and its temp dir removed.'}`,
+      )
+      this.log(
+        'Next: `dcm lab start --detach`, then `eval "$(dcm lab env)"` and use dcm subcloud ... as on a System Controller.',
+      )
+    } finally {
+      process.off('SIGINT', interrupt)
+    }
+  }
+}
