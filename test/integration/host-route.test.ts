@@ -1,7 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
 import {newSubcloudRecord, type SubcloudRecord} from '../../src/lib/lab/subcloud-model.js'
-import {sysinvMount} from '../../src/lib/lab/sysinv-mount.js'
 import {type CliResult, runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab} from '../helpers/lab.js'
 
@@ -15,7 +14,7 @@ let subcloud: SubcloudRecord
 let env: Record<string, string>
 
 beforeAll(async () => {
-  lab = await startTestLab({mounts: [sysinvMount]})
+  lab = await startTestLab()
   subcloud = newSubcloudRecord({
     id: lab.store.allocateSubcloudId(),
     name: 'subcloud1',
