@@ -12,7 +12,7 @@ import {type CatalogService, KeystoneService} from './keystone-service.js'
 import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.js'
 import {type LabMount, labMountFactories, type LabMountFactory} from './lab-mounts.js'
 import {LabStore} from './lab-store.js'
-import {sysinvMount} from './sysinv-mount.js'
+import {createSysinvService} from './sysinv-service.js'
 
 /**
  * The embedded System Controller: one node:http(s) server on 127.0.0.1 serving Keystone (`/identity`), the
@@ -103,10 +103,10 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     {prefix: '/identity', service: keystone.service},
     {prefix: '/dcmanager', service: dcmanager.service},
     {prefix: '/lab', service: labInfoService(() => ({deployer: deployer.kind, store, baseUrl}))},
+    // Each subcloud's sysinv (host routes), the `platform` endpoints of the catalog.
+    {prefix: '/sysinv', service: createSysinvService(store, {mountPath: '/sysinv'}), authenticate: true},
   ]
-  // Each subcloud's sysinv (host routes: the catalog's `platform` endpoints) is always there; a factory
-  // passed twice (e.g. a test naming sysinvMount explicitly) is mounted once.
-  for (const factory of new Set([sysinvMount, ...labMountFactories, ...(options.mounts ?? [])])) {
+  for (const factory of [...labMountFactories, ...(options.mounts ?? [])]) {
     mounts.push(await factory({store, keystone, systemController, dataDir: options.dataDir, baseUrl: () => baseUrl}))
   }
   // Longest prefix first, so `/sysinv` never shadows a more specific mount.
