@@ -10,6 +10,9 @@ import type {LabRoute, SysinvLabStore, SysinvSubcloudRecord} from './sysinv-stor
  * rule, status code and error body of the real server. Routes live in the lab store, so the store's
  * availability audit sees each change.
  */
+/** Where the lab server mounts sysinv; the catalog's `platform` URLs are `<lab>/sysinv/<region>/v1`. */
+export const SYSINV_MOUNT_PREFIX = '/sysinv'
+
 export interface SysinvServiceOptions {
   /** The path the lab server mounts this service at (e.g. `/sysinv`), for the `next` links of lists. */
   mountPath: string
