@@ -107,7 +107,7 @@ async function decideFailure(
   if (!entry || entry.type !== 'file') {
     return {task: task('Fail if any of the mandatory configurations are not defined')}
   }
-  let values: Record<string, unknown> = {}
+  let values: Record<string, unknown>
   try {
     const {parse} = await import('yaml')
     const parsed = parse(entry.data.toString())

@@ -160,7 +160,7 @@ export class Shell {
   }
 
   async runList(list: CommandList, io: Io): Promise<number> {
-    let status = this.lastStatus
+    let status: number
     let skip = false
     for (const {pipeline, separator} of list) {
       this.checkAlive()

@@ -23,22 +23,25 @@ export interface SshHostOptions {
 }
 
 export class SshHost {
-  private readonly connections = new Set<Connection>()
-
   private constructor(
     private readonly server: Server,
+    private readonly connections: Set<Connection>,
     readonly machine: HostMachine,
     readonly port: number,
   ) {}
 
   static async start(options: SshHostOptions): Promise<SshHost> {
-    const {Server} = await import('ssh2')
+    const {Server} = await loadSsh2()
     const log = options.onLog ?? (() => undefined)
     const connections = new Set<Connection>()
     const server = new Server({hostKeys: [options.hostKey]}, (client, info) => {
       connections.add(client)
+      // Small request/response packets (channel opens, SFTP calls): Nagle would add a delay to each.
+      client.setNoDelay(true)
       client.on('close', () => connections.delete(client))
-      client.on('error', (error) => log(`ssh connection from ${info.ip} failed: ${error.message}`))
+      client.on('error', (error) =>
+        log(`ssh connection from ${info.ip} to ${options.machine.hostname}: ${error.message}`),
+      )
       handleClient(client, options.machine, log)
     })
     const port = await listen(server, options.port ?? 0).catch((error: NodeJS.ErrnoException) => {
@@ -46,21 +49,25 @@ export class SshHost {
       if (options.port && error.code === 'EADDRINUSE') return listen(server, 0)
       throw error
     })
-    const host = new SshHost(server, options.machine, port)
-    for (const connection of connections) host.connections.add(connection)
-    server.on('connection', (client: Connection) => {
-      host.connections.add(client)
-      client.on('close', () => host.connections.delete(client))
-    })
-    return host
+    return new SshHost(server, connections, options.machine, port)
   }
 
   /** Stop listening, drop every connection and kill what the host is running. */
   async close(): Promise<void> {
     this.machine.killAll()
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     for (const connection of this.connections) connection.end()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await closed
   }
+}
+
+/**
+ * ssh2 is CommonJS and Node's ESM interop only detects some of its exports (not Server or utils), so
+ * take them from the module object itself. Loaded lazily: only a lab with hosts pays for it.
+ */
+export async function loadSsh2(): Promise<typeof import('ssh2')> {
+  const module = await import('ssh2')
+  return (module as unknown as {default?: typeof import('ssh2')}).default ?? module
 }
 
 function listen(server: Server, port: number): Promise<number> {

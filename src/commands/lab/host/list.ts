@@ -1,0 +1,45 @@
+import path from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
+import {listerFlags} from '../../../output-flags.js'
+
+export default class LabHostList extends BaseCommand<typeof LabHostList> {
+  static summary = 'List the simulated subcloud controllers the running lab serves.'
+  static description = `One row per lab host: its bootstrap address, the loopback SSH port it is served on, its release, the injected
+failure (if any) and whether a bootstrap has completed on it.
+
+${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> lab host list', '<%= config.bin %> lab host list -f value -c name -c port']
+  static flags = {
+    ...listerFlags,
+    'data-dir': Flags.string({
+      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
+      env: 'DCM_LAB_DIR',
+    }),
+  }
+
+  async run() {
+    const {defaultDataDir} = await import('../../../lib/lab/lab-files.js')
+    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
+    const client = await LabHostClient.connect(dataDir)
+    try {
+      const {hosts} = await client.list()
+      return this.printList(
+        ['name', 'bootstrap address', 'port', 'release', 'fail at', 'bootstrapped'],
+        hosts.map((host) => [
+          host.name,
+          host.bootstrap_address,
+          host.port,
+          host.release,
+          host.fail_at,
+          host.bootstrapped,
+        ]),
+      )
+    } finally {
+      await client.close()
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import path from 'node:path'
+
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
+
+export default class LabHostRemove extends BaseCommand<typeof LabHostRemove> {
+  static summary = 'Stop serving a simulated subcloud controller and forget it.'
+  static description = `Closes the host's SSH port (a bootstrap running on it dies with it), deletes its host key and removes it from
+<data-dir>/ssh_config and known_hosts.
+
+${EXIT_CODES_HELP}`
+  static examples = ['<%= config.bin %> lab host remove subcloud1']
+  static args = {
+    name: Args.string({description: 'host name', required: true}),
+  }
+  static flags = {
+    'data-dir': Flags.string({
+      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
+      env: 'DCM_LAB_DIR',
+    }),
+  }
+
+  async run() {
+    const {defaultDataDir} = await import('../../../lib/lab/lab-files.js')
+    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
+    const client = await LabHostClient.connect(dataDir)
+    try {
+      const {host} = await client.remove(this.args.name)
+      this.log(`Lab host ${host.name} (${host.bootstrap_address}) removed.`)
+      return {name: host.name, bootstrap_address: host.bootstrap_address}
+    } finally {
+      await client.close()
+    }
+  }
+}
