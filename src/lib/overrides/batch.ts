@@ -99,12 +99,14 @@ export function systemControllersFromFlags(
           subnet: parseSubnet(network.managementSubnet)!,
         }))
   const families = new Set<number>()
-  return bases.map(({text, subnet}) => {
+  for (const {subnet} of bases) {
     if (families.has(subnet.family))
       throw new UsageError(
         `--system-controller-subnet: give at most one subnet per IP family (IPv${subnet.family} twice)`,
       )
     families.add(subnet.family)
+  }
+  return bases.map(({text, subnet}) => {
     const pool = parsedPools.find((candidate) => candidate.family === subnet.family)
     if (pool) {
       if (!contains(subnet, pool.low) || !contains(subnet, parseAddress(pool.end)!))

@@ -5,7 +5,7 @@
  */
 import {readFileSync, statSync} from 'node:fs'
 
-import {isMap, isScalar, LineCounter, parseDocument, type Document} from 'yaml'
+import {isMap, isScalar, LineCounter, parseDocument, type Document, type ScalarTag, type Tags} from 'yaml'
 
 import {UsageError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
@@ -60,6 +60,7 @@ function parseOverrideBytes(bytes: Buffer, file: string): LoadedOverrides {
     lineCounter,
     prettyErrors: false,
     strict: false,
+    customTags: pyyamlBooleans,
   })
   const problem = document.errors[0]
   if (problem) {
@@ -90,6 +91,26 @@ function parseOverrideBytes(bytes: Buffer, file: string): LoadedOverrides {
   const record = values as Record<string, unknown>
   rememberSecrets(record)
   return {file, values: record, document, lineCounter, loadFindings: duplicateKeys(document, lineCounter, file)}
+}
+
+/**
+ * The yaml package's 1.1 schema also reads `y`/`n` as booleans; PyYAML does not (its resolver knows
+ * yes/no/true/false/on/off only), so `n: 1` or `kernel: y` must stay strings as on the System Controller.
+ */
+function pyyamlBooleans(tags: Tags): Tags {
+  const pick = (value: boolean, test: RegExp): ScalarTag => ({
+    tag: 'tag:yaml.org,2002:bool',
+    default: true,
+    identify: (candidate: unknown) => candidate === value,
+    test,
+    resolve: () => value,
+  })
+  const booleans = [
+    pick(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+    pick(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+  ]
+  const others = tags.filter((tag) => (tag as ScalarTag).tag !== 'tag:yaml.org,2002:bool')
+  return [...booleans, ...others]
 }
 
 /** Refuse binary content with the position of the first offending byte. */
