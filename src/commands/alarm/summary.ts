@@ -1,6 +1,6 @@
 import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {ALARMS, alarmRow} from '../../lib/subclouds/columns.js'
+import {ALARMS, alarmRow, rowsOrNone} from '../../lib/subclouds/columns.js'
 import {listerFlags} from '../../output-flags.js'
 
 export default class AlarmSummary extends BaseCommand<typeof AlarmSummary> {
@@ -11,6 +11,6 @@ export default class AlarmSummary extends BaseCommand<typeof AlarmSummary> {
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printList(ALARMS, (await client.alarmSummary()).map(alarmRow))
+    return this.printList(ALARMS, rowsOrNone(ALARMS, (await client.alarmSummary()).map(alarmRow), this.jsonEnabled()))
   }
 }

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {SUBCLOUD_DETAIL, subcloudDetailRow} from '../../lib/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, subcloudDetailRow, rowsOrNone} from '../../lib/subclouds/columns.js'
 import {listerFlags} from '../../output-flags.js'
 
 export default class SubcloudGroupListSubclouds extends BaseCommand<typeof SubcloudGroupListSubclouds> {
@@ -14,6 +14,13 @@ export default class SubcloudGroupListSubclouds extends BaseCommand<typeof Subcl
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printList(SUBCLOUD_DETAIL, (await client.listGroupSubclouds(this.args.group)).map(subcloudDetailRow))
+    return this.printList(
+      SUBCLOUD_DETAIL,
+      rowsOrNone(
+        SUBCLOUD_DETAIL,
+        (await client.listGroupSubclouds(this.args.group)).map(subcloudDetailRow),
+        this.jsonEnabled(),
+      ),
+    )
   }
 }

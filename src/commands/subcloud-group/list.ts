@@ -1,6 +1,6 @@
 import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {GROUP_LIST, groupListRow} from '../../lib/subclouds/columns.js'
+import {GROUP_LIST, groupListRow, rowsOrNone} from '../../lib/subclouds/columns.js'
 import {listerFlags} from '../../output-flags.js'
 
 export default class SubcloudGroupList extends BaseCommand<typeof SubcloudGroupList> {
@@ -11,6 +11,9 @@ export default class SubcloudGroupList extends BaseCommand<typeof SubcloudGroupL
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printList(GROUP_LIST, (await client.listGroups()).map(groupListRow))
+    return this.printList(
+      GROUP_LIST,
+      rowsOrNone(GROUP_LIST, (await client.listGroups()).map(groupListRow), this.jsonEnabled()),
+    )
   }
 }

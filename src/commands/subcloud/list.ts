@@ -8,6 +8,7 @@ import {
   SUBCLOUD_LIST_DETAIL,
   subcloudListDetailRow,
   subcloudListRow,
+  rowsOrNone,
 } from '../../lib/subclouds/columns.js'
 import {listerFlags} from '../../output-flags.js'
 
@@ -32,7 +33,10 @@ export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
       (subcloud) => this.flags.all || !SECONDARY_STATES.has(subcloud['deploy-status']),
     )
     if (this.flags.detail || (this.flags.column?.length ?? 0) > 0)
-      return this.printList(SUBCLOUD_LIST_DETAIL, subclouds.map(subcloudListDetailRow))
-    return this.printList(SUBCLOUD_LIST, subclouds.map(subcloudListRow))
+      return this.printList(
+        SUBCLOUD_LIST_DETAIL,
+        rowsOrNone(SUBCLOUD_LIST_DETAIL, subclouds.map(subcloudListDetailRow), this.jsonEnabled()),
+      )
+    return this.printList(SUBCLOUD_LIST, rowsOrNone(SUBCLOUD_LIST, subclouds.map(subcloudListRow), this.jsonEnabled()))
   }
 }

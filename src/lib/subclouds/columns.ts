@@ -1,4 +1,5 @@
 import type {AlarmSummary, Subcloud, SubcloudGroup} from '../api/dcmanager-types.js'
+import {noneRow} from '../output/index.js'
 import type {Cell} from '../output/types.js'
 
 /**
@@ -184,4 +185,9 @@ export function alarmRow(alarm: AlarmSummary): Cell[] {
     count(alarm.warnings),
     cell(alarm.cloud_status),
   ]
+}
+
+/** dcmanager never prints an empty table: an empty list becomes one row of `<none>` (not for --json). */
+export function rowsOrNone(columns: readonly string[], rows: Cell[][], json: boolean): Cell[][] {
+  return rows.length > 0 || json ? rows : [noneRow(columns)]
 }

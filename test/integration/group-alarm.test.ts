@@ -1,0 +1,90 @@
+import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
+
+import {runDcm} from '../helpers/cli.js'
+import {FakeSystemController} from '../helpers/fake-system-controller.js'
+
+/** subcloud-group list|add|show|update|delete|list-subclouds and alarm summary through the built CLI. */
+describe('dcm subcloud-group and alarm summary', () => {
+  let fake: FakeSystemController
+  const dcm = (...args: string[]) => runDcm(args, {env: fake.env()})
+
+  beforeAll(async () => {
+    fake = await new FakeSystemController().start()
+    fake.addSubcloud({name: 'sc1', 'management-state': 'managed'})
+    fake.addSubcloud({name: 'sc2'})
+  })
+  afterAll(async () => {
+    await fake.stop()
+  })
+
+  it("add sends dcmanager's JSON body with its defaults and prints GROUP_DETAIL", async () => {
+    const result = await dcm('subcloud-group', 'add', '--name', 'edge-east', '--max_parallel_subclouds', '4')
+    expect(result.code).toBe(0)
+    const post = fake.requests.find((r) => r.method === 'POST' && r.path.includes('subcloud-groups'))!
+    expect(JSON.parse(post.body.toString())).toEqual({
+      name: 'edge-east',
+      description: 'No description provided',
+      update_apply_type: 'parallel',
+      max_parallel_subclouds: 4,
+    })
+    expect(
+      result.stdout
+        .split('\n')
+        .slice(3, 8)
+        .map((l) => l.split('|')[1].trim()),
+    ).toEqual(['id', 'name', 'description', 'update apply type', 'max parallel subclouds'])
+  })
+
+  it('list, show by name, update with hyphen alias, list-subclouds', async () => {
+    const list = await dcm('subcloud-group', 'list', '-f', 'value')
+    expect(list.stdout).toBe('1 Default Default Subcloud Group\n2 edge-east No description provided\n')
+    const show = await dcm('subcloud-group', 'show', 'edge-east', '-f', 'shell')
+    expect(show.stdout).toContain('update_apply_type="parallel"\n')
+    const update = await dcm(
+      'subcloud-group',
+      'update',
+      'edge-east',
+      '--update-apply-type',
+      'serial',
+      '-f',
+      'value',
+      '-c',
+      'update apply type',
+    )
+    expect(update.stdout).toBe('serial\n')
+    const members = await dcm('subcloud-group', 'list-subclouds', 'Default', '-f', 'value', '-c', 'name')
+    expect(members.stdout).toBe('sc1\nsc2\n')
+  })
+
+  it('server rules come back as one line (exit 1); an empty list prints the <none> row', async () => {
+    const rename = await dcm('subcloud-group', 'update', 'Default', '--name', 'x')
+    expect(rename.code).toBe(1)
+    expect(rename.stderr).toBe(
+      'Error: Unable to update subcloud group Default: Default group name cannot be changed (HTTP 400)\n',
+    )
+    const empty = await dcm('subcloud-group', 'list-subclouds', 'edge-east', '-c', 'id', '-c', 'name')
+    expect(empty.stdout).toBe(
+      '+--------+--------+\n| id     | name   |\n+--------+--------+\n| <none> | <none> |\n+--------+--------+\n',
+    )
+    const deleted = await dcm('subcloud-group', 'delete', 'edge-east', '--yes')
+    expect(deleted.code).toBe(0)
+    const gone = await dcm('subcloud-group', 'show', 'edge-east')
+    expect(gone.stderr).toBe('Error: Unable to show subcloud group edge-east: Subcloud Group not found (HTTP 404)\n')
+  })
+
+  it('alarm summary shows - for unavailable counts and numbers right-aligned otherwise', async () => {
+    const result = await dcm('alarm', 'summary')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe(
+      [
+        '+------+-----------------+--------------+--------------+----------+----------+',
+        '| NAME | CRITICAL_ALARMS | MAJOR_ALARMS | MINOR_ALARMS | WARNINGS | STATUS   |',
+        '+------+-----------------+--------------+--------------+----------+----------+',
+        '| sc1  |               0 |            1 |            0 |        2 | degraded |',
+        '| sc2  |               - |            - |            - |        - | disabled |',
+        '+------+-----------------+--------------+--------------+----------+----------+',
+        '',
+      ].join('\n'),
+    )
+  })
+})

@@ -1,0 +1,128 @@
+import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
+
+import {runDcm} from '../helpers/cli.js'
+import {FakeSystemController, parseMultipart} from '../helpers/fake-system-controller.js'
+
+/** list / show / errors / manage / unmanage / update / delete through the built CLI, failures included. */
+describe('dcm subcloud commands', () => {
+  let fake: FakeSystemController
+  const dcm = (...args: string[]) => runDcm(args, {env: fake.env()})
+  const lastPatch = () => {
+    const patch = fake.requests.filter((r) => r.method === 'PATCH').at(-1)!
+    return parseMultipart(patch.body, String(patch.headers['content-type']))
+  }
+
+  beforeAll(async () => {
+    fake = await new FakeSystemController().start()
+    fake.addSubcloud({name: 'online1', 'availability-status': 'online', 'deploy-status': 'complete'})
+    fake.addSubcloud({name: 'offline2'})
+    fake.addSubcloud({name: 'peer3', 'deploy-status': 'secondary'})
+    fake.addSubcloud({
+      name: 'failed4',
+      'deploy-status': 'bootstrap-failed',
+      'error-description': 'FAILED: TASK [x]\nFor bootstrap failures, please use ...',
+    })
+  })
+  afterAll(async () => {
+    await fake.stop()
+  })
+
+  it('list hides secondary subclouds unless --all; -c switches to the detail column names', async () => {
+    const plain = await dcm('subcloud', 'list', '-f', 'value', '-c', 'name', '-c', 'deploy_status')
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toBe('online1 complete\noffline2 not-deployed\nfailed4 bootstrap-failed\n')
+    const all = await dcm('subcloud', 'list', '--all', '-f', 'csv', '-c', 'name')
+    expect(all.stdout).toBe('"name"\n"online1"\n"offline2"\n"peer3"\n"failed4"\n')
+  })
+
+  it('show by id and by name; --detail adds the OAM address of an online subcloud', async () => {
+    const byId = await dcm('subcloud', 'show', '1', '-f', 'json')
+    const byName = await dcm('subcloud', 'show', 'online1', '-f', 'json')
+    expect(JSON.parse(byId.stdout)).toEqual(JSON.parse(byName.stdout))
+    const detail = JSON.parse((await dcm('subcloud', 'show', 'online1', '--detail', '-f', 'json')).stdout)
+    expect(detail.oam_floating_ip).toBe('10.10.10.12')
+    expect(detail).not.toHaveProperty('deploy_config_sync_status') // 'unknown' is not shown
+    expect(Object.keys(detail).slice(21, 28)).toEqual([
+      'dc-cert_sync_status',
+      'firmware_sync_status',
+      'identity_sync_status',
+      'kube-rootca_sync_status',
+      'kubernetes_sync_status',
+      'platform_sync_status',
+      'software_sync_status',
+    ])
+    expect(Object.keys(detail).at(-1)).toBe('region_name')
+  })
+
+  it('an unknown subcloud is exit 1 with the server message', async () => {
+    const result = await dcm('subcloud', 'show', 'nosuch')
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('Error: Unable to show subcloud nosuch: Subcloud not found (HTTP 404)\n')
+  })
+
+  it('errors prints the error description verbatim', async () => {
+    const result = await dcm('subcloud', 'errors', 'failed4')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe('FAILED: TASK [x]\nFor bootstrap failures, please use ...\n')
+  })
+
+  it('manage of an offline subcloud fails with the server reason (exit 1)', async () => {
+    const result = await dcm('subcloud', 'manage', 'offline2')
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('Error: Unable to manage subcloud offline2: Subcloud is not online. (HTTP 422)\n')
+    expect(lastPatch().get('management-state')).toBe('managed')
+  })
+
+  it('manage / unmanage an online subcloud; --force is sent as "true"', async () => {
+    const managed = await dcm('subcloud', 'manage', 'online1', '-f', 'value', '-c', 'management')
+    expect(managed.stdout).toBe('managed\n')
+    const again = await dcm('subcloud', 'manage', 'online1', '--force')
+    expect(again.stderr).toBe(
+      'Error: Unable to manage subcloud online1: Bad subcloud request: Subcloud online1 already managed (HTTP 422)\n',
+    )
+    expect(lastPatch().get('force')).toBe('true')
+  })
+
+  it('delete of a managed subcloud is refused by the server; without --yes and a terminal it asks for --yes', async () => {
+    const noYes = await dcm('subcloud', 'delete', 'online1')
+    expect(noYes.code).toBe(2)
+    expect(noYes.stderr).toBe('Error: confirmation required: no terminal to prompt on\nHint: pass --yes\n')
+    const managed = await dcm('subcloud', 'delete', 'online1', '--yes')
+    expect(managed.code).toBe(1)
+    expect(managed.stderr).toBe(
+      "Error: Unable to delete subcloud online1: Cannot delete a subcloud that is 'managed' status (HTTP 400)\n",
+    )
+    const unmanaged = await dcm('subcloud', 'unmanage', 'online1', '-f', 'value', '-c', 'management')
+    expect(unmanaged.stdout).toBe('unmanaged\n')
+    const deleted = await dcm('subcloud', 'delete', 'online1', '--yes')
+    expect(deleted.code).toBe(0)
+    expect(deleted.stdout).toBe('')
+    expect(fake.subclouds.map((s) => s.name)).not.toContain('online1')
+  })
+
+  it('update sends only the given fields; nothing to update is exit 2 without a request', async () => {
+    const result = await dcm(
+      'subcloud',
+      'update',
+      'offline2',
+      '--description',
+      'Edge 2',
+      '--location',
+      'Kanata',
+      '--group',
+      'Default',
+    )
+    expect(result.code).toBe(0)
+    const form = lastPatch()
+    expect([...form.keys()]).toEqual(['description', 'location', 'group_id'])
+    expect(form.get('group_id')).toBe('Default')
+    const before = fake.requests.length
+    const nothing = await dcm('subcloud', 'update', 'offline2')
+    expect(nothing.code).toBe(2)
+    expect(nothing.stderr).toBe('Error: Nothing to update\n')
+    const partial = await dcm('subcloud', 'update', 'offline2', '--management-subnet', '192.168.110.0/24')
+    expect(partial.code).toBe(2)
+    expect(partial.stderr).toMatch(/^Error: For subcloud network reconfiguration request all the following parameters/)
+    expect(fake.requests.length).toBe(before)
+  })
+})
