@@ -376,8 +376,10 @@ export class DcmanagerService {
     if (!this.options.runner.abort(record.id)) {
       throw new WebobError(400, 'The subcloud can only be aborted during initial deployment.')
     }
+    // The answer shows `aborting-<phase>` (local-bootstrap.md §5.3), even if the phase stops at once.
+    const answer = json(this.toApi(record))
     await this.options.store.persist()
-    return json(this.toApi(record))
+    return answer
   }
 
   // ---- groups ----
