@@ -176,7 +176,9 @@ export class FakeSystemController {
     }
     try {
       if (path.startsWith('/identity')) return this.keystone(req, path.slice('/identity'.length), body, send)
-      if (!path.startsWith('/dcmanager/v1.0')) return fail(404, 'The resource could not be found.')
+      // `/alt/dcmanager/v1.0` is the same API under a URL the catalog does not list (--dcmanager-url tests).
+      const prefix = ['/dcmanager/v1.0', '/alt/dcmanager/v1.0'].find((p) => path.startsWith(p))
+      if (!prefix) return fail(404, 'The resource could not be found.')
       const token = String(req.headers['x-auth-token'] ?? '')
       const expires = this.tokens.get(token)
       if (this.rejectAllTokens || expires === undefined || expires < Date.now())
@@ -185,7 +187,7 @@ export class FakeSystemController {
         this.failNextGets--
         return fail(503, 'try later')
       }
-      return this.dcmanager(req.method ?? 'GET', path.slice('/dcmanager/v1.0'.length), req, body, send, fail)
+      return this.dcmanager(req.method ?? 'GET', path.slice(prefix.length), req, body, send, fail)
     } catch (error) {
       fail(500, String(error))
     }
