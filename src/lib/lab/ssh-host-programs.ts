@@ -170,9 +170,8 @@ export const PROGRAMS: Record<string, Program> = {
   },
   id: async ({argv, io, shell}) => {
     const uid = shell.isRoot() ? 0 : 42425
-    const args = argv.slice(1).join(' ')
-    if (/-u/.test(args) && /-n/.test(args)) io.stdout.write(`${shell.user}\n`)
-    else if (/-u/.test(args)) io.stdout.write(`${uid}\n`)
+    const flags = new Set(argv.slice(1).flatMap((arg) => (arg.startsWith('-') ? [...arg.slice(1)] : [])))
+    if (flags.has('u')) io.stdout.write(flags.has('n') ? `${shell.user}\n` : `${uid}\n`)
     else
       io.stdout.write(
         `uid=${uid}(${shell.user}) gid=${shell.isRoot() ? 0 : 751}(${shell.isRoot() ? 'root' : 'sys_protected'})\n`,

@@ -37,7 +37,7 @@ export class SshHost {
     const server = new Server({hostKeys: [options.hostKey]}, (client, info) => {
       connections.add(client)
       // Small request/response packets (channel opens, SFTP calls): Nagle would add a delay to each.
-      client.setNoDelay(true)
+      ;(client as Connection & {setNoDelay(noDelay: boolean): void}).setNoDelay(true)
       client.on('close', () => connections.delete(client))
       client.on('error', (error) =>
         log(`ssh connection from ${info.ip} to ${options.machine.hostname}: ${error.message}`),
