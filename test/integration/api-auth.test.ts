@@ -67,14 +67,12 @@ describe('dcm connection handling', () => {
 
   it('--dcmanager-url bypasses the catalog, Keystone auth still happens', async () => {
     fake.requests.length = 0
-    const result = await runDcm(
-      ['subcloud', 'list', '-f', 'value', '-c', 'name', '--dcmanager-url', `${fake.url}/dcmanager/v1.0/`],
-      {
-        env: fake.env({OS_INTERFACE: 'nonsense-but-unused'.replace(/.*/, 'admin')}),
-      },
-    )
+    const url = `${fake.url}/alt/dcmanager/v1.0/`
+    const result = await runDcm(['subcloud', 'list', '-f', 'value', '-c', 'name', '--dcmanager-url', url], {
+      env: fake.env(),
+    })
     expect(result.stdout).toBe('sc1\n')
-    expect(fake.requests.map((r) => r.path)).toEqual(['/identity/v3/auth/tokens', '/dcmanager/v1.0/subclouds/'])
+    expect(fake.requests.map((r) => r.path)).toEqual(['/identity/v3/auth/tokens', '/alt/dcmanager/v1.0/subclouds/'])
   })
 
   it('a stopped server is exit 3 with one clear line', async () => {
