@@ -99,7 +99,9 @@ export async function validateSubcloudAdd(parts: Map<string, FormPart>, context:
   if (!flags.secondary) sysadminPassword = decodePassword(form('sysadmin_password'), 'sysadmin')
 
   // 4.3 required bootstrap keys.
-  const meaningful = Object.keys(payload).filter((key) => !['sysadmin_password', 'bmc_password'].includes(key))
+  const meaningful = Object.keys(payload).filter(
+    (key) => !['sysadmin_password', 'bmc_password'].includes(key) && present(payload[key]),
+  )
   if (meaningful.length === 0) throw bad('Body required')
   if (!present(payload.name)) throw bad('name required')
   if (!present(payload.system_mode)) throw bad('system_mode required')
