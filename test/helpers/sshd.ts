@@ -45,6 +45,8 @@ export interface TestSshd {
 }
 
 export interface SshdOptions {
+  /** The throwaway user's password (default: random); several servers may share one for batch tests. */
+  password?: string
   /**
    * Debian's sudo is not installed on this machine; a tiny stand-in (`<dir>/bin/sudo`) that implements the
    * `sudo -S -k -p '' -- cmd` contract (password on stdin checked against the user's, else exit 1 with
@@ -88,7 +90,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const reason = sshdUnavailable()
   if (reason) throw new Error(reason)
   const user = `dcmt${randomBytes(4).toString('hex')}`
-  const password = `Pw-${randomBytes(9).toString('base64url')}!`
+  const password = options.password ?? `Pw-${randomBytes(9).toString('base64url')}!`
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dcm-sshd-'))
   // 0755: sshd reads authorized_keys as the target user (ecosystem.md §4.1).
   chmodSync(dir, 0o755)

@@ -179,7 +179,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   if (stopReason === 'timeout') {
     log.note(`TIMEOUT (${timeoutS}s) - playbook is terminated`)
     await cleanup(session, overridesPath, options.keepOverrides)
-    const error = new TimeoutError(`bootstrap of ${name} timed out after ${timeoutS}s; the playbook was stopped`)
+    const error = new TimeoutError(`bootstrap timed out after ${timeoutS}s; the playbook was stopped`)
     return finish({
       ...base,
       outcome: 'timeout',
@@ -192,7 +192,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   if (stopReason === 'aborted') {
     log.note('ABORTED by the operator - playbook is terminated')
     await cleanup(session, overridesPath, options.keepOverrides)
-    const error = new InterruptedError(`bootstrap of ${name} interrupted; the playbook was stopped`)
+    const error = new InterruptedError(`bootstrap interrupted; the playbook was stopped`)
     return finish({
       ...base,
       outcome: 'aborted',
@@ -207,7 +207,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     log.note(`CONNECTION LOST - the playbook may still be running on the host${where}`)
     session.close()
     const error = new ConnectionError(
-      `the SSH connection to ${options.target.host} was lost during the bootstrap of ${name}; the playbook may still be running on the host${where}`,
+      `the SSH connection to ${options.target.host} was lost during the bootstrap; the playbook may still be running on the host${where}`,
       {hint: `see the log ${log.path}; reconnect and check before running the bootstrap again`},
     )
     return finish({

@@ -1,0 +1,180 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {
+  ConnectionError,
+  ExitCode,
+  InterruptedError,
+  OperationError,
+  TimeoutError,
+  type DcmError,
+} from '../../lib/errors.js'
+import {listerFlags} from '../../output-flags.js'
+import {resolveSecret} from '../../prompts.js'
+import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
+
+const COLUMNS = ['name', 'bootstrap address', 'result', 'tasks', 'elapsed', 'failed task', 'detail', 'log file']
+
+export default class SubcloudBootstrap extends BaseCommand<typeof SubcloudBootstrap> {
+  static summary = 'Bootstrap subclouds directly over SSH (no System Controller in the loop).'
+  static description = `Validates every bootstrap values file locally first (exit 2, nothing sent), runs the pre-flight checks (SSH reachable, password accepted, bootstrap address in the OAM subnet, release, not already bootstrapped), uploads the values to controller-0 as ~/localhost.yml (0600, removed afterwards) and runs the bootstrap playbook there in its own process group. Progress goes to stderr (a live line on a terminal, timestamped lines otherwise) and the whole run to a log file <name>_bootstrap_<timestamp>.log (0600) whose path is printed first. Ctrl-C or --timeout stop the remote playbook's process group.
+Several subclouds: repeat --bootstrap-values FILE --bootstrap-address IP in pairs, or pass a directory holding the files and an addresses.yml map ("<subcloud name>: <address>"); --parallel N runs N at a time, one failure does not stop the others, and a summary table ends the run.
+
+${EXIT_CODES_HELP}`
+  static examples = [
+    '<%= config.bin %> subcloud bootstrap --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml',
+    'printf %s "$PW" | <%= config.bin %> subcloud bootstrap --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --sysadmin-password-stdin --timeout 5400',
+    '<%= config.bin %> subcloud bootstrap --bootstrap-values ./site-a/ --parallel 10 --ssh-config ./ssh_config',
+  ]
+  static flags = {
+    ...listerFlags,
+    ...sshFlags,
+    'bootstrap-address': Flags.string({
+      description: 'IP address of controller-0 (repeatable: one per --bootstrap-values file, same order)',
+      multiple: true,
+    }),
+    'bootstrap-values': Flags.string({
+      description: 'bootstrap values YAML file, or a directory of them with an addresses.yml map (repeatable)',
+      multiple: true,
+      required: true,
+    }),
+    'sysadmin-password': Flags.string({
+      description: 'sysadmin password of the subcloud controller [env: DCM_SYSADMIN_PASSWORD]',
+    }),
+    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    release: Flags.string({description: 'the installed release (SW_VERSION in /etc/build.info) must be this one'}),
+    playbook: Flags.string({
+      description: 'bootstrap playbook path on the controller',
+      default: '/usr/share/ansible/stx-ansible/playbooks/bootstrap.yml',
+      env: 'DCM_BOOTSTRAP_PLAYBOOK',
+    }),
+    timeout: Flags.integer({
+      description: 'seconds before the playbook is stopped (0 = no limit)',
+      default: 3600,
+      min: 0,
+    }),
+    parallel: Flags.integer({description: 'how many subclouds to bootstrap at the same time', default: 1, min: 1}),
+    'no-preflight': Flags.boolean({description: 'skip the pre-flight checks'}),
+    'log-dir': Flags.string({
+      description:
+        'directory for the run logs [default: /var/log/dcmanager when writable, else ~/.local/state/dcm/logs]',
+      env: 'DCM_LOG_DIR',
+    }),
+    quiet: Flags.boolean({char: 'q', description: 'no progress output (the summary table is still printed)'}),
+  }
+
+  async run() {
+    const f = this.flags
+    const {planBootstrapTargets, validateTargets, runTarget, runBatch, batchExitCode} =
+      await import('../../lib/bootstrap/batch.js')
+    const {findingsError, formatFinding} = await import('../../lib/overrides/findings.js')
+
+    // Everything local first: a bad file or flag exits 2 before any connection is made.
+    const targets = planBootstrapTargets(f['bootstrap-values'] ?? [], f['bootstrap-address'] ?? [])
+    const findings = await validateTargets(targets)
+    const invalid = findingsError(findings)
+    if (invalid) throw invalid
+    for (const warning of findings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
+
+    const password = await resolveSecret({
+      label: 'sysadmin password',
+      flagName: '--sysadmin-password',
+      flagValue: f['sysadmin-password'],
+      stdinFlagName: '--sysadmin-password-stdin',
+      fromStdin: f['sysadmin-password-stdin'],
+      envName: 'DCM_SYSADMIN_PASSWORD',
+      prompt: 'Enter the sysadmin password of the subcloud controller:',
+      // The password already exists on the host (it is not being set): asking twice would add nothing.
+      confirm: false,
+    })
+
+    const {BootstrapProgress, progressModeFor} = await import('../../lib/output/progress.js')
+    const {formatPreflightCheck} = await import('../../lib/output/progress-preflight.js')
+    const several = targets.length > 1
+    const mode = f.quiet ? 'quiet' : several && f.parallel > 1 ? 'plain' : progressModeFor(process.stderr)
+    const reporters = new Map<string, InstanceType<typeof BootstrapProgress>>()
+    const reporterFor = (name: string) => {
+      let reporter = reporters.get(name)
+      if (!reporter) {
+        reporter = new BootstrapProgress({stream: process.stderr, label: name, mode})
+        reporters.set(name, reporter)
+      }
+      return reporter
+    }
+
+    const controller = new AbortController()
+    const onSignal = () => {
+      if (!controller.signal.aborted) process.stderr.write('\nInterrupted: stopping the remote playbook(s)...\n')
+      controller.abort()
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    let results
+    try {
+      results = await runBatch(targets, f.parallel, controller.signal, (target) =>
+        runTarget(target, {
+          ssh: sshTargetFrom(f, target.address, this.debugLine),
+          password,
+          playbook: f.playbook,
+          timeoutSeconds: f.timeout,
+          signal: controller.signal,
+          logDir: f['log-dir'],
+          preflight: !f['no-preflight'],
+          release: f.release,
+          onPreflightCheck: (t, check) => {
+            if (mode !== 'quiet' || check.verdict === 'fail' || check.verdict === 'warn')
+              process.stderr.write(formatPreflightCheck(check, several ? t.name : undefined) + '\n')
+          },
+          onEvent: (t, event) => reporterFor(t.name).handle(event),
+        }),
+      )
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      for (const reporter of reporters.values()) reporter.stop()
+    }
+
+    const rows = results.map((r, i) => [
+      r.subcloudName,
+      targets[i].address,
+      r.outcome,
+      r.tasksRun,
+      formatSeconds(r.elapsedMs),
+      r.failedTask ?? '',
+      detailOf(r),
+      r.logPath ?? '',
+    ])
+    const records = this.printList(COLUMNS, rows)
+    const code = batchExitCode(results)
+    if (code !== ExitCode.ok) {
+      const bad = results.filter((r) => r.exitCode !== ExitCode.ok)
+      const message = several
+        ? `${bad.length} of ${results.length} bootstraps did not complete: ${bad.map((r) => r.subcloudName).join(', ')}`
+        : bad[0].summary
+      const hint = !several ? (bad[0].error as DcmError | undefined)?.hint : undefined
+      throw errorFor(code, message, hint ?? (bad[0].logPath ? `see the log ${bad[0].logPath}` : undefined))
+    }
+    return records
+  }
+}
+
+function detailOf(result: {outcome: string; failureMessage?: string; summary: string; subcloudName: string}): string {
+  const text = result.outcome === 'failed' && result.failureMessage ? result.failureMessage : result.summary
+  return text.replace(new RegExp(`^${escapeRegExp(result.subcloudName)}: `), '').split('\n')[0]
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`
+}
+
+function errorFor(code: number, message: string, hint?: string): DcmError {
+  const options = hint ? {hint} : {}
+  if (code === ExitCode.interrupted) return new InterruptedError(message, options)
+  if (code === ExitCode.timeout) return new TimeoutError(message, options)
+  if (code === ExitCode.unreachable) return new ConnectionError(message, options)
+  return new OperationError(message, options)
+}
