@@ -101,7 +101,9 @@ function handleClient(client: Connection, machine: HostMachine, log: (line: stri
       session.on('sftp', (accept) => serveSftp(accept(), machine))
       session.on('exec', (accept, _reject, info) => {
         const channel = accept()
-        const process = machine.spawn(['bash', '-c', info.command])
+        // The session's shell; its argv shows as `-bash` (a command it runs shows under its own process, so
+        // `pgrep -f X` run over SSH does not find the very shell that runs it).
+        const process = machine.spawn(['-bash'])
         session.on('signal', (acceptSignal, _rejectSignal, signal) => {
           acceptSignal?.()
           // Like a Ctrl-C on a terminal: the command's whole foreground process group gets it.

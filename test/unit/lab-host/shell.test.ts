@@ -27,7 +27,7 @@ function newMachine(options: {failAt?: string; durationMs?: number} = {}) {
 
 /** Run a command line as an exec channel would: its own process (session leader), sysadmin's shell. */
 async function run(machine: HostMachine, command: string, stdin = '') {
-  const process = machine.spawn(['bash', '-c', command])
+  const process = machine.spawn(['-bash'])
   const shell = new Shell({machine, process, env: {}})
   let stdout = ''
   let stderr = ''
