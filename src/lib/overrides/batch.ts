@@ -7,7 +7,7 @@ import {DcmError} from '../errors.js'
 import {parseAddress, parseSubnet, contains} from '../net/cidr.js'
 import {UsageError} from '../errors.js'
 import {findCrossFileConflicts} from './cross-file.js'
-import {sortFindings} from './findings.js'
+import {FILE_KEY, sortFindings} from './findings.js'
 import {loadOverrideFile} from './load.js'
 import type {Finding, LoadedOverrides, SubcloudValidationOptions, SystemControllerNetwork} from './types.js'
 import {
@@ -54,7 +54,7 @@ function loadFailure(file: string, message: string): Finding {
   return {
     severity: 'error',
     rule: 'load',
-    key: '(file)',
+    key: FILE_KEY,
     message: match && match[1] === file ? match[4] : plain,
     file,
     line: match && match[1] === file ? Number(match[2]) : 1,

@@ -2,10 +2,14 @@
 import {UsageError} from '../errors.js'
 import type {Finding} from './types.js'
 
+/** The key of findings about the file as a whole (it could not be loaded). */
+export const FILE_KEY = '(file)'
+
 /** `file:line:col: message`, with `key: ` in front when the message does not already start with the key. */
 export function formatFinding(finding: Finding): string {
   const where = `${finding.file}:${finding.line}:${finding.column}`
-  const text = finding.message.startsWith(finding.key) ? finding.message : `${finding.key}: ${finding.message}`
+  const keyless = finding.key === FILE_KEY || finding.message.startsWith(finding.key)
+  const text = keyless ? finding.message : `${finding.key}: ${finding.message}`
   return `${where}: ${text}`
 }
 

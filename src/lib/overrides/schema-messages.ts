@@ -7,6 +7,7 @@ import type {ErrorObject} from 'ajv'
 
 import {checkAddressText, checkNetworkText} from './network-values.js'
 import {isAddressKey, isSecretKey, isSubnetKey} from './parameters.js'
+import {FILE_KEY} from './findings.js'
 import {positionOf} from './positions.js'
 import type {Finding, LoadedOverrides} from './types.js'
 
@@ -45,7 +46,7 @@ export function schemaFindings(loaded: LoadedOverrides, errors: readonly ErrorOb
   const findings: Finding[] = []
   const add = (path: (string | number)[], message: string, target: 'key' | 'value' = 'value', rule = 'schema') => {
     const {line, column} = positionOf(loaded, path, target)
-    findings.push({severity: 'error', rule, key: path.join('.') || '(file)', message, file: loaded.file, line, column})
+    findings.push({severity: 'error', rule, key: path.join('.') || FILE_KEY, message, file: loaded.file, line, column})
   }
 
   const byKey = new Map<string, ErrorObject[]>()
