@@ -92,6 +92,11 @@ export class LabStore extends EventEmitter {
   static async open(dataDir: string): Promise<LabStore> {
     await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
     const file = path.join(dataDir, STATE_FILE)
+    // A write interrupted by kill -9 leaves its temp sibling behind; the state itself is intact.
+    for (const entry of await fs.readdir(dataDir)) {
+      if (entry.startsWith(`.${STATE_FILE}.`) && entry.endsWith('.tmp'))
+        await fs.rm(path.join(dataDir, entry), {force: true})
+    }
     let state: LabState | undefined
     try {
       state = await readJsonIfExists<LabState>(file)
