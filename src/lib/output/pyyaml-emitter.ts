@@ -149,14 +149,15 @@ const ESCAPE_REPLACEMENTS: Record<string, string> = {
 
 /** The writer half of PyYAML's Emitter: column tracking, indentation and the three flow scalar styles. */
 class Writer {
-  out = ''
+  /** Output pieces, joined once at the end (slicing a growing string would flatten it on every cached write). */
+  parts: string[] = []
   column = 0
   whitespace = true
   indention = true
   indent = 0
 
   write(data: string, length = Array.from(data).length): void {
-    this.out += data
+    this.parts.push(data)
     this.column += length
   }
 
@@ -172,7 +173,7 @@ class Writer {
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.writeLineBreak()
     if (this.column < indent) {
       this.whitespace = true
-      this.out += ' '.repeat(indent - this.column)
+      this.parts.push(' '.repeat(indent - this.column))
       this.column = indent
     }
   }
@@ -181,7 +182,7 @@ class Writer {
     this.whitespace = true
     this.indention = true
     this.column = 0
-    this.out += data
+    this.parts.push(data)
   }
 
   writeBreaks(text: string[], start: number, end: number): void {
@@ -317,6 +318,37 @@ class Writer {
     else if (style === "'") this.writeSingleQuoted(analysis.chars, split)
     else this.writeDoubleQuoted(analysis.chars, split)
   }
+
+  /**
+   * writeScalar through a cache of what a scalar wrote last time, for lists where the same values repeat.
+   * Folding only happens once the column passes 80, so output that stayed on one line and ends at or before
+   * column 80 from this start column is exactly what a fresh write would produce; anything else is redone.
+   */
+  writeScalarCached(value: Cell, simpleKey: boolean, cache: Map<Cell, CachedScalar>): void {
+    const hit = cache.get(value)
+    if (hit && hit.whitespace === this.whitespace && this.column + hit.length <= BEST_WIDTH) {
+      this.parts.push(hit.text)
+      this.column += hit.length
+      this.whitespace = false
+      this.indention = false
+      return
+    }
+    const before = this.parts.length
+    const startColumn = this.column
+    const whitespace = this.whitespace
+    this.writeScalar(value, simpleKey)
+    const written = this.parts.slice(before).join('')
+    if (!written.includes('\n') && !this.whitespace && !this.indention && this.column <= BEST_WIDTH) {
+      cache.set(value, {text: written, length: this.column - startColumn, whitespace})
+    }
+  }
+}
+
+interface CachedScalar {
+  text: string
+  length: number
+  /** The writer's whitespace flag before the write: it decides whether a leading space was written. */
+  whitespace: boolean
 }
 
 /** SafeRepresenter: the scalar text and whether it may be written plain (its implicit tag matches). */
@@ -336,11 +368,14 @@ function represent(value: Cell): {text: string; implicitPlain: boolean} {
   return {text: value, implicitPlain: !resolvesImplicitly(value)}
 }
 
-/** Python dict semantics: a repeated key keeps its first position and takes the last value. */
-function toPairs(keys: readonly string[], values: readonly Cell[]): Map<string, Cell> {
-  const map = new Map<string, Cell>()
-  keys.forEach((key, i) => map.set(key, values[i]))
-  return map
+/**
+ * The keys of every row's mapping in the order safe_dump writes them (sorted), each with the index of the value
+ * it takes: a repeated column name keeps one entry and the last value, as a Python dict does.
+ */
+function sortedKeys(columns: readonly string[], compare: (a: string, b: string) => number): [string, number][] {
+  const lastIndex = new Map<string, number>()
+  columns.forEach((key, i) => lastIndex.set(key, i))
+  return [...lastIndex].sort(([a], [b]) => compare(a, b))
 }
 
 /** `yaml.safe_dump([{col: value, ...}, ...], default_flow_style=False)`: keys sorted, one block mapping per row. */
@@ -350,29 +385,31 @@ export function dumpList(
   compare: (a: string, b: string) => number,
 ): string {
   if (rows.length === 0) return '[]\n'
+  const keys = sortedKeys(columns, compare)
+  const keyCache = new Map<Cell, CachedScalar>()
+  const valueCache = new Map<Cell, CachedScalar>()
   const w = new Writer()
   for (const row of rows) {
     w.indent = 0
     w.writeIndent()
     w.writeIndicator('-', true, false, true)
-    const pairs = [...toPairs(columns, row)].sort(([a], [b]) => compare(a, b))
-    if (pairs.length === 0) {
+    if (keys.length === 0) {
       w.writeIndicator('{', true, true)
       w.writeIndicator('}', false)
       continue
     }
-    for (const [key, value] of pairs) {
+    for (const [key, index] of keys) {
       w.indent = BEST_INDENT
       w.writeIndent()
       w.indent = 2 * BEST_INDENT
-      w.writeScalar(key, true)
+      w.writeScalarCached(key, true, keyCache)
       w.writeIndicator(':', false)
-      w.writeScalar(value, false)
+      w.writeScalarCached(row[index], false, valueCache)
     }
   }
   w.indent = 0
   w.writeIndent()
-  return w.out
+  return w.parts.join('')
 }
 
 /** ShowOne: one `yaml.safe_dump({key: value})` document per field, in column order. */
@@ -384,5 +421,5 @@ export function dumpOne(key: string, value: Cell): string {
   w.writeScalar(value, false)
   w.indent = 0
   w.writeIndent()
-  return w.out
+  return w.parts.join('')
 }
