@@ -64,6 +64,8 @@ export class FakeSystemController {
   failNextGets = 0
   /** Wrong credentials still pass when false: lets tests check that a 2nd 401 is reported. */
   rejectAllTokens = false
+  /** Fixed answers for GET paths below /v1.0 (e.g. the api-ref samples), checked before the model. */
+  readonly cannedGets = new Map<string, unknown>()
   private server?: http.Server
   private nextId = 1
   private readonly deployProgress = new Map<number, number>()
@@ -267,6 +269,7 @@ export class FakeSystemController {
     fail: (status: number, detail: string) => void,
   ): void {
     const clean = path.replace(/\/$/, '')
+    if (method === 'GET' && this.cannedGets.has(clean)) return send(200, this.cannedGets.get(clean))
     const findSubcloud = (ref: string) =>
       this.subclouds.find((s) => (/^\d+$/.test(ref) ? s.id === Number(ref) : s.name === decodeURIComponent(ref)))
     const withSync = (s: Json) => ({
