@@ -1,0 +1,169 @@
+import {promises as fs} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import {afterAll, describe, expect, test} from '@jest/globals'
+import {Agent, request} from 'undici'
+
+import {runDcm} from '../helpers/cli.js'
+
+/** `dcm lab start|status|env|stop|demo` through the built CLI, as an operator types them. */
+const dirs: string[] = []
+afterAll(async () => {
+  for (const dir of dirs) {
+    await runDcm(['lab', 'stop', '--data-dir', dir])
+    await fs.rm(dir, {recursive: true, force: true})
+  }
+})
+
+async function dataDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-cli-'))
+  dirs.push(dir)
+  return dir
+}
+
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const line of text.trim().split('\n')) {
+    const match = /^export ([A-Z_]+)=(.*)$/.exec(line)
+    if (!match) throw new Error(`not an export line: ${line}`)
+    env[match[1]] = match[2].replace(/^'(.*)'$/, '$1')
+  }
+  return env
+}
+
+describe('dcm lab start --detach / status / env / stop', () => {
+  test('the lifecycle of a background lab, and a second lab beside it', async () => {
+    const dir = await dataDir()
+    const start = await runDcm(['lab', 'start', '--detach', '--data-dir', dir, '--time-scale', '0.05'])
+    expect(start.stderr).toBe('')
+    expect(start.code).toBe(0)
+    expect(start.stdout).toMatch(/^Lab started in the background \(pid \d+\): http:\/\/127\.0\.0\.1:\d+\n/)
+
+    const status = await runDcm(['lab', 'status', '--data-dir', dir, '-f', 'json'])
+    expect(status.code).toBe(0)
+    const shown = JSON.parse(status.stdout) as Record<string, unknown>
+    expect(shown).toMatchObject({state: 'running', deployer: 'simulated', subclouds: 0, data_dir: dir, tls_ca: null})
+    expect(String(shown.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+
+    const envOut = await runDcm(['lab', 'env', '--data-dir', dir])
+    expect(envOut.code).toBe(0)
+    const env = parseEnv(envOut.stdout)
+    expect(Object.keys(env)).toEqual([
+      'OS_AUTH_URL',
+      'OS_USERNAME',
+      'OS_PASSWORD',
+      'OS_PROJECT_NAME',
+      'OS_USER_DOMAIN_NAME',
+      'OS_PROJECT_DOMAIN_NAME',
+      'OS_REGION_NAME',
+      'OS_INTERFACE',
+      'OS_IDENTITY_API_VERSION',
+    ])
+    expect(env).toMatchObject({
+      OS_AUTH_URL: `${shown.url}/identity/v3`,
+      OS_USERNAME: 'admin',
+      OS_REGION_NAME: 'RegionOne',
+    })
+    expect(env.OS_PASSWORD).toBe((await fs.readFile(path.join(dir, 'admin-password'), 'utf8')).trim())
+    expect((await fs.stat(path.join(dir, 'admin-password'))).mode & 0o777).toBe(0o600)
+
+    // The environment works for the client: Keystone answers with a token.
+    const token = await fetch(`${env.OS_AUTH_URL}/auth/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {user: {name: env.OS_USERNAME, domain: {name: 'Default'}, password: env.OS_PASSWORD}},
+          },
+        },
+      }),
+    })
+    expect(token.status).toBe(201)
+
+    const again = await runDcm(['lab', 'start', '--detach', '--data-dir', dir])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(`Error: A lab is already running in ${dir}`)
+
+    const other = await dataDir()
+    expect((await runDcm(['lab', 'start', '--detach', '--data-dir', other])).code).toBe(0)
+    const otherUrl = (
+      JSON.parse((await runDcm(['lab', 'status', '--data-dir', other, '-f', 'json'])).stdout) as {url: string}
+    ).url
+    expect(otherUrl).not.toBe(shown.url)
+    expect((await runDcm(['lab', 'stop', '--data-dir', other])).code).toBe(0)
+
+    const stop = await runDcm(['lab', 'stop', '--data-dir', dir])
+    expect(stop.code).toBe(0)
+    expect(stop.stdout).toMatch(/^Stopped the lab in .* \(pid \d+\)\n$/)
+    const stopped = await runDcm(['lab', 'status', '--data-dir', dir])
+    expect(stopped.code).toBe(1)
+    expect(stopped.stderr).toBe(`Error: No lab is running in ${dir}\nHint: dcm lab start --detach --data-dir ${dir}\n`)
+    expect((await runDcm(['lab', 'env', '--data-dir', dir])).code).toBe(1)
+    const stopAgain = await runDcm(['lab', 'stop', '--data-dir', dir])
+    expect(stopAgain).toMatchObject({code: 0, stdout: `No lab is running in ${dir}\n`})
+    await expect(fetch(`${shown.url}/lab/status`)).rejects.toThrow()
+  })
+
+  test('bad flags exit 2 with one line, and nothing starts', async () => {
+    const dir = await dataDir()
+    const scale = await runDcm(['lab', 'start', '--data-dir', dir, '--time-scale', 'fast'])
+    expect(scale).toMatchObject({code: 2, stderr: 'Error: --time-scale must be a non-negative number, got "fast"\n'})
+    const network = await runDcm(['lab', 'start', '--data-dir', dir, '--sc-network', '192.168.204.0/24'])
+    expect(network.code).toBe(2)
+    expect(network.stderr).toBe('Error: --sc-network must look like SUBNET,START-END, got "192.168.204.0/24"\n')
+    expect(await fs.readdir(dir)).toEqual([])
+  })
+})
+
+describe('dcm lab start --tls', () => {
+  test('HTTPS with a private CA: verified with the CA file, refused without it', async () => {
+    const dir = await dataDir()
+    const start = await runDcm(['lab', 'start', '--detach', '--tls', '--data-dir', dir])
+    expect(start.code).toBe(0)
+    const env = parseEnv((await runDcm(['lab', 'env', '--data-dir', dir])).stdout)
+    expect(env.OS_AUTH_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/identity\/v3$/)
+    expect(env.OS_CACERT).toBe(path.join(dir, 'tls', 'ca.pem'))
+    expect((await fs.stat(path.join(dir, 'tls', 'server-key.pem'))).mode & 0o777).toBe(0o600)
+
+    const trusted = new Agent({connect: {ca: await fs.readFile(env.OS_CACERT)}})
+    const ok = await request(env.OS_AUTH_URL, {dispatcher: trusted})
+    expect(ok.statusCode).toBe(200)
+    await ok.body.dump()
+    await trusted.close()
+
+    const untrusted = new Agent()
+    await expect(request(env.OS_AUTH_URL, {dispatcher: untrusted})).rejects.toMatchObject({
+      code: expect.stringMatching(
+        /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/,
+      ),
+    })
+    await untrusted.close()
+
+    const status = JSON.parse((await runDcm(['lab', 'status', '--data-dir', dir, '-f', 'json'])).stdout) as {
+      tls_ca: string
+    }
+    expect(status.tls_ca).toBe(env.OS_CACERT)
+    expect((await runDcm(['lab', 'stop', '--data-dir', dir])).code).toBe(0)
+  })
+})
+
+describe('dcm lab demo', () => {
+  test('runs the guide end to end: added, complete, routed, online, managed, in-sync; cleans up', async () => {
+    const before = new Set((await fs.readdir(os.tmpdir())).filter((name) => name.startsWith('dcm-lab-demo-')))
+    const result = await runDcm(['lab', 'demo', '--time-scale', '0.05'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const steps = [...result.stdout.matchAll(/^\[(\d)\] /gm)].map((match) => Number(match[1]))
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(result.stdout).toMatch(/\|\s+1 \| subcloud1 \| unmanaged\s+\| offline\s+\| complete\s+\| unknown /)
+    expect(result.stdout).toMatch(/\|\s+1 \| subcloud1 \| managed\s+\| online\s+\| complete\s+\| in-sync /)
+    expect(result.stdout).toContain('| platform_sync_status        | in-sync')
+    expect(result.stdout).not.toMatch(/OS_PASSWORD=\S/)
+    const after = (await fs.readdir(os.tmpdir())).filter(
+      (name) => name.startsWith('dcm-lab-demo-') && !before.has(name),
+    )
+    expect(after).toEqual([])
+  })
+})
