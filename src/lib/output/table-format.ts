@@ -82,6 +82,8 @@ export function withMaxWidths(spec: TableSpec, options: FitOptions, minWidth: nu
     if (w <= optimal) remaining -= w
     else shrink.push(i)
   })
+  // A table wider than the target always has a column wider than an equal share; guard anyway.
+  if (shrink.length === 0) return spec
   const maxWidth = new Array<number>(fieldCount).fill(0)
   const shrinkTo = Math.floor(remaining / shrink.length)
   for (const i of shrink.slice(0, -1)) {
