@@ -152,6 +152,8 @@ export async function openLinePrompter(onInterrupt?: () => void): Promise<LinePr
     close() {
       pending = undefined
       rl.close()
+      // readline leaves stdin flowing, which would keep the process alive after the command is done.
+      process.stdin.pause()
     },
   }
 }

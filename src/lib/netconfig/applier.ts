@@ -90,7 +90,12 @@ export async function applySteps(executor: Executor, steps: PlanStep[], options:
 
 function untilAborted(signal?: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
-    const abort = () => reject(new InterruptedError('Aborted'))
+    // Nothing else keeps the event loop alive while stalled: without this timer node would just exit.
+    const keepAlive = setInterval(() => undefined, 60_000)
+    const abort = () => {
+      clearInterval(keepAlive)
+      reject(new InterruptedError('Aborted'))
+    }
     if (signal?.aborted) abort()
     else signal?.addEventListener('abort', abort, {once: true})
   })

@@ -19,6 +19,8 @@ export interface RenderTarget {
 
 export class SessionRenderer {
   private openLabel: string | undefined
+  /** A countdown was drawn after the label: the line is redrawn before its status. */
+  private counting = false
 
   constructor(private readonly target: RenderTarget) {}
 
@@ -31,14 +33,16 @@ export class SessionRenderer {
         out(event.label)
         return
       case 'lldp-tick':
-        if (this.target.tty && this.openLabel)
+        if (this.target.tty && this.openLabel) {
           out(`\r\x1b[2K${this.openLabel} ${event.remainingSeconds}s left (${event.found} of ${event.wanted})`)
-        else out('.')
+          this.counting = true
+        } else out('.')
         return
       case 'end':
-        if (this.target.tty && this.openLabel) out(`\r\x1b[2K${this.openLabel}`)
+        if (this.counting && this.openLabel) out(`\r\x1b[2K${this.openLabel}`)
         out(`  ${event.status}\n`)
         this.openLabel = undefined
+        this.counting = false
         return
       case 'warning':
         this.closeLine()
@@ -65,7 +69,8 @@ export class SessionRenderer {
         const {argv, result} = event.report
         const prefix = event.type === 'undo' ? 'undo: ' : ''
         this.target.debug?.(`${prefix}${formatArgv(argv)} -> exit ${result.code}${stderrSuffix(result.stderr)}`)
-        if (result.code !== 0) {
+        // A failed step's message is the run's error line; a failed undo is printed now, as it happens.
+        if (result.code !== 0 && event.type === 'undo') {
           this.closeLine()
           err(`${prefix}${formatArgv(argv)}: exit ${result.code}${stderrSuffix(result.stderr)}\n`)
         }
@@ -79,6 +84,7 @@ export class SessionRenderer {
     if (this.openLabel === undefined) return
     this.target.out('\n')
     this.openLabel = undefined
+    this.counting = false
   }
 }
 

@@ -224,7 +224,11 @@ function listedInterfaces(state: NetworkState): string[] {
   return state.links.filter((link) => !link.loopback).map((link) => link.name)
 }
 
-/** Upstream step 1: bring links up so LLDP can see the switch. Only links that are down, and not in a dry run. */
+/**
+ * Upstream step 1: bring links up so LLDP can see the switch. Only links that are down, never in a dry run,
+ * and only the chosen one when --interface already names it: the other neighbours would only be shown,
+ * and bringing their links up and down again on every run would not leave a configured host alone.
+ */
 async function enableInterfaces(
   options: SessionOptions,
   state: NetworkState,
@@ -232,7 +236,10 @@ async function enableInterfaces(
   ui: SessionUi,
   hooks: ApplyHooks,
 ): Promise<string[]> {
-  const down = state.links.filter((link) => !link.loopback && !link.up)
+  const chosen = options.input.interface
+  const down = state.links.filter(
+    (link) => !link.loopback && !link.up && (chosen === undefined || link.name === chosen),
+  )
   ui.emit({type: 'begin', label: LABELS.enable})
   if (down.length === 0) {
     ui.emit({type: 'end', status: 'DONE (all up)'})
