@@ -20,6 +20,7 @@ const reference = path.join(sharedDir, 'reference', 'dcmanager')
 const openapi = parse(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8')) as Record<string, any>
 /** The api-ref samples are hand-written; 8 are not valid JSON (trailing commas) but are valid YAML flow. */
 const sample = (name: string) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- idem
   parse(readFileSync(path.join(reference, 'samples', name), 'utf8')) as Record<string, any>
 
 /**
