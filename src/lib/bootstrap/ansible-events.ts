@@ -138,14 +138,12 @@ export class AnsibleStreamParser {
 export function failureMessage(first: string, block: string[]): string {
   let data: unknown
   const text = first.trim()
+  // The YAML block is indented (2 spaces with StarlingX's callback, 4 with ansible-core's); dedent it as a whole.
+  const indent = Math.min(...block.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length))
+  const body = block.map((l) => l.slice(Number.isFinite(indent) ? indent : 0))
   try {
     if (text.startsWith('{')) data = JSON.parse(text)
-    else
-      data = parseYaml(
-        [text.replace(/^(\w+)=/, '$1: '), ...block.map((l) => l.slice(2))]
-          .join('\n')
-          .replace(/^changed=(\w+)/, 'changed: $1'),
-      )
+    else data = parseYaml([text.replace(/^(\w+)=/, '$1: '), ...body].join('\n'))
   } catch {
     data = undefined
   }

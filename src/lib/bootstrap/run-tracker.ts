@@ -32,19 +32,20 @@ export class RunTracker {
   ansibleError: string | undefined
   readonly recap: Record<string, RecapCounts> = {}
   readonly counts = {ok: 0, changed: 0, skipped: 0, failed: 0, ignored: 0, unreachable: 0}
-  private failureBeforeIgnore: TrackedFailure | undefined
+  /** The failure that stood when the current task began: `...ignoring` excuses everything since. */
+  private failureAtTaskStart: TrackedFailure | undefined
 
   observe(event: AnsibleEvent): void {
     switch (event.type) {
       case 'task': {
         this.tasksRun = event.index
+        this.failureAtTaskStart = this.lastFailure
         this.currentTask = event.role ? `${event.role} : ${event.name}` : event.name
         const step = BOOTSTRAP_ROLES.indexOf(event.role as (typeof BOOTSTRAP_ROLES)[number]) + 1
         if (step > 0) this.step = step
         break
       }
       case 'failure':
-        this.failureBeforeIgnore = this.lastFailure
         this.lastFailure = {task: event.task, message: event.message, host: event.host}
         break
       case 'result':
@@ -52,7 +53,7 @@ export class RunTracker {
         if (event.status === 'ignored') {
           // `...ignoring` follows the fatal block it excuses: that failure does not fail the run.
           this.counts.failed = Math.max(0, this.counts.failed - 1)
-          this.lastFailure = this.failureBeforeIgnore
+          this.lastFailure = this.failureAtTaskStart
         }
         break
       case 'recap':
