@@ -13,7 +13,7 @@ const common = {
   noindent: Flags.boolean({description: 'whether to disable indenting the JSON', helpGroup: 'OUTPUT'}),
   'max-width': Flags.integer({
     description:
-      'Maximum display width, <1 to disable. You can also use the CLIFF_MAX_TERM_WIDTH environment variable.',
+      'Maximum display width, <1 to disable. You can also use the CLIFF_MAX_TERM_WIDTH environment variable, but the parameter takes precedence.',
     env: 'CLIFF_MAX_TERM_WIDTH',
     default: 0,
     helpGroup: 'OUTPUT',
