@@ -246,6 +246,11 @@ describe('rejections', () => {
     expect(result.stderr).not.toContain(lab.password)
   })
 
+  it("on the System Controller (RegionOne, plain `dcm lab env`) it is the System Controller's own sysinv", async () => {
+    const result = await runDcm(['host-route-list', 'controller-0', '-f', 'json'], {env: lab.env})
+    expect(result).toMatchObject({code: 0, stdout: '[]\n'})
+  })
+
   it('a region without sysinv, and a lab that is down, are clear errors', async () => {
     const wrongRegion = await dcm(['host-route-list', '1'], {OS_REGION_NAME: 'NoSuchRegion'})
     expect(wrongRegion.code).toBe(3)

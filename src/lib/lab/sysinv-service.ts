@@ -18,6 +18,11 @@ export interface SysinvServiceOptions {
   mountPath: string
   /** sysinv's `api_limit_max`: the most items one list answer carries. */
   apiLimitMax?: number
+  /**
+   * The System Controller's own sysinv (its controller-0), served in its region (RegionOne), the other
+   * `platform` endpoint of the lab's catalog. Its routes are kept in the store under `storeKey`.
+   */
+  systemController?: {record: SysinvSubcloudRecord; storeKey: string}
 }
 
 const ROUTE_SORT_KEYS = new Set(['id', 'uuid', 'network', 'prefix', 'gateway', 'metric', 'ifname', 'interface_uuid'])
@@ -28,10 +33,9 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
   return async (request: LabRequest): Promise<LabResponse> => {
     const match = /^\/([^/]+)\/v1(\/.*)?$/.exec(request.path)
     if (!match) return pecanNotFound()
-    const record = store.subcloudByRegion(decodeURIComponent(match[1]))
-    if (!record) return pecanNotFound()
+    const site = siteOf(decodeURIComponent(match[1]))
+    if (!site) return pecanNotFound()
     if (!request.token) return unauthorized()
-    const site: Site = {record, inventory: inventoryOf(record), region: match[1]}
     const segments = (match[2] ?? '/')
       .split('/')
       .filter(Boolean)
@@ -39,12 +43,21 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
     return route(site, segments, request)
   }
 
+  function siteOf(region: string): Site | undefined {
+    const sc = options.systemController
+    if (sc && region === sc.record.regionName) {
+      return {record: sc.record, storeKey: sc.storeKey, inventory: inventoryOf(sc.record), region}
+    }
+    const record = store.subcloudByRegion(region)
+    return record ? {record, storeKey: record.name, inventory: inventoryOf(record), region} : undefined
+  }
+
   function route(site: Site, segments: string[], request: LabRequest): Promise<LabResponse> | LabResponse {
     const [collection, id, sub, ...rest] = segments
     const method = request.method
     if (rest.length > 0) return pecanNotFound()
     if (collection === undefined) {
-      return method === 'GET' ? json(200, versionDocument(request, site)) : methodNotAllowed(method)
+      return method === 'GET' ? json(200, versionDocument(request, site, options.mountPath)) : methodNotAllowed(method)
     }
     if (collection === 'ihosts') {
       if (method !== 'GET') return methodNotAllowed(method)
@@ -93,7 +106,7 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
   }
 
   function routesOf(site: Site): LabRoute[] {
-    return store.routesOf(site.record.name).map((stored) => asLabRoute(stored, site.inventory))
+    return store.routesOf(site.storeKey).map((stored) => asLabRoute(stored, site.inventory))
   }
 
   async function createRoute(site: Site, request: LabRequest): Promise<LabResponse> {
@@ -101,12 +114,12 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
     const decision = decideNewRoute(request.body, {
       inventory: site.inventory,
       hostRoutes: routes.filter((r) => r.forihostid === site.inventory.host.id),
-      releaseDeployState: store.releaseDeployState?.(site.record.name),
+      releaseDeployState: store.releaseDeployState?.(site.storeKey),
       nextId: routes.reduce((max, r) => Math.max(max, r.id), 0) + 1,
     })
     if (!decision.ok) return fault(decision.fault)
     // Checks and write happen in one synchronous step (the store updates memory before awaiting the disk).
-    await store.setRoutes(site.record.name, [...routes, decision.route])
+    await store.setRoutes(site.storeKey, [...routes, decision.route])
     return json(200, routeJson(decision.route, true))
   }
 
@@ -118,13 +131,13 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
   }
 
   async function deleteRoute(site: Site, id: string): Promise<LabResponse> {
-    const guard = deleteGuard(id, store.releaseDeployState?.(site.record.name))
+    const guard = deleteGuard(id, store.releaseDeployState?.(site.storeKey))
     if (guard) return fault(guard)
     const routes = routesOf(site)
     const found = routes.find((r) => sameUuid(r.uuid, id))
     if (!found) return fault(notFoundRoute(id))
     await store.setRoutes(
-      site.record.name,
+      site.storeKey,
       routes.filter((r) => r !== found),
     )
     return {status: 204}
@@ -173,8 +186,10 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
 
 interface Site {
   record: SysinvSubcloudRecord
+  /** Where the store keeps this system's routes: the subcloud's name. */
+  storeKey: string
   inventory: SubcloudInventory
-  /** The region segment of the path, as requested. */
+  /** The region, as requested (for links). */
   region: string
 }
 
@@ -288,10 +303,10 @@ function addressesJson(site: Site, only?: InventoryInterface): Record<string, un
     }))
 }
 
-function versionDocument(request: LabRequest, site: Site): Record<string, unknown> {
+function versionDocument(request: LabRequest, site: Site, mountPath: string): Record<string, unknown> {
   return {
     id: 'v1',
-    links: [{href: `${hostUrl(request)}/${site.region}/v1/`, rel: 'self'}],
+    links: [{href: `${hostUrl(request)}${mountPath}/${site.region}/v1/`, rel: 'self'}],
     media_types: [{base: 'application/json', type: 'application/vnd.openstack.sysinv.v1+json'}],
   }
 }

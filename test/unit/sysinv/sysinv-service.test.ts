@@ -1,7 +1,9 @@
 import {beforeEach, describe, expect, it} from '@jest/globals'
 
 import type {LabResponse, LabService} from '../../../src/lib/lab/http-types.js'
+import {DEFAULT_SYSTEM_CONTROLLER} from '../../../src/lib/lab/lab-config.js'
 import {inventoryOf} from '../../../src/lib/lab/sysinv-inventory.js'
+import {systemControllerRecord} from '../../../src/lib/lab/sysinv-system-controller.js'
 import {createSysinvService} from '../../../src/lib/lab/sysinv-service.js'
 import {MemorySysinvStore, SUBCLOUD1, SUBCLOUD6} from './memory-sysinv-store.js'
 
@@ -382,5 +384,33 @@ describe('lab sysinv: GET one, DELETE, lists, errors', () => {
       "Invalid sort direction: up. Acceptable values are 'asc' or 'desc'",
     )
     await expectFault(call('GET', v1('/routes?limit=-1')), 400, 'Client', 'Limit must be positive')
+  })
+})
+
+describe("lab sysinv: the System Controller's own region", () => {
+  it('serves RegionOne from the lab config and keeps its routes apart from every subcloud', async () => {
+    const sc = systemControllerRecord(DEFAULT_SYSTEM_CONTROLLER)
+    service = createSysinvService(store, {mountPath: '/sysinv', systemController: {record: sc, storeKey: '@sc'}})
+    const {ihosts} = (await call('GET', '/RegionOne/v1/ihosts')).body as {ihosts: {hostname: string; mgmt_ip: string}[]}
+    expect(ihosts).toEqual([expect.objectContaining({hostname: 'controller-0', mgmt_ip: '192.168.204.3'})])
+    const enp0s8 = inventoryOf(sc).interfaces.find((i) => i.ifname === 'enp0s8')!.uuid
+    // The System Controller's route towards subcloud1's management network, via its gateway router.
+    const created = await call('POST', '/RegionOne/v1/routes', {
+      interface_uuid: enp0s8,
+      network: '192.168.101.0',
+      prefix: '24',
+      gateway: '192.168.204.101',
+      metric: '1',
+    })
+    expect(created.status).toBe(200)
+    expect(store.routesOf('@sc')).toHaveLength(1)
+    expect(store.routesOf('subcloud1')).toHaveLength(0)
+    // A subcloud's interface is unknown in RegionOne.
+    await expectFault(
+      call('POST', '/RegionOne/v1/routes', route()),
+      400,
+      'Client',
+      `No entry found for interface ${MGMT}`,
+    )
   })
 })
