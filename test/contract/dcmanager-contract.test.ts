@@ -110,6 +110,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
         '10.10.10.12',
         '--bootstrap-values',
         bootstrap,
+        '--no-preflight',
         '--group',
         '1',
         '--release',

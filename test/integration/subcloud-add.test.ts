@@ -27,9 +27,12 @@ describe('dcm subcloud add', () => {
 
   it('validates, sends the multipart form of §2.1.1 and prints the Show table', async () => {
     const file = files.write('sc-a.yml', bootstrapValues('sc-a'))
-    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
-      env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
-    })
+    const result = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
+      {
+        env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+      },
+    )
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^\+-+\+-+\+\n\| Field +\| Value +\|/)
@@ -48,9 +51,12 @@ describe('dcm subcloud add', () => {
 
   it('refuses an invalid file with file:line and sends nothing (exit 2)', async () => {
     const file = files.write('bad-gw.yml', bootstrapValues('sc-b', {management_gateway_address: '192.168.102.1'}))
-    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
-      env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
-    })
+    const result = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
+      {
+        env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+      },
+    )
     expect(result.code).toBe(2)
     expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^Error: ${file}:8:\\d+: management_gateway_address`))
     expect(fake.posts()).toHaveLength(0)
@@ -59,9 +65,12 @@ describe('dcm subcloud add', () => {
   it('catches a management range overlapping a live subcloud locally, naming the line', async () => {
     fake.addSubcloud({name: 'existing1', 'management-start-ip': '192.168.101.2', 'management-end-ip': '192.168.101.50'})
     const file = files.write('overlap.yml', bootstrapValues('sc-c'))
-    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
-      env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
-    })
+    const result = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
+      {
+        env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+      },
+    )
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
       new RegExp(`^Error: ${file}:\\d+:\\d+: .*overlaps with that of subcloud existing1`, 'm'),
@@ -78,7 +87,17 @@ describe('dcm subcloud add', () => {
     expect(missing.stderr).toBe('Error: bootstrap-values does not exist: /nonexistent.yml\n')
     const file = files.write('sc-n.yml', bootstrapValues('sc-n'))
     const name = await runDcm(
-      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--name', 'x'],
+      [
+        'subcloud',
+        'add',
+        '--bootstrap-address',
+        '10.10.10.12',
+        '--bootstrap-values',
+        file,
+        '--no-preflight',
+        '--name',
+        'x',
+      ],
       {env: fake.env()},
     )
     expect(name.stderr).toBe('Error: The --name option can only be used with --migrate option.\n')
@@ -87,9 +106,12 @@ describe('dcm subcloud add', () => {
 
   it('without a terminal and without a password it names the ways to give one (exit 2), nothing sent', async () => {
     const file = files.write('sc-d.yml', bootstrapValues('sc-d'))
-    const result = await runDcm(['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file], {
-      env: fake.env(),
-    })
+    const result = await runDcm(
+      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
+      {
+        env: fake.env(),
+      },
+    )
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('Error: the sysadmin password is required: no terminal to prompt on')
     expect(result.stderr).toContain('--sysadmin-password, --sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD')
@@ -99,7 +121,18 @@ describe('dcm subcloud add', () => {
   it('--dry-run prints what would be sent, password redacted, and sends nothing', async () => {
     const file = files.write('sc-e.yml', bootstrapValues('sc-e'))
     const result = await runDcm(
-      ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--dry-run', '-f', 'json'],
+      [
+        'subcloud',
+        'add',
+        '--bootstrap-address',
+        '10.10.10.12',
+        '--bootstrap-values',
+        file,
+        '--no-preflight',
+        '--dry-run',
+        '-f',
+        'json',
+      ],
       {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
     )
     expect(result.code).toBe(0)
@@ -121,6 +154,7 @@ describe('dcm subcloud add', () => {
         '10.10.10.12',
         '--bootstrap-values',
         file,
+        '--no-preflight',
         '--wait',
         '--poll-interval',
         '20',
@@ -164,6 +198,7 @@ describe('dcm subcloud add', () => {
           '10.10.10.12',
           '--bootstrap-values',
           file,
+          '--no-preflight',
           '--wait',
           '--poll-interval',
           '20',
@@ -187,6 +222,7 @@ describe('dcm subcloud add', () => {
           '10.10.10.12',
           '--bootstrap-values',
           file,
+          '--no-preflight',
           '--wait',
           '--timeout',
           '1',
@@ -237,7 +273,16 @@ describe('dcm subcloud add', () => {
         const file = files.write(`sc-s-${source}.yml`, bootstrapValues(`sc-s-${source}`))
         const cache = files.write(`.keep-${source}`, '') && path.join(files.dir, `cache-${source}`)
         const stop = watchArgv(secret)
-        const args = ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--debug']
+        const args = [
+          'subcloud',
+          'add',
+          '--bootstrap-address',
+          '10.10.10.12',
+          '--bootstrap-values',
+          file,
+          '--no-preflight',
+          '--debug',
+        ]
         const result =
           source === 'stdin'
             ? await runDcm([...args, '--sysadmin-password-stdin'], {

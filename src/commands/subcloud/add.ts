@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {OperationError} from '../../lib/errors.js'
 import {formatFinding} from '../../lib/overrides/findings.js'
 import {
   addPath,
@@ -15,6 +16,7 @@ import {subcloudShow} from '../../lib/subclouds/columns.js'
 import {type DeployProgress, formatElapsed, waitForDeploy} from '../../lib/subclouds/wait.js'
 import {showFlags} from '../../output-flags.js'
 import {resolveSecret} from '../../prompts.js'
+import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
@@ -30,6 +32,7 @@ ${EXIT_CODES_HELP}`
   static flags = {
     ...showFlags,
     ...authFlags,
+    ...sshFlags,
     'bootstrap-address': Flags.string({description: 'IP address for initial subcloud controller', required: true}),
     'bootstrap-values': Flags.string({
       description: 'YAML file containing subcloud configuration settings',
@@ -67,8 +70,11 @@ ${EXIT_CODES_HELP}`
       min: 10,
       hidden: true,
     }),
-    quiet: Flags.boolean({char: 'q', description: 'with --wait: no progress output'}),
-    'no-preflight': Flags.boolean({description: 'skip the SSH pre-flight check of the bootstrap address'}),
+    quiet: Flags.boolean({char: 'q', description: 'no progress output (pre-flight failures and warnings still print)'}),
+    'no-preflight': Flags.boolean({
+      description:
+        'skip the SSH pre-flight check of the bootstrap address (reachable, password accepted, not bootstrapped yet)',
+    }),
   }
 
   async run() {
@@ -120,9 +126,24 @@ ${EXIT_CODES_HELP}`
         })
       : undefined
 
-    // PRE-FLIGHT (charter D1, src/lib/bootstrap/preflight.ts): an SSH check of the bootstrap address with the
-    // sysadmin password belongs here, skipped by --no-preflight. Not wired: the module was not in the tree
-    // when this command was written.
+    // PRE-FLIGHT (src/lib/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
+    // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.
+    if (!f['no-preflight']) {
+      const {runPreflight} = await import('../../lib/bootstrap/preflight.js')
+      const {formatPreflightCheck} = await import('../../lib/output/progress-preflight.js')
+      const report = await runPreflight({
+        target: sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
+        password: sysadminPassword,
+        bootstrapAddress: request.bootstrapAddress,
+        overrides: validation.loaded.values,
+        release: request.release,
+        onCheck: (check) => {
+          if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
+            process.stderr.write(`${formatPreflightCheck(check)}\n`)
+        },
+      })
+      if (!report.ok) throw report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
+    }
 
     const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
     if (!f.wait) {
