@@ -1,4 +1,5 @@
 import {beforeEach, describe, expect, it} from '@jest/globals'
+import fc from 'fast-check'
 
 import type {LabResponse, LabService} from '../../../src/lib/lab/http-types.js'
 import {DEFAULT_SYSTEM_CONTROLLER} from '../../../src/lib/lab/lab-config.js'
@@ -411,6 +412,44 @@ describe("lab sysinv: the System Controller's own region", () => {
       400,
       'Client',
       `No entry found for interface ${MGMT}`,
+    )
+  })
+})
+
+describe('lab sysinv: robustness', () => {
+  it('answers any POST body with a documented status and a well-formed body, never a crash', async () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.constant(MGMT),
+      fc.array(fc.integer(), {maxLength: 2}),
+    )
+    const body = fc.oneof(
+      fc.string(),
+      fc
+        .record(
+          {interface_uuid: value, network: value, prefix: value, gateway: value, metric: value, extra: value},
+          {requiredKeys: []},
+        )
+        .map((record) => JSON.stringify(record)),
+    )
+    await fc.assert(
+      fc.asyncProperty(body, async (text) => {
+        store = new MemorySysinvStore([SUBCLOUD1])
+        service = createSysinvService(store, {mountPath: '/sysinv'})
+        const response = await call('POST', v1('/routes'), text)
+        if (response.status === 200) return store.routesOf('subcloud1').length === 1
+        const fault = faultOf(response)
+        return (
+          [400, 409, 500].includes(response.status) && typeof fault.faultstring === 'string' && fault.faultstring !== ''
+        )
+      }),
+      {numRuns: 300},
     )
   })
 })
