@@ -1,0 +1,75 @@
+// Seed a lab data dir with N deployed subclouds by writing its state file directly (5,000 in well under a
+// second), and start a lab over it. Used by bench/lab.bench.js and by the `dcm subcloud list` benchmark.
+//
+//   import {seedLabState, startSeededLab} from './lab-seed.js'
+//   const lab = await startSeededLab({count: 5000})      // in this process, on 127.0.0.1:<ephemeral>
+//   ... run `dcm subcloud list` with lab.env ...
+//   await lab.stop()                                     // stops it and removes its temp data dir
+//
+// Needs the built lab (dist/, `npm run compile`).
+import {promises as fs} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const lab = (module) => import(pathToFileURL(path.join(root, 'dist', 'lib', 'lab', module)).href)
+
+/**
+ * Write `<dataDir>/state.json` holding `count` subclouds: every tenth one unmanaged/offline, the others
+ * managed, online (with their route to the System Controller) and in-sync. Returns the state written.
+ */
+export async function seedLabState(dataDir, count) {
+  const {emptyLabState} = await lab('lab-store.js')
+  const {newSubcloudRecord, ENDPOINT_TYPES} = await lab('subcloud-model.js')
+  const {writeJsonAtomic} = await lab('atomic-file.js')
+  await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+  const state = emptyLabState()
+  for (let i = 1; i <= count; i++) {
+    const net = `10.${(i >> 8) + 1}.${i & 255}`
+    const record = newSubcloudRecord({
+      id: i,
+      name: `subcloud-${String(i).padStart(5, '0')}`,
+      description: `seeded subcloud ${i}`,
+      location: `row ${(i % 40) + 1}`,
+      softwareVersion: '24.09',
+      deployStatus: 'complete',
+      managementSubnet: `${net}.0/24`,
+      managementStartIp: `${net}.2`,
+      managementEndIp: `${net}.50`,
+      managementGatewayIp: `${net}.1`,
+      systemcontrollerGatewayIp: '192.168.204.101',
+      bootstrapAddress: `${net}.12`,
+      oamFloatingAddress: `${net}.12`,
+    })
+    if (i % 10 !== 0) {
+      record.managementState = 'managed'
+      record.availabilityStatus = 'online'
+      record.endpointSyncStatus = Object.fromEntries(ENDPOINT_TYPES.map((type) => [type, 'in-sync']))
+      state.routes[record.name] = [{network: '192.168.204.0', prefix: 24, gateway: `${net}.1`, metric: 1}]
+    }
+    state.subclouds.push(record)
+  }
+  state.nextSubcloudId = count + 1
+  await writeJsonAtomic(path.join(dataDir, 'state.json'), state)
+  return state
+}
+
+/** Seed a temp data dir and start a lab on it in this process. `env` is what `dcm lab env` prints. */
+export async function startSeededLab({count, timeScale = 0.05} = {}) {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-bench-'))
+  await seedLabState(dataDir, count)
+  const {ensureAdminPassword, labEnvironment} = await lab('lab-files.js')
+  const {startLab} = await lab('lab-server.js')
+  const password = await ensureAdminPassword(dataDir)
+  const handle = await startLab({dataDir, adminPassword: password, timeScale})
+  return {
+    ...handle,
+    password,
+    env: {...labEnvironment({authUrl: handle.authUrl}, password), XDG_CACHE_HOME: path.join(dataDir, 'client-cache')},
+    async stop() {
+      await handle.stop()
+      await fs.rm(dataDir, {recursive: true, force: true})
+    },
+  }
+}
