@@ -33,14 +33,12 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
   return async (request: LabRequest): Promise<LabResponse> => {
     const match = /^\/([^/]+)\/v1(\/.*)?$/.exec(request.path)
     if (!match) return pecanNotFound()
-    const site = siteOf(decodeURIComponent(match[1]))
+    const segments = decodeSegments(`${match[1]}${match[2] ?? ''}`)
+    if (!segments) return pecanNotFound()
+    const site = siteOf(segments[0])
     if (!site) return pecanNotFound()
     if (!request.token) return unauthorized()
-    const segments = (match[2] ?? '/')
-      .split('/')
-      .filter(Boolean)
-      .map((segment) => decodeURIComponent(segment))
-    return route(site, segments, request)
+    return route(site, segments.slice(1), request)
   }
 
   function siteOf(region: string): Site | undefined {
@@ -181,6 +179,18 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
       body.next = `${hostUrl(request)}${options.mountPath}/${site.region}/v1/${resource}?sort_key=${sortKey}&sort_dir=${sortDir}&limit=${limit}&marker=${last}`
     }
     return json(200, body)
+  }
+}
+
+/** Path segments, percent-decoded; undefined when an escape is malformed (pecan answers 404). */
+function decodeSegments(path: string): string[] | undefined {
+  try {
+    return path
+      .split('/')
+      .filter(Boolean)
+      .map((segment) => decodeURIComponent(segment))
+  } catch {
+    return undefined
   }
 }
 

@@ -343,6 +343,7 @@ describe('lab sysinv: GET one, DELETE, lists, errors', () => {
     expect(unknown.status).toBe(404)
     expect(faultOf(unknown)).toEqual({faultstring: 'The resource could not be found.'})
     expect((await call('GET', '/00000000000000000000000000000000/v1/ihosts')).status).toBe(404)
+    expect((await call('GET', v1('/routes/%E0%A4%A'))).status).toBe(404)
   })
 
   it('refuses a request without a token (401, keystonemiddleware shape)', async () => {
