@@ -2,11 +2,12 @@
 // second), and start a lab over it. Used by bench/lab.bench.js and by the `dcm subcloud list` benchmark.
 //
 //   import {seedLabState, startSeededLab} from './lab-seed.js'
-//   const lab = await startSeededLab({count: 5000})      // in this process, on 127.0.0.1:<ephemeral>
-//   ... run `dcm subcloud list` with lab.env ...
+//   const lab = await startSeededLab({count: 5000})      // a `dcm lab start` child on 127.0.0.1:<ephemeral>
+//   ... run `dcm subcloud list` with lab.env (spawnSync is fine: the lab has its own process) ...
 //   await lab.stop()                                     // stops it and removes its temp data dir
 //
-// Needs the built lab (dist/, `npm run compile`).
+// Needs the built CLI (dist/, `npm run compile`).
+import {spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -55,21 +56,47 @@ export async function seedLabState(dataDir, count) {
   return state
 }
 
-/** Seed a temp data dir and start a lab on it in this process. `env` is what `dcm lab env` prints. */
+/**
+ * Seed a temp data dir and start `dcm lab start` on it as a child process (its own event loop, so callers
+ * may time the CLI with spawnSync). `env` is what `dcm lab env` prints; `stop()` ends the lab and removes
+ * the dir.
+ */
 export async function startSeededLab({count, timeScale = 0.05} = {}) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-bench-'))
   await seedLabState(dataDir, count)
-  const {ensureAdminPassword, labEnvironment} = await lab('lab-files.js')
-  const {startLab} = await lab('lab-server.js')
-  const password = await ensureAdminPassword(dataDir)
-  const handle = await startLab({dataDir, adminPassword: password, timeScale})
-  return {
-    ...handle,
-    password,
-    env: {...labEnvironment({authUrl: handle.authUrl}, password), XDG_CACHE_HOME: path.join(dataDir, 'client-cache')},
-    async stop() {
-      await handle.stop()
-      await fs.rm(dataDir, {recursive: true, force: true})
-    },
+  const {labEnvironment} = await lab('lab-files.js')
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'run.js'), 'lab', 'start', '--data-dir', dataDir, '--time-scale', String(timeScale)],
+    {stdio: 'ignore'},
+  )
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await new Promise((resolve) => child.once('exit', resolve))
+    }
+    await fs.rm(dataDir, {recursive: true, force: true})
   }
+  for (let i = 0; i < 400; i++) {
+    try {
+      const instance = JSON.parse(await fs.readFile(path.join(dataDir, 'lab.json'), 'utf8'))
+      if (instance.pid === child.pid) {
+        const password = (await fs.readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim()
+        return {
+          ...instance,
+          dataDir,
+          password,
+          pid: child.pid,
+          env: {...labEnvironment(instance, password), XDG_CACHE_HOME: path.join(dataDir, 'client-cache')},
+          stop,
+        }
+      }
+    } catch {
+      // not written yet
+    }
+    if (child.exitCode !== null) break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  await stop()
+  throw new Error('the seeded lab did not start')
 }
