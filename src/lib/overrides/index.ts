@@ -32,3 +32,4 @@ export {
   type ParsedAddress,
   type TypedSubnet,
 } from './network-values.js'
+export {existingSubcloudFromApi, existingSubcloudFromOverrides} from './existing.js'

@@ -38,3 +38,42 @@ describe('--system-controller-subnet / --system-controller-pool', () => {
     expect(() => systemControllersFromFlags(subnets, pools)).toThrow(message)
   })
 })
+
+describe('existing subclouds', () => {
+  it('maps dcmanager subcloud JSON (hyphenated keys, stored admin-first values)', async () => {
+    const {existingSubcloudFromApi} = await import('../../../src/lib/overrides/index.js')
+    expect(
+      existingSubcloudFromApi({
+        id: 1,
+        name: 'subcloud1',
+        'management-subnet': '192.168.101.0/24',
+        'management-start-ip': '192.168.101.2',
+        'management-end-ip': '192.168.101.50',
+        'management-gateway-ip': '192.168.101.1',
+      }),
+    ).toEqual({
+      name: 'subcloud1',
+      management_subnet: '192.168.101.0/24',
+      management_start_ip: '192.168.101.2',
+      management_end_ip: '192.168.101.50',
+    })
+  })
+
+  it('derives what dcmanager will store from an override file (admin network first)', async () => {
+    const {existingSubcloudFromOverrides, parseOverrideText} = await import('../../../src/lib/overrides/index.js')
+    const loaded = parseOverrideText(
+      'name: s4\nmanagement_subnet: 192.168.104.0/24\nmanagement_start_address: 192.168.104.2\n' +
+        'admin_subnet: 192.168.105.0/24,fd00:105::/64\nadmin_start_address: 192.168.105.2,fd00:105::2\n' +
+        'admin_end_address: 192.168.105.20,fd00:105::20\nexternal_oam_subnet: 203.0.113.0/24\n',
+      's4.yml',
+    )
+    expect(existingSubcloudFromOverrides(loaded)).toEqual({
+      name: 's4',
+      management_subnet: '192.168.105.0/24',
+      management_start_ip: '192.168.105.2',
+      management_end_ip: '192.168.105.20',
+      external_oam_subnet: '203.0.113.0/24',
+      admin_subnet: '192.168.105.0/24',
+    })
+  })
+})
