@@ -3,6 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {newSubcloudRecord, type SubcloudRecord} from '../../src/lib/lab/subcloud-model.js'
 import {type CliResult, runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab} from '../helpers/lab.js'
+import {runDcmOnPty} from '../helpers/pty.js'
 
 /**
  * `dcm host-route-*` (the built CLI) against a started `dcm lab` on loopback: success paths with the
@@ -155,6 +156,20 @@ describe('dcm host-route-add / list / show / delete against the lab', () => {
     expect(gone).toMatchObject({code: 1, stderr: `Error: Route ${routeUuid} could not be found.\n`})
     const twice = await dcm(['host-route-delete', routeUuid, '--yes'])
     expect(twice).toMatchObject({code: 1, stderr: `Error: Route ${routeUuid} could not be found.\n`})
+  })
+
+  it('on a terminal, delete asks first: "n" keeps the route (exit 1), "y" deletes it', async () => {
+    const added = await dcm(['host-route-add', '1', 'enp0s8', '192.168.204.0/24', '192.168.101.1'])
+    const uuid = uuidOf(added.stdout)
+    const question = `Delete route ${uuid}?`
+    const kept = await runDcmOnPty(['host-route-delete', uuid], [{expect: question}, {send: 'n\r'}], {env})
+    expect(kept).toMatchObject({code: 1, error: null})
+    expect(kept.output).toContain('Error: Operation cancelled by the user.')
+    expect(lab.store.routesOf('subcloud1')).toHaveLength(1)
+    const deleted = await runDcmOnPty(['host-route-delete', uuid], [{expect: question}, {send: 'y\r'}], {env})
+    expect(deleted).toMatchObject({code: 0, error: null})
+    expect(deleted.output).toContain(`Deleted Route: ${uuid}`)
+    expect(lab.store.routesOf('subcloud1')).toHaveLength(0)
   })
 
   it('an empty list prints an empty line, as system does', async () => {
