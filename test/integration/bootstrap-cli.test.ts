@@ -88,6 +88,8 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     process.exitCode = undefined
   })
 
+  // The task-count estimate lives in the user's state dir: keep it inside the test's scratch directory.
+  const stateEnv = () => ({XDG_STATE_HOME: path.join(scratch, 'state')})
   const common = (playbook = 'bootstrap.yml', knownHostsFile = knownHosts) => [
     '--ssh-config',
     sshConfig,
@@ -111,7 +113,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
         ...common(playbook),
         ...extra,
       ],
-      {input: PASSWORD, timeoutMs: 120_000},
+      {input: PASSWORD, timeoutMs: 120_000, env: stateEnv()},
     )
 
   test('success: pre-flight verdicts, log path first, summary table, exit 0, no password anywhere', async () => {
@@ -158,7 +160,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
         path.join(scratch, 'subcloud1.yml'),
         ...common(),
       ],
-      {input: 'wrong-password'},
+      {input: 'wrong-password', env: stateEnv()},
     )
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(
@@ -179,7 +181,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
         '--no-preflight',
         ...common(),
       ],
-      {input: 'wrong-password'},
+      {input: 'wrong-password', env: stateEnv()},
     )
     expect(direct.code).toBe(1)
     expect(direct.stderr).toContain(`Error: subcloud1: authentication failed for ${sshd.user}@10.10.10.12`)
@@ -198,7 +200,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     const connectionsBefore = (sshd.log().match(/Connection from/g) ?? []).length
     const result = await runDcm(
       ['subcloud', 'bootstrap', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', bad, ...common()],
-      {input: PASSWORD},
+      {input: PASSWORD, env: stateEnv()},
     )
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
@@ -224,7 +226,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
         path.join(scratch, 'subcloud1.yml'),
         ...common('bootstrap.yml', pinned),
       ],
-      {input: PASSWORD},
+      {input: PASSWORD, env: stateEnv()},
     )
     expect(result.code).toBe(3)
     expect(result.stderr).toMatch(
@@ -241,7 +243,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     writeFileSync(path.join(dir, 'addresses.yml'), 'subcloud1: 10.10.10.12\nsubcloud2: 10.10.20.12\n')
     const result = await runDcm(
       ['subcloud', 'bootstrap', '--bootstrap-values', dir, '--parallel', '2', ...common(), '-f', 'json'],
-      {input: PASSWORD, timeoutMs: 120_000},
+      {input: PASSWORD, timeoutMs: 120_000, env: stateEnv()},
     )
     expect(result.code).toBe(1)
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[]
@@ -252,7 +254,11 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     expect(rows[1]['failed task']).toBe('bootstrap/validate-config : Fail if multicast subnet is not in valid range')
     expect(result.stderr).toContain('Error: 1 of 2 bootstraps did not complete: subcloud2')
     // Interleaved plain progress lines name their subcloud.
-    expect(result.stderr).toMatch(/\] subcloud2 bootstrap \+\d+m\d{2}s TASK \d+:/)
+    expect(result.stderr).toMatch(/\] subcloud2 bootstrap \+\d+m\d{2}s TASK \d+\/~11:/)
+    // The first test's complete run of the same playbook gives the estimate: "task n of ~11".
+    expect(result.stderr).toMatch(
+      /\] subcloud1 bootstrap \+\d+m\d{2}s TASK 1\/~11: common\/prepare-env : Look for override files/,
+    )
   })
 
   test('--timeout stops the playbook: exit 4', async () => {
@@ -277,7 +283,11 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
         path.join(scratch, 'subcloud1.yml'),
         ...common('slow.yml'),
       ],
-      {cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, NODE_OPTIONS: '', NO_COLOR: '1'}},
+      {
+        cwd: repoRoot,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: {...process.env, ...stateEnv(), NODE_OPTIONS: '', NO_COLOR: '1'},
+      },
     )
     let stderr = ''
     child.stderr.on('data', (chunk) => (stderr += chunk))

@@ -93,10 +93,12 @@ ${EXIT_CODES_HELP}`
     const several = targets.length > 1
     const mode = f.quiet ? 'quiet' : several && f.parallel > 1 ? 'plain' : progressModeFor(process.stderr)
     const reporters = new Map<string, InstanceType<typeof BootstrapProgress>>()
+    const {readTaskEstimate, saveTaskEstimate} = await import('../../lib/bootstrap/task-estimate.js')
+    const expectedTasks = readTaskEstimate(f.playbook)
     const reporterFor = (name: string) => {
       let reporter = reporters.get(name)
       if (!reporter) {
-        reporter = new BootstrapProgress({stream: process.stderr, label: name, mode})
+        reporter = new BootstrapProgress({stream: process.stderr, label: name, mode, expectedTasks})
         reporters.set(name, reporter)
       }
       return reporter
@@ -133,6 +135,9 @@ ${EXIT_CODES_HELP}`
       process.off('SIGTERM', onSignal)
       for (const reporter of reporters.values()) reporter.stop()
     }
+
+    const completed = results.find((r) => r.outcome === 'complete')
+    if (completed) saveTaskEstimate(f.playbook, completed.tasksRun)
 
     const rows = results.map((r, i) => [
       r.subcloudName,

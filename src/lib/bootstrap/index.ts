@@ -16,3 +16,4 @@ export {
   type PreflightReport,
   type Verdict,
 } from './preflight.js'
+export {readTaskEstimate, saveTaskEstimate, taskEstimateFile} from './task-estimate.js'

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {parse} from 'yaml'
@@ -97,5 +97,21 @@ describe('BootstrapLog', () => {
       '2026-03-03-14:02:08 Executing playbook command: [...]\nok: [x] => ****** leaked\npartial\n',
     )
     expect(logTimestamp(now)).toBe('2026-03-03-14:02:08')
+  })
+})
+
+describe('task estimate', () => {
+  test('saved after a complete run, read back per playbook; junk is ignored', async () => {
+    const {readTaskEstimate, saveTaskEstimate} = await import('../../../src/lib/bootstrap/task-estimate.js')
+    const file = path.join(scratch(), 'state', 'counts.json')
+    expect(readTaskEstimate('/p.yml', file)).toBeUndefined()
+    saveTaskEstimate('/p.yml', 612, file)
+    saveTaskEstimate('/q.yml', 11, file)
+    saveTaskEstimate('/q.yml', 0, file)
+    expect(readTaskEstimate('/p.yml', file)).toBe(612)
+    expect(readTaskEstimate('/q.yml', file)).toBe(11)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    writeFileSync(file, '[1,2]')
+    expect(readTaskEstimate('/p.yml', file)).toBeUndefined()
   })
 })
