@@ -4,9 +4,9 @@
  */
 import {broadcastOf, contains, formatAddress, overlaps, parseAddress, parseSubnet, type Subnet} from '../net/cidr.js'
 import {checkAddressText, checkNetworkText, typedText, type ParsedAddress, type TypedSubnet} from './network-values.js'
-import {OTHER_KNOWN_KEYS} from './parameters.js'
 import {platformRules} from './platform-rules.js'
 import type {RuleContext} from './rule-context.js'
+import {unknownKeyMessage} from './unknown-keys.js'
 import type {ExistingSubcloud, SystemControllerNetwork} from './types.js'
 
 export interface SubcloudRuleOptions {
@@ -58,8 +58,28 @@ function keys(context: RuleContext, knownKeys: ReadonlySet<string>): void {
       'key',
     )
   for (const key of Object.keys(context.values)) {
-    if (!knownKeys.has(key) && !OTHER_KNOWN_KEYS.has(key))
-      context.report('SEM-KEYS-2', key, `unknown parameter ${key} (passed to Ansible as is)`, 'warning', 'key')
+    const message = unknownKeyMessage(key, knownKeys)
+    if (message) context.report('SEM-KEYS-2', key, message, 'warning', 'key')
+  }
+  // §4.7: the system-local-ca issuer comes from the System Controller; the playbook ignores these with a warning.
+  for (const key of ['system_root_ca_cert', 'system_local_ca_cert', 'system_local_ca_key']) {
+    if (context.has(key))
+      context.report(
+        'SEM-KEYS-3',
+        key,
+        `${key} is ignored for subclouds: the issuer is propagated from the System Controller`,
+        'warning',
+        'key',
+      )
+  }
+  // §4.9: application tarballs must end in .tgz.
+  const applications = context.values.applications
+  if (Array.isArray(applications) && !context.broken.has('applications')) {
+    for (const entry of applications) {
+      const name = entry && typeof entry === 'object' ? Object.keys(entry)[0] : undefined
+      if (name !== undefined && !name.endsWith('.tgz'))
+        context.report('SEM-APP-1', 'applications', `File ${name} has unrecognizable tarfile extension.`)
+    }
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import {lastAddress} from '../net/cidr.js'
 import {checkAddressText} from './network-values.js'
-import {OTHER_KNOWN_KEYS} from './parameters.js'
+import {unknownKeyMessage} from './unknown-keys.js'
 import {platformRules} from './platform-rules.js'
 import type {RuleContext} from './rule-context.js'
 
@@ -65,8 +65,9 @@ export function systemControllerRules(context: RuleContext, knownKeys: ReadonlyS
       )
   }
   for (const key of Object.keys(values)) {
-    if (!knownKeys.has(key) && !OTHER_KNOWN_KEYS.has(key) && !SUBCLOUD_ONLY.includes(key) && !key.startsWith('admin_'))
-      context.report('SEM-KEYS-2', key, `unknown parameter ${key} (passed to Ansible as is)`, 'warning', 'key')
+    if (SUBCLOUD_ONLY.includes(key) || key.startsWith('admin_')) continue
+    const message = unknownKeyMessage(key, knownKeys)
+    if (message) context.report('SEM-KEYS-2', key, message, 'warning', 'key')
   }
 
   const planned = context.plannedNetworks(new Set(['admin']))

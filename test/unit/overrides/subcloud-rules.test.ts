@@ -471,11 +471,28 @@ describe('warnings never fail', () => {
     expect(warnings.map((w) => [w.rule, w.message, w.line, w.column])).toEqual([
       [
         'SEM-KEYS-2',
-        'unknown parameter managment_subnet (passed to Ansible as is)',
+        'unknown parameter managment_subnet (passed to Ansible as is); did you mean management_subnet?',
         lineOf(text, 'managment_subnet'),
         1,
       ],
-      ['SEM-KEYS-2', 'unknown parameter ntp_servers (passed to Ansible as is)', lineOf(text, 'ntp_servers'), 1],
+      [
+        'SEM-KEYS-2',
+        'unknown parameter ntp_servers (passed to Ansible as is); NTP is not a bootstrap parameter: configure it after bootstrap with `system ntp-modify`',
+        lineOf(text, 'ntp_servers'),
+        1,
+      ],
+    ])
+    const unrelated = await check(set({site_owner: 'ops'})())
+    expect(unrelated.warnings.map((w) => w.message)).toEqual(['unknown parameter site_owner (passed to Ansible as is)'])
+  })
+
+  it('system-local-ca keys are ignored for subclouds (warning); applications must be .tgz (error)', async () => {
+    const ignored = await check(set({system_root_ca_cert: '/home/sysadmin/root.crt'})())
+    expect(ignored.errors).toEqual([])
+    expect(ignored.warnings.map((w) => w.rule)).toEqual(['SEM-KEYS-3'])
+    const tarball = await check(set({applications: [{'/home/sysadmin/app.tar': {overrides: []}}]})())
+    expect(tarball.errors.map((e) => e.message)).toEqual([
+      'File /home/sysadmin/app.tar has unrecognizable tarfile extension.',
     ])
   })
 
