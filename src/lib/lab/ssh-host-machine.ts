@@ -1,4 +1,4 @@
-import {scryptSync, timingSafeEqual} from 'node:crypto'
+import {createHash, scryptSync, timingSafeEqual} from 'node:crypto'
 
 import {findTask, type TranscriptTask} from './bootstrap-transcript-tasks.js'
 import {HostFs} from './ssh-host-fs.js'
@@ -17,14 +17,22 @@ export const SYSADMIN_HOME = '/home/sysadmin'
 export interface PasswordHash {
   salt: string
   hash: string
+  /** scrypt cost N. */
+  cost: number
 }
 
+/**
+ * A lab password is a test fixture, not a credential worth a 50 ms hash: a cost of 1024 keeps it salted and
+ * unreadable in hosts.json while 100 hosts can log in at once without stalling the lab.
+ */
+const LAB_SCRYPT_COST = 1024
+
 export function hashPassword(password: string, salt: string): PasswordHash {
-  return {salt, hash: scryptSync(password, salt, 32).toString('hex')}
+  return {salt, cost: LAB_SCRYPT_COST, hash: scryptSync(password, salt, 32, {N: LAB_SCRYPT_COST}).toString('hex')}
 }
 
 export function passwordMatches(password: string, stored: PasswordHash): boolean {
-  const candidate = scryptSync(password, stored.salt, 32)
+  const candidate = scryptSync(password, stored.salt, 32, {N: stored.cost ?? 16384})
   const expected = Buffer.from(stored.hash, 'hex')
   return candidate.length === expected.length && timingSafeEqual(candidate, expected)
 }
@@ -54,6 +62,7 @@ export class HostMachine {
   readonly fs = new HostFs()
   readonly processes = new Map<number, HostProcess>()
   private nextPid = 4000 + Math.floor(Math.random() * 1000)
+  private readonly verified = new Set<string>()
 
   constructor(readonly options: MachineOptions) {
     this.seedFiles()
@@ -63,8 +72,17 @@ export class HostMachine {
     return this.options.hostname
   }
 
+  /**
+   * scrypt is deliberately slow and synchronous, and a bootstrap checks the password three times (SSH login,
+   * sudo, ansible_become_pass): remember which candidates matched (by a digest, in memory only) so a lab
+   * serving 50 parallel bootstraps does not stall its event loop.
+   */
   checkPassword(password: string): boolean {
-    return passwordMatches(password, this.options.password)
+    const digest = createHash('sha256').update(this.options.password.salt).update(password).digest('hex')
+    if (this.verified.has(digest)) return true
+    const ok = passwordMatches(password, this.options.password)
+    if (ok) this.verified.add(digest)
+    return ok
   }
 
   failTask(): TranscriptTask | undefined {
