@@ -21,6 +21,7 @@ export class SessionRenderer {
   private openLabel: string | undefined
   /** A countdown was drawn after the label: the line is redrawn before its status. */
   private counting = false
+  private dotted = false
 
   constructor(private readonly target: RenderTarget) {}
 
@@ -36,13 +37,15 @@ export class SessionRenderer {
         if (this.target.tty && this.openLabel) {
           out(`\r\x1b[2K${this.openLabel} ${event.remainingSeconds}s left (${event.found} of ${event.wanted})`)
           this.counting = true
-        } else out('.')
+        } else out(this.dotted ? '.' : ' .')
+        this.dotted = true
         return
       case 'end':
         if (this.counting && this.openLabel) out(`\r\x1b[2K${this.openLabel}`)
         out(`  ${event.status}\n`)
         this.openLabel = undefined
         this.counting = false
+        this.dotted = false
         return
       case 'warning':
         this.closeLine()
@@ -85,6 +88,7 @@ export class SessionRenderer {
     this.target.out('\n')
     this.openLabel = undefined
     this.counting = false
+    this.dotted = false
   }
 }
 
