@@ -106,7 +106,15 @@ ${EXIT_CODES_HELP}`
 
     const controller = new AbortController()
     const onSignal = () => {
-      if (!controller.signal.aborted) process.stderr.write('\nInterrupted: stopping the remote playbook(s)...\n')
+      if (controller.signal.aborted) {
+        // A second Ctrl-C while the stop waits (e.g. for the playbook's not-abortable step): leave now, and say
+        // what state that leaves behind.
+        process.stderr.write(
+          'Interrupted again: exiting without waiting; the playbook may still be running on the host\n',
+        )
+        process.exit(ExitCode.interrupted)
+      }
+      process.stderr.write('\nInterrupted: stopping the remote playbook(s)... (Ctrl-C again to exit without waiting)\n')
       controller.abort()
     }
     process.on('SIGINT', onSignal)
