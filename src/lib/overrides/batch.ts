@@ -3,6 +3,8 @@
  * conflicts between them. A file that cannot be loaded becomes one error finding so the others are still checked;
  * with a single file the load error is thrown as is (one line, exit 2).
  */
+import path from 'node:path'
+
 import {DcmError} from '../errors.js'
 import {parseAddress, parseSubnet, contains} from '../net/cidr.js'
 import {UsageError} from '../errors.js'
@@ -27,7 +29,12 @@ export async function validateFiles(
   await prepareValidation()
   const findings: Finding[] = []
   const loadedFiles: LoadedOverrides[] = []
+  // The same file named twice (a shell glob and an explicit name) is one file, not a duplicate subcloud.
+  const seen = new Set<string>()
   for (const file of files) {
+    const resolved = path.resolve(file)
+    if (seen.has(resolved)) continue
+    seen.add(resolved)
     let loaded: LoadedOverrides
     try {
       loaded = loadOverrideFile(file)

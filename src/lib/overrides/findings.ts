@@ -1,5 +1,6 @@
 /** Small helpers over Finding lists: ordering, the one-line summary form, and turning errors into a UsageError. */
 import {UsageError} from '../errors.js'
+import {redact} from '../secrets.js'
 import type {Finding} from './types.js'
 
 /** The key of findings about the file as a whole (it could not be loaded). */
@@ -10,7 +11,8 @@ export function formatFinding(finding: Finding): string {
   const where = `${finding.file}:${finding.line}:${finding.column}`
   const keyless = finding.key === FILE_KEY || finding.message.startsWith(finding.key)
   const text = keyless ? finding.message : `${finding.key}: ${finding.message}`
-  return `${where}: ${text}`
+  // Messages never quote secret values, but a registered secret must not leak through any other value either.
+  return redact(`${where}: ${text}`)
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {
@@ -50,7 +52,15 @@ export function findingsError(findings: readonly Finding[]): UsageError | undefi
 export const FINDING_COLUMNS = ['file', 'line', 'column', 'severity', 'rule', 'key', 'message'] as const
 
 export function findingRow(finding: Finding): (string | number)[] {
-  return [finding.file, finding.line, finding.column, finding.severity, finding.rule, finding.key, finding.message]
+  return [
+    finding.file,
+    finding.line,
+    finding.column,
+    finding.severity,
+    finding.rule,
+    finding.key,
+    redact(finding.message),
+  ]
 }
 
 /**

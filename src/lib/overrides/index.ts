@@ -14,7 +14,7 @@ export type {
   SubcloudValidationOptions,
   SystemControllerNetwork,
 } from './types.js'
-export {loadOverrideFile, parseOverrideText, MAX_OVERRIDE_FILE_BYTES} from './load.js'
+export {loadOverrideFile, overridesFromValues, parseOverrideText, MAX_OVERRIDE_FILE_BYTES} from './load.js'
 export {
   DEFAULT_SYSTEM_CONTROLLERS,
   prepareValidation,

@@ -5,7 +5,7 @@
  */
 import {readFileSync, statSync} from 'node:fs'
 
-import {isMap, isScalar, LineCounter, parseDocument, type Document, type ScalarTag, type Tags} from 'yaml'
+import {isMap, isScalar, LineCounter, parseDocument, stringify, type Document, type ScalarTag, type Tags} from 'yaml'
 
 import {UsageError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
@@ -37,6 +37,14 @@ export function loadOverrideFile(file: string): LoadedOverrides {
     throw asUsageError(file, error)
   }
   return parseOverrideBytes(bytes, file)
+}
+
+/**
+ * Override values that did not come from a file as such (the file merged with `subcloud add` form fields, the
+ * lab's stored payload): written out as YAML and read back, so findings still point at a line of that text.
+ */
+export function overridesFromValues(values: Record<string, unknown>, file = 'bootstrap_values'): LoadedOverrides {
+  return parseOverrideText(stringify(values, {version: '1.1', lineWidth: 0}), file)
 }
 
 /** Parse override text already in memory (the lab's uploaded form field, a template). */
