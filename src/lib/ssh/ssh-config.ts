@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, readdirSync, statSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -8,9 +8,9 @@ import type {ResolvedHop, ResolvedTarget, SshTargetOptions} from './types.js'
 /**
  * The subset of the OpenSSH client config (ssh_config(5)) dcm honours: Host blocks with patterns and
  * negations, HostName (with %h), Port, User, IdentityFile (accumulating, with ~ and %d/%u/%h/%r), ProxyJump,
- * HostKeyAlias. As in OpenSSH the first value obtained for an option wins, so specific Host blocks go first.
- * Match blocks are not evaluated (they never apply) and Include is not followed: both are rare for the jump
- * host / address mapping operators (and `dcm lab`) use this for.
+ * HostKeyAlias, Include. As in OpenSSH the first value obtained for an option wins, so specific Host blocks go
+ * first. Match blocks are not evaluated (they never apply): rare for the jump host / address mapping operators
+ * (and `dcm lab`) use this for.
  */
 export interface SshConfigEntry {
   keyword: string
@@ -33,28 +33,79 @@ export interface SshConfig {
 
 const KNOWN = new Set(['hostname', 'port', 'user', 'identityfile', 'proxyjump', 'hostkeyalias'])
 
-export function parseSshConfig(text: string, file: string): SshConfig {
+/** Reads the files an `Include` names (already expanded); used by loadSshConfig, replaceable in tests. */
+export type IncludeReader = (pattern: string, from: string) => {file: string; text: string}[]
+
+const MAX_INCLUDE_DEPTH = 16
+
+export function parseSshConfig(text: string, file: string, readInclude?: IncludeReader): SshConfig {
   const blocks: SshConfigBlock[] = [{patterns: [], isMatch: false, entries: []}]
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim()
-    if (line === '' || line.startsWith('#')) return
-    const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line)
-    if (!match) throw new UsageError(`${file}:${index + 1}:1: '${line}' has no value`)
-    const keyword = match[1].toLowerCase()
-    const value = unquote(match[2].trim())
-    if (keyword === 'host') {
-      const patterns = value.split(/\s+/).filter(Boolean)
-      if (patterns.length === 0) throw new UsageError(`${file}:${index + 1}:1: Host needs at least one pattern`)
-      blocks.push({patterns, isMatch: false, entries: []})
-    } else if (keyword === 'match') {
-      blocks.push({patterns: [], isMatch: true, entries: []})
-    } else if (KNOWN.has(keyword)) {
-      if (keyword === 'port' && !isPort(value))
-        throw new UsageError(`${file}:${index + 1}:${raw.indexOf(match[2]) + 1}: Port '${value}' is not a port number`)
-      blocks[blocks.length - 1].entries.push({keyword, value, line: index + 1})
-    }
-  })
+  const parse = (body: string, source: string, depth: number) => {
+    body.split(/\r?\n/).forEach((raw, index) => {
+      const line = raw.trim()
+      if (line === '' || line.startsWith('#')) return
+      const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line)
+      if (!match) throw new UsageError(`${source}:${index + 1}:1: '${line}' has no value`)
+      const keyword = match[1].toLowerCase()
+      const value = unquote(match[2].trim())
+      if (keyword === 'host') {
+        const patterns = value.split(/\s+/).filter(Boolean)
+        if (patterns.length === 0) throw new UsageError(`${source}:${index + 1}:1: Host needs at least one pattern`)
+        blocks.push({patterns, isMatch: false, entries: []})
+      } else if (keyword === 'match') {
+        blocks.push({patterns: [], isMatch: true, entries: []})
+      } else if (keyword === 'include') {
+        if (!readInclude) return
+        if (depth >= MAX_INCLUDE_DEPTH)
+          throw new UsageError(`${source}:${index + 1}:1: Include nested more than ${MAX_INCLUDE_DEPTH} deep (a loop?)`)
+        // The included lines apply in the current Host context; afterwards that context resumes (as OpenSSH).
+        const outer = blocks[blocks.length - 1]
+        const before = blocks.length
+        for (const pattern of value.split(/\s+/).filter(Boolean))
+          for (const included of readInclude(pattern, source)) parse(included.text, included.file, depth + 1)
+        if (blocks.length !== before) blocks.push({patterns: outer.patterns, isMatch: outer.isMatch, entries: []})
+      } else if (KNOWN.has(keyword)) {
+        if (keyword === 'port' && !isPort(value))
+          throw new UsageError(
+            `${source}:${index + 1}:${raw.indexOf(match[2]) + 1}: Port '${value}' is not a port number`,
+          )
+        blocks[blocks.length - 1].entries.push({keyword, value, line: index + 1})
+      }
+    })
+  }
+  parse(text, file, 0)
   return {file, blocks}
+}
+
+/**
+ * OpenSSH's Include: `~` expanded, relative paths under ~/.ssh, `*` and `?` in the file name; files that do not
+ * exist are skipped silently (a glob matching nothing is not an error in OpenSSH either).
+ */
+export const readIncludeFiles: IncludeReader = (pattern) => {
+  const expanded = pattern.replace(/^~(?=\/|$)/, os.homedir())
+  const full = path.isAbsolute(expanded) ? expanded : path.join(os.homedir(), '.ssh', expanded)
+  const dir = path.dirname(full)
+  const base = path.basename(full)
+  let names: string[]
+  if (/[*?]/.test(base)) {
+    try {
+      names = readdirSync(dir)
+        .filter((name) => hostMatches([base], name) && !name.startsWith('.'))
+        .sort()
+    } catch {
+      names = []
+    }
+  } else names = [base]
+  const files: {file: string; text: string}[] = []
+  for (const name of names) {
+    const file = path.join(dir, name)
+    try {
+      if (statSync(file).isFile()) files.push({file, text: readFileSync(file, 'utf8')})
+    } catch {
+      // missing: skipped
+    }
+  }
+  return files
 }
 
 export function loadSshConfig(file: string): SshConfig {
@@ -66,7 +117,7 @@ export function loadSshConfig(file: string): SshConfig {
     if (error instanceof UsageError) throw error
     throw new UsageError(`${file}: cannot read the SSH client config (${(error as NodeJS.ErrnoException).code})`)
   }
-  return parseSshConfig(text, file)
+  return parseSshConfig(text, file, readIncludeFiles)
 }
 
 /** Which config file applies: the explicit one, else $DCM_SSH_CONFIG, else ~/.ssh/config if it exists. */

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test} from '@jest/globals'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -99,6 +99,34 @@ Host subcloud*
     )
     expect(() => resolveSshTarget({host: 'x', configFile: '/nonexistent/dcm/config'})).toThrow(
       '/nonexistent/dcm/config: cannot read the SSH client config (ENOENT)',
+    )
+  })
+
+  test('Include: globbed files in order, conditional inside a Host block, outer context resumes, loops refused', () => {
+    const file = configFile('')
+    const dir = path.dirname(file)
+    mkdirSync(path.join(dir, 'conf.d'))
+    writeFileSync(path.join(dir, 'conf.d', '20-site.conf'), 'Host 10.10.20.*\n  User site20\n')
+    writeFileSync(path.join(dir, 'conf.d', '10-lab.conf'), 'Host 10.10.10.12\n  HostName 127.0.0.1\n  Port 40022\n')
+    writeFileSync(path.join(dir, 'conf.d', 'README'), 'Host *\n  User ignored\n')
+    writeFileSync(path.join(dir, 'jump-only'), 'ProxyJump bastion\n')
+    writeFileSync(
+      file,
+      `Include ${dir}/conf.d/*.conf ${dir}/missing.conf\nHost 10.10.30.*\n  Include ${dir}/jump-only\n  Port 2230\nHost *\n  User fallback\n`,
+    )
+    expect(resolveSshTarget({host: '10.10.10.12', configFile: file})).toMatchObject({
+      hostname: '127.0.0.1',
+      port: 40022,
+      user: 'fallback',
+    })
+    expect(resolveSshTarget({host: '10.10.20.7', configFile: file}).user).toBe('site20')
+    const third = resolveSshTarget({host: '10.10.30.4', configFile: file})
+    expect(third.port).toBe(2230)
+    expect(third.jumps.map((j) => j.alias)).toEqual(['bastion'])
+    expect(resolveSshTarget({host: '10.10.40.4', configFile: file}).jumps).toEqual([])
+    writeFileSync(path.join(dir, 'loop'), `Include ${path.join(dir, 'loop')}\n`)
+    expect(() => resolveSshTarget({host: 'x', configFile: path.join(dir, 'loop')})).toThrow(
+      /Include nested more than 16 deep/,
     )
   })
 
