@@ -158,6 +158,19 @@ maybe('runBootstrap against a real sshd running real ansible-playbook', () => {
     expect(sshd.pgrep('sleep 297')).toEqual([])
   })
 
+  test('an inactivity limit stops a silent run and says so', async () => {
+    const result = await runBootstrap(options('slow.yml', {inactivityTimeoutSeconds: 3}))
+    expect(result.outcome).toBe('timeout')
+    expect(result.exitCode).toBe(ExitCode.timeout)
+    expect(result.summary).toBe(
+      'subcloud1: no output from the playbook for 3s during "bootstrap/apply-manifest : Applying puppet bootstrap manifest"; the playbook was stopped',
+    )
+    expect(readFileSync(result.logPath as string, 'utf8')).toContain(
+      'INACTIVITY TIMEOUT (3s without output) - playbook is terminated',
+    )
+    expect(sshd.pgrep('sleep 297')).toEqual([])
+  })
+
   test('a connection dropped mid-run is reported as such and the log is kept', async () => {
     const running = runBootstrap(options('slow.yml'))
     await waitFor(() => sshd.pgrep('sleep 297').length > 0, 'the playbook to reach the manifest step')

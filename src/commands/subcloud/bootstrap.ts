@@ -53,6 +53,11 @@ ${EXIT_CODES_HELP}`
       default: 3600,
       min: 0,
     }),
+    'inactivity-timeout': Flags.integer({
+      description: 'seconds without any playbook output before it is stopped as hung (0 = never; use >= 900)',
+      default: 0,
+      min: 0,
+    }),
     parallel: Flags.integer({description: 'how many subclouds to bootstrap at the same time', default: 1, min: 1}),
     'no-preflight': Flags.boolean({description: 'skip the pre-flight checks'}),
     'log-dir': Flags.string({
@@ -127,6 +132,7 @@ ${EXIT_CODES_HELP}`
           password,
           playbook: f.playbook,
           timeoutSeconds: f.timeout,
+          inactivityTimeoutSeconds: f['inactivity-timeout'],
           signal: controller.signal,
           logDir: f['log-dir'],
           preflight: !f['no-preflight'],

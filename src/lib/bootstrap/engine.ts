@@ -22,7 +22,7 @@ const NOT_ABORTABLE_WAIT_S = 600
 /** After the kill command, how long the run's channel may take to report the end before we stop waiting. */
 const AFTER_KILL_GRACE_MS = 15_000
 
-type StopReason = 'timeout' | 'aborted'
+type StopReason = 'timeout' | 'inactivity' | 'aborted'
 
 /**
  * Bootstrap one controller-0 over SSH (local-bootstrap.md §4 and §7): upload the overrides to
@@ -134,16 +134,27 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   const onAbort = () => requestStop('aborted')
   options.signal?.addEventListener('abort', onAbort, {once: true})
   const timer = timeoutS > 0 ? setTimeout(() => requestStop('timeout'), timeoutS * 1000) : undefined
+  // The inactivity limit (local-bootstrap.md §5.6): no output line for that long means a hung run.
+  const inactivityS = options.inactivityTimeoutSeconds ?? 0
+  let quietTimer: NodeJS.Timeout | undefined
+  const armInactivity = () => {
+    if (inactivityS <= 0 || stopReason) return
+    clearTimeout(quietTimer)
+    quietTimer = setTimeout(() => requestStop('inactivity'), inactivityS * 1000)
+  }
+  armInactivity()
 
   let run
   try {
     run = await session.exec(playbookCommand(ansiblePlaybook, playbook), {
       signal: runController.signal,
       onStdout: (text) => {
+        armInactivity()
         log.write(text)
         parser.feed(text)
       },
       onStderr: (text) => {
+        armInactivity()
         // The first stderr line carries the process group id; everything else is ansible's own stderr.
         if (pgid === undefined) {
           stderrHead += text
@@ -166,11 +177,13 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     })
   } catch (error) {
     clearTimeout(timer)
+    clearTimeout(quietTimer)
     options.signal?.removeEventListener('abort', onAbort)
     await cleanup(session, overridesPath, options.keepOverrides)
     return notStarted(error)
   }
   clearTimeout(timer)
+  clearTimeout(quietTimer)
   options.signal?.removeEventListener('abort', onAbort)
   parser.end()
   await killing
@@ -185,6 +198,20 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       outcome: 'timeout',
       exitCode: ExitCode.timeout,
       summary: `${name}: ${error.message}${tracker.currentTask ? ` during "${tracker.currentTask}"` : ''}`,
+      errorDescription: describeTimeout(name),
+      error,
+    })
+  }
+  if (stopReason === 'inactivity') {
+    log.note(`INACTIVITY TIMEOUT (${inactivityS}s without output) - playbook is terminated`)
+    await cleanup(session, overridesPath, options.keepOverrides)
+    const during = tracker.currentTask ? ` during "${tracker.currentTask}"` : ''
+    const error = new TimeoutError(`no output from the playbook for ${inactivityS}s${during}; the playbook was stopped`)
+    return finish({
+      ...base,
+      outcome: 'timeout',
+      exitCode: ExitCode.timeout,
+      summary: `${name}: ${error.message}`,
       errorDescription: describeTimeout(name),
       error,
     })

@@ -82,6 +82,11 @@ export interface BootstrapOptions {
   ansiblePlaybook?: string
   /** Wall-clock limit in seconds; undefined = DEFAULT_BOOTSTRAP_TIMEOUT_S, 0 = none. */
   timeoutSeconds?: number
+  /**
+   * Stop the run when the playbook prints nothing for this many seconds (0 or undefined = never). Real
+   * bootstraps are silent for minutes inside puppet or image pulls: keep it generous (>= 900).
+   */
+  inactivityTimeoutSeconds?: number
   /** Ctrl-C: the remote process group is killed and the result is `aborted`. */
   signal?: AbortSignal
   onEvent?: (event: BootstrapEvent) => void
