@@ -122,6 +122,8 @@ function explain(key: string, errors: readonly ErrorObject[], values: Record<str
 
   switch (key) {
     case 'name':
+      // An unquoted all-digit name is read as a number: the same mistake as a string of digits.
+      if (typeof value === 'number') return {path, text: 'name must contain alphabetic characters'}
       if (error.keyword === 'not') return {path, text: 'name cannot be RegionOne or SystemController'}
       if (error.keyword === 'pattern') return {path, text: 'name must contain alphabetic characters'}
       break

@@ -35,6 +35,13 @@ export interface SchemaValidator {
 type ValidateFunction = ((data: unknown) => boolean) & {errors?: ErrorObject[] | null}
 
 let validators: Promise<Record<SchemaKind, SchemaValidator>> | undefined
+let origin: 'generated' | 'compiled' | undefined
+
+/** Where the validators in use came from (after the first validation): the precompiled module or ajv at run time. */
+export async function validatorOrigin(): Promise<'generated' | 'compiled'> {
+  await schemaValidators()
+  return origin as 'generated' | 'compiled'
+}
 
 /** The validators, loaded (or compiled) on first call. */
 export function schemaValidators(): Promise<Record<SchemaKind, SchemaValidator>> {
@@ -63,7 +70,9 @@ async function load(): Promise<Record<SchemaKind, SchemaValidator>> {
     subcloud: JSON.parse(texts.subcloud) as Record<string, unknown>,
     'system-controller': JSON.parse(texts['system-controller']) as Record<string, unknown>,
   }
-  const functions = (await loadGenerated(schemaStamp(texts))) ?? (await compile(schemas))
+  const generated = await loadGenerated(schemaStamp(texts))
+  origin = generated ? 'generated' : 'compiled'
+  const functions = generated ?? (await compile(schemas))
   const wrap = (kind: SchemaKind): SchemaValidator => ({
     schema: schemas[kind],
     validate: (values) => (functions[kind](values) ? [] : [...(functions[kind].errors ?? [])]),

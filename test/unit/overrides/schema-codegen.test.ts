@@ -2,7 +2,12 @@ import {describe, expect, it} from '@jest/globals'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {generatedValidatorsFile, generateValidatorsModule, schemaStamp} from '../../../src/lib/overrides/schema.js'
+import {
+  generatedValidatorsFile,
+  generateValidatorsModule,
+  schemaStamp,
+  validatorOrigin,
+} from '../../../src/lib/overrides/schema.js'
 
 describe('schemas/generated/validators.mjs (precompiled ajv validators)', () => {
   it('is up to date with the schema files', async () => {
@@ -16,6 +21,7 @@ describe('schemas/generated/validators.mjs (precompiled ajv validators)', () => 
     // On failure: DCM_REGENERATE_VALIDATORS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/overrides/schema-codegen.test.ts
     expect(committed.includes(`export const stamp = "${schemaStamp()}";`)).toBe(true)
     expect(committed).toBe(source)
+    expect(await validatorOrigin()).toBe('generated')
   })
 
   it('gives the same errors as ajv compiling the schemas at run time', async () => {

@@ -357,6 +357,13 @@ const errorCases: [string, () => Values, string, string, string][] = [
     'name cannot be RegionOne or SystemController',
   ],
   ['name of digits only', set({name: '12345'}), 'schema', 'name', 'name must contain alphabetic characters'],
+  [
+    'unquoted digits as a name (a YAML number)',
+    set({name: 12345}),
+    'schema',
+    'name',
+    'name must contain alphabetic characters',
+  ],
 ]
 
 describe('each rule gives its one error with the upstream text and the line of the key', () => {
