@@ -16,6 +16,8 @@ const skipReason = netnsSkipReason()
 if (skipReason) process.stdout.write(`config-management namespace tests skipped: ${skipReason}\n`)
 const describeNetns = skipReason ? describe.skip : describe
 
+const PROMPT_ADDRESS = 'Enter management IP address in CIDR notation, ie. ip/prefix_length: '
+
 interface AddressInfo {
   local: string
   prefixlen: number
@@ -359,6 +361,32 @@ describeNetns('dcm config-management in network namespaces', () => {
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)
     expect(result.output).toContain('Rolling back 3 changes...  DONE')
+    expect(lab.snapshot()).toEqual(before)
+  })
+
+  it('Ctrl-C during the LLDP wait stops the countdown, undoes discovery and exits 130', async () => {
+    const before = lab.snapshot()
+    // The spare veth pair has a carrier but no lldpd: the wait cannot finish early.
+    const result = await runDcmOnPty(
+      [...base(), '--lldp-timeout', '60', '--lldp-interval', '1'],
+      [{expect: 'Waiting up to 60 seconds for LLDP neighbor discovery...'}, {expect: 's left ('}, {send: '\x03'}],
+    )
+    expect(result.error).toBeNull()
+    expect(result.code).toBe(130)
+    expect(result.output).toContain('Rolling back 3 changes...  DONE')
+    expect(lab.snapshot()).toEqual(before)
+  })
+
+  it('end of input (Ctrl-D) at a prompt is a one-line error, not a traceback, and undoes discovery', async () => {
+    const before = lab.snapshot()
+    const result = await runDcmOnPty(
+      [...base(), '--interface', lab.iface, '--lldp-timeout', '0'],
+      [{expect: PROMPT_ADDRESS}, {send: '\x04'}],
+    )
+    expect(result.error).toBeNull()
+    expect(result.code).toBe(2)
+    expect(result.output).toContain('Error: no answer: end of input at the prompt')
+    expect(result.output).not.toContain('    at ')
     expect(lab.snapshot()).toEqual(before)
   })
 

@@ -266,7 +266,11 @@ async function enableInterfaces(
 }
 
 async function discoverNeighbours(options: SessionOptions, state: NetworkState, ui: SessionUi): Promise<Neighbour[]> {
-  const wanted = state.links.filter((link) => !link.loopback && link.carrier).map((link) => link.name)
+  // With --interface only its neighbour matters; otherwise every link that has a carrier (upstream's table).
+  const chosen = options.input.interface
+  const wanted = state.links
+    .filter((link) => !link.loopback && link.carrier && (chosen === undefined || link.name === chosen))
+    .map((link) => link.name)
   const seconds = Math.ceil(options.lldpTimeoutMs / 1000)
   ui.emit({type: 'begin', label: seconds > 0 ? LABELS.wait(seconds) : LABELS.retrieve})
   const outcome = await waitForNeighbours(options.executor, {
