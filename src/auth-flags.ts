@@ -59,7 +59,7 @@ export const authFlags = {
     helpGroup: group,
   }),
   'no-cache': Flags.boolean({
-    description: 'do not read or write the token cache [env: DCCLIENT_NO_CACHE]',
+    description: 'do not read or write the token cache',
     env: 'DCCLIENT_NO_CACHE',
     helpGroup: group,
   }),

@@ -253,7 +253,8 @@ function safeOrigin(url: string): string {
 function describeRequest(request: HttpRequest, headers: Record<string, string>): string {
   const parts = [`REQ: ${request.method} ${request.url}`]
   for (const [name, value] of Object.entries(headers)) parts.push(`-H "${name}: ${headerValue(name, value)}"`)
-  if (request.body !== undefined) parts.push(`-d '${redactBody(bodyText(request.body), headers['content-type'])}'`)
+  if (request.body !== undefined)
+    parts.push(`-d '${truncate(redactBody(bodyText(request.body), headers['content-type']), 4000)}'`)
   return parts.join(' ')
 }
 
