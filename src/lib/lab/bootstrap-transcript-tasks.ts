@@ -31,6 +31,11 @@ export interface TranscriptTask {
   failure?: TaskFailure
   /** The task that marks the host bootstrapped (complete-bootstrap). */
   marksBootstrapped?: boolean
+  /**
+   * Runs only when `distributed_cloud_role` is `subcloud` (else `skipping`): creates or removes the
+   * `<override_files_dir>/.<host>_deploy_not_abortable` flag an abort must wait for (local-bootstrap.md §5.7).
+   */
+  notAbortable?: 'set' | 'clear'
 }
 
 const commandFailure = (cmd: string, stderr: string, rc = 1): TaskFailure => ({
@@ -170,6 +175,14 @@ export const BOOTSTRAP_TASKS: readonly TranscriptTask[] = [
   {role: 'bootstrap/store-passwd', name: 'Store keystone admin password', result: 'changed', weight: 2},
   {role: 'bootstrap/store-passwd', name: 'Persist keyring data', result: 'changed', weight: 1},
   // 6. bootstrap/apply-manifest
+  {
+    role: 'bootstrap/apply-manifest',
+    name: 'Set unabortable flag for {host}',
+    result: 'changed',
+    delegated: true,
+    weight: 1,
+    notAbortable: 'set',
+  },
   {role: 'bootstrap/apply-manifest', name: 'Create config workdir', result: 'changed', weight: 1},
   {
     role: 'bootstrap/apply-manifest',
@@ -216,6 +229,14 @@ export const BOOTSTRAP_TASKS: readonly TranscriptTask[] = [
     weight: 1,
   },
   {role: 'bootstrap/persist-config', name: 'Set input parameters to populate config script', result: 'ok', weight: 1},
+  {
+    role: 'bootstrap/persist-config',
+    name: 'Remove unabortable flag for {host}',
+    result: 'changed',
+    delegated: true,
+    weight: 1,
+    notAbortable: 'clear',
+  },
   // 8. bootstrap/bringup-essential-services
   {role: 'bootstrap/bringup-essential-services', name: 'Add loopback interface', result: 'changed', weight: 2},
   {

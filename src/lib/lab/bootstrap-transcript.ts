@@ -26,6 +26,10 @@ export interface TranscriptOptions {
   now?: () => Date
   /** Called as each task completes successfully (the host uses it to mark itself bootstrapped). */
   onTaskDone?(task: TranscriptTask): void
+  /** Called as each task starts (the host creates the not-abortable flag there). */
+  onTaskStart?(task: TranscriptTask): void
+  /** `distributed_cloud_role` from the overrides: the not-abortable tasks run only for `subcloud`. */
+  distributedCloudRole?: string
 }
 
 /** ansible-playbook's exit statuses (local-bootstrap.md §6): 0 ok, 2 a host failed. */
@@ -127,12 +131,14 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
     const taskStart = now().getTime()
     emit(
       '',
-      banner(`TASK [${task.role} : ${task.name}]`),
+      banner(`TASK [${task.role} : ${substitute(task.name)}]`),
       timingLine(now(), taskStart - previousStart, taskStart - started),
     )
     previousStart = taskStart
+    const skipped = task.result === 'skipping' || (task.notAbortable && options.distributedCloudRole !== 'subcloud')
+    if (!skipped) options.onTaskStart?.(task)
     await sleep((options.durationMs * task.weight) / totalWeight, options.signal)
-    durations.push({name: `${task.role} : ${task.name}`, ms: now().getTime() - taskStart})
+    durations.push({name: `${task.role} : ${substitute(task.name)}`, ms: now().getTime() - taskStart})
 
     if (options.failAt?.task === task) {
       const failure = options.failAt.failure ?? task.failure ?? genericFailure(task)
@@ -141,18 +147,19 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
       failed = true
       break
     }
-    const host = task.delegated ? `${options.hostName} -> localhost` : options.hostName
+    const result = skipped ? 'skipping' : task.result
+    const host = task.delegated && !skipped ? `${options.hostName} -> localhost` : options.hostName
     if (task.items) {
-      for (const item of task.items) emit(`${task.result}: [${host}] => (item=${substitute(item)})`)
+      for (const item of task.items) emit(`${result}: [${host}] => (item=${substitute(item)})`)
     } else {
-      emit(`${task.result}: [${host}]`)
+      emit(`${result}: [${host}]`)
     }
-    if (task.result === 'skipping') counts.skipped++
+    if (result === 'skipping') counts.skipped++
     else {
       counts.ok++
-      if (task.result === 'changed') counts.changed++
+      if (result === 'changed') counts.changed++
     }
-    options.onTaskDone?.(task)
+    if (!skipped) options.onTaskDone?.(task)
   }
 
   const end = now()

@@ -75,7 +75,8 @@ export async function runAnsiblePlaybook({shell, argv, io, signal}: ProgramConte
   const hostName = invocation.limit ?? 'localhost'
   const overrideFilesDir = invocation.extraVars.override_files_dir ?? shell.env.HOME
   const machine = shell.machine
-  const failAt = await decideFailure(shell, hostName, overrideFilesDir)
+  const {failAt, values} = await decideFailure(shell, hostName, overrideFilesDir)
+  const flag = path.posix.join(shell.resolve(overrideFilesDir), `.${hostName}_deploy_not_abortable`)
   try {
     return await playBootstrapTranscript({
       hostName,
@@ -84,7 +85,13 @@ export async function runAnsiblePlaybook({shell, argv, io, signal}: ProgramConte
       failAt,
       write: (text) => io.stdout.write(text),
       signal,
+      distributedCloudRole:
+        typeof values.distributed_cloud_role === 'string' ? values.distributed_cloud_role : undefined,
+      onTaskStart: (task) => {
+        if (task.notAbortable === 'set') machine.fs.writeFile(flag, '', {mode: 0o644})
+      },
       onTaskDone: (task) => {
+        if (task.notAbortable === 'clear' && machine.fs.exists(flag)) machine.fs.remove(flag)
         if (task.marksBootstrapped) machine.markBootstrapped()
       },
     })
@@ -99,13 +106,13 @@ async function decideFailure(
   shell: ProgramContext['shell'],
   hostName: string,
   overrideFilesDir: string,
-): Promise<TranscriptFailure | undefined> {
+): Promise<{failAt?: TranscriptFailure; values: Record<string, unknown>}> {
   const task = (name: string) => findTask(name)!
   const machine = shell.machine
   const overridesPath = path.posix.join(shell.resolve(overrideFilesDir), `${hostName}.yml`)
   const entry = machine.fs.stat(overridesPath)
   if (!entry || entry.type !== 'file') {
-    return {task: task('Fail if any of the mandatory configurations are not defined')}
+    return {failAt: {task: task('Fail if any of the mandatory configurations are not defined')}, values: {}}
   }
   let values: Record<string, unknown>
   try {
@@ -115,24 +122,27 @@ async function decideFailure(
     else throw new Error('not a mapping')
   } catch (error) {
     return {
-      task: task('common/prepare-env : include_vars'),
-      failure: {
-        changed: false,
-        msg: `Syntax Error while loading YAML. ${error instanceof Error ? error.message.split('\n')[0] : ''}`.trim(),
+      failAt: {
+        task: task('common/prepare-env : include_vars'),
+        failure: {
+          changed: false,
+          msg: `Syntax Error while loading YAML. ${error instanceof Error ? error.message.split('\n')[0] : ''}`.trim(),
+        },
       },
+      values: {},
     }
   }
   const become = values.ansible_become_pass
   if (typeof become !== 'string' || !machine.checkPassword(become)) {
-    return {task: task('Check if the become password is correct')}
+    return {failAt: {task: task('Check if the become password is correct')}, values}
   }
   const release = machine.options.release
   if (
     machine.fs.exists(INITIAL_CONFIG_COMPLETE_FLAG) ||
     machine.fs.exists(`/opt/platform/config/${release}/.bootstrap_finalized`)
   ) {
-    return {task: task('Fail if host is unlocked or host configurations have already started')}
+    return {failAt: {task: task('Fail if host is unlocked or host configurations have already started')}, values}
   }
   const injected = machine.failTask()
-  return injected ? {task: injected} : undefined
+  return {failAt: injected ? {task: injected} : undefined, values}
 }

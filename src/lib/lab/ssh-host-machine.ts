@@ -112,7 +112,14 @@ export class HostMachine {
   /** kill(2) semantics: a negative target is a process group. Returns how many processes got the signal. */
   kill(target: number, signal: string): number {
     const victims = [...this.processes.values()].filter((p) => (target < 0 ? p.pgid === -target : p.pid === target))
-    if (signal !== '0') for (const victim of victims) victim.controller.abort(signal)
+    if (signal !== '0') {
+      for (const victim of victims) {
+        victim.controller.abort(signal)
+        // Every signal sent here terminates: the process is gone (reaped) from now on, even while the
+        // JavaScript that modelled it is still unwinding.
+        this.processes.delete(victim.pid)
+      }
+    }
     return victims.length
   }
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 
-import {killGroupCommand, playbookCommand} from '../../../src/lib/bootstrap/remote-commands.js'
+import {killGroupCommand, NOT_ABORTABLE_FLAG, playbookCommand} from '../../../src/lib/bootstrap/remote-commands.js'
 import {shellQuote} from '../../../src/lib/ssh/shell-quote.js'
 import {
   BOOTSTRAP_COMPLETED_FLAG,
@@ -181,5 +181,38 @@ describe('ansible-playbook and process groups', () => {
     expect(outcome).toMatchObject({signalName: 'TERM'})
     expect((await run(machine, `pgrep -g ${pgid}`)).status).toBe(1)
     expect(machine.isBootstrapped()).toBe(false)
+  })
+
+  it('holds an abort while the not-abortable flag exists (apply-manifest to persist-config, subclouds only)', async () => {
+    const machine = newMachine({durationMs: 4000})
+    machine.fs.writeFile(
+      '/home/sysadmin/localhost.yml',
+      `distributed_cloud_role: subcloud\nansible_become_pass: ${JSON.stringify(PASSWORD)}\n`,
+    )
+    let output = ''
+    const process = machine.spawn(['-bash'])
+    const shell = new Shell({machine, process, env: {}})
+    const running = shell
+      .runScript(playbookCommand('ansible-playbook', PLAYBOOK_PATH), {
+        stdin: bufferInput(Buffer.alloc(0)),
+        stdout: {write: (chunk) => (output += chunk)},
+        stderr: {write: () => undefined},
+      })
+      .catch((error: Error) => error)
+    const flag = `/home/sysadmin/${NOT_ABORTABLE_FLAG}`
+    while (!machine.fs.exists(flag)) await new Promise((resolve) => setTimeout(resolve, 20))
+    const kill = await run(machine, killGroupCommand(process.pgid, 30))
+    expect(kill.stdout).toBe('stopped\n')
+    expect(await running).toMatchObject({signalName: 'TERM'})
+    machine.exit(process)
+    // The kill came only once persist-config had removed the flag: apply-manifest was never interrupted.
+    expect(output).toContain(
+      'changed: [localhost -> localhost]\n\nTASK [bootstrap/apply-manifest : Create config workdir]',
+    )
+    expect(output).toMatch(
+      /TASK \[bootstrap\/persist-config : Remove unabortable flag for localhost\][^]*changed: \[localhost -> localhost\]/,
+    )
+    expect(output).not.toContain('PLAY RECAP')
+    expect(machine.fs.exists(flag)).toBe(false)
   })
 })
