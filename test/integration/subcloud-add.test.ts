@@ -78,6 +78,31 @@ describe('dcm subcloud add', () => {
     expect(fake.posts()).toHaveLength(0)
   })
 
+  it('--system-controller-subnet/-pool feed the local systemcontroller gateway rules', async () => {
+    const file = files.write('sc-gw.yml', bootstrapValues('sc-gw'))
+    const result = await runDcm(
+      [
+        'subcloud',
+        'add',
+        '--bootstrap-address',
+        '10.10.10.12',
+        '--bootstrap-values',
+        file,
+        '--no-preflight',
+        '--system-controller-subnet',
+        '192.168.204.0/24',
+        '--system-controller-pool',
+        '192.168.204.2-192.168.204.200',
+      ],
+      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /^Error: .*sc-gw\.yml:\d+:\d+: systemcontroller_gateway_address invalid, is within management pool: 192\.168\.204\.2 - 192\.168\.204\.200$/,
+    )
+    expect(fake.posts()).toHaveLength(0)
+  })
+
   it('client-side checks use the upstream messages before any request', async () => {
     const missing = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', '/nonexistent.yml'],

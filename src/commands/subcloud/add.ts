@@ -71,6 +71,16 @@ ${EXIT_CODES_HELP}`
       hidden: true,
     }),
     quiet: Flags.boolean({char: 'q', description: 'no progress output (pre-flight failures and warnings still print)'}),
+    'system-controller-subnet': Flags.string({
+      multiple: true,
+      description:
+        "the System Controller's management subnet for the local checks, one per IP family [default: 192.168.204.0/24 and fd00:204::/64]",
+    }),
+    'system-controller-pool': Flags.string({
+      multiple: true,
+      description:
+        "the System Controller's management address pool START-END, one per IP family [default: .2-.50 of the default subnets]",
+    }),
     'no-preflight': Flags.boolean({
       description:
         'skip the SSH pre-flight check of the bootstrap address (reachable, password accepted, not bootstrapped yet)',
@@ -90,12 +100,14 @@ ${EXIT_CODES_HELP}`
       name: f.name,
     }
     await checkAddRequest(request)
+    const {systemControllersFromFlags} = await import('../../lib/overrides/batch.js')
+    const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
     if (f['bmc-password'] && !f['install-values'])
       this.warn('--bmc-password is only sent with --install-values; ignoring it')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
     const existing = await client.listSubclouds()
-    const validation = await validateAddFiles(request, existing)
+    const validation = await validateAddFiles(request, existing, systemControllers)
     for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
 
     if (f['dry-run']) {
