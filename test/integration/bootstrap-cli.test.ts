@@ -270,6 +270,54 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     expect(sshd.pgrep('sleep 297')).toEqual([])
   })
 
+  test('on a terminal: one live line redrawn in place (step n/12, task n/~N, current task)', async () => {
+    if (!existsSync('/usr/bin/script')) {
+      console.log('skipping the terminal test: script(1) is missing (util-linux)')
+      return
+    }
+    const cli = [
+      process.execPath,
+      path.join(repoRoot, 'bin', 'run.js'),
+      'subcloud',
+      'bootstrap',
+      '--bootstrap-address',
+      '10.10.10.12',
+      '--bootstrap-values',
+      path.join(scratch, 'subcloud1.yml'),
+      ...common().filter((arg) => arg !== '--sysadmin-password-stdin'),
+    ]
+    // script(1) gives the CLI a pseudo-terminal; the password comes from the environment (never argv).
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('/usr/bin/script', ['-qfec', cli.map((a) => `'${a}'`).join(' '), '/dev/null'], {
+        env: {
+          ...process.env,
+          ...stateEnv(),
+          DCM_SYSADMIN_PASSWORD: PASSWORD,
+          TERM: 'xterm',
+          CI: '',
+          COLUMNS: '120',
+          NODE_OPTIONS: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let text = ''
+      child.stdout.on('data', (chunk) => (text += chunk))
+      child.on('error', reject)
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${text}`))))
+    })
+    const frames = output.split('\r\x1b[2K')
+    expect(frames.length).toBeGreaterThan(5)
+    expect(
+      frames.some((f) =>
+        /^. subcloud1 bootstrap \dm\d{2}s step 6\/12 task 9\/~11 bootstrap\/apply-manifest : /.test(f),
+      ),
+    ).toBe(true)
+    expect(output).toContain('✔ subcloud1: bootstrap complete (11 tasks')
+    // No timestamped plain lines on a terminal.
+    expect(output).not.toMatch(/\] subcloud1 bootstrap \+/)
+    expect(output).not.toContain(PASSWORD)
+  })
+
   test('Ctrl-C: exit 130, the remote process group is gone, the password was in no argv', async () => {
     const child = spawn(
       process.execPath,

@@ -143,7 +143,9 @@ export class BootstrapProgress {
       if (this.step > 0) parts.push(`step ${this.step}/${BOOTSTRAP_ROLES.length}`)
       parts.push(`task ${this.counter()}`, this.task ?? '')
     }
-    const width = Math.max(20, (this.options.stream.columns ?? 80) - 1)
+    // A pseudo-terminal without a size (script(1), some CI runners) reports 0 columns.
+    const columns = this.options.stream.columns || Number(process.env.COLUMNS) || 80
+    const width = Math.max(20, columns - 1)
     let line = parts.join(' ')
     if ([...line].length > width) line = [...line].slice(0, width - 1).join('') + '…'
     this.options.stream.write(`\r\x1b[2K${line}`)
