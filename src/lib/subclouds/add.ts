@@ -79,7 +79,8 @@ export async function validateAddFiles(
     existingSubclouds: existingFrom(existing),
     bootstrapAddress: request.bootstrapAddress,
   })
-  const all = [...loaded.loadFindings, ...findings]
+  // The validator's findings already include the loader's (duplicate keys).
+  const all = findings
   const error = findingsError(all)
   if (error) throw error
   if (request.installValues) overrides.loadOverrideFile(request.installValues)
