@@ -190,7 +190,8 @@ export class LabHostRegistry {
       bootstrapped: stored.bootstrapped,
       onBootstrapped: () => {
         stored.bootstrapped = true
-        void this.serialized(() => this.persist()).catch(() => undefined)
+        // Only hosts.json changes: ssh_config and known_hosts stay as they are.
+        void this.serialized(() => this.persist({clientFiles: false})).catch(() => undefined)
       },
     })
     const host = await SshHost.start({machine, hostKey, port: stored.port, onLog: this.onLog})
@@ -237,11 +238,11 @@ export class LabHostRegistry {
     }
   }
 
-  private async persist(): Promise<void> {
+  private async persist(options: {clientFiles?: boolean} = {}): Promise<void> {
     if (this.closed) return
     const hosts = [...this.running.values()].map((entry) => entry.stored)
     await writeJsonAtomic(path.join(this.dataDir, HOSTS_FILE), {hosts})
-    await this.writeClientFiles()
+    if (options.clientFiles !== false) await this.writeClientFiles()
   }
 
   private async writeClientFiles(): Promise<void> {

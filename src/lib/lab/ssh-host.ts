@@ -98,7 +98,11 @@ function handleClient(client: Connection, machine: HostMachine, log: (line: stri
         accept?.()
       })
       session.on('pty', (_accept, reject) => reject?.())
-      session.on('sftp', (accept) => serveSftp(accept(), machine))
+      session.on('sftp', (accept) => {
+        const sftp = accept()
+        sftp.on('error', (error: Error) => log(`sftp on ${machine.hostname}: ${error.message}`))
+        serveSftp(sftp, machine)
+      })
       session.on('exec', (accept, _reject, info) => {
         const channel = accept()
         // The session's shell; its argv shows as `-bash` (a command it runs shows under its own process, so
@@ -130,6 +134,8 @@ function runExec(
 ): void {
   let closed = false
   channel.on('close', () => (closed = true))
+  // A client that vanishes mid-write must not take the lab process down with an unhandled 'error'.
+  channel.on('error', () => (closed = true))
   const sink = (write: (chunk: string | Buffer) => void): Output => ({
     write(chunk) {
       if (closed) throw new BrokenPipe()
