@@ -25,6 +25,7 @@ export {findCrossFileConflicts} from './cross-file.js'
 export {findingsError, formatFinding, hasErrors, sortFindings} from './findings.js'
 export {positionOf} from './positions.js'
 export {
+  checkAddressSyntax,
   checkAddressText,
   checkNetworkText,
   parseAddressList,

@@ -92,12 +92,8 @@ export interface AddressCheckOptions {
   rejectNetworkAddress?: boolean
 }
 
-/** `validate_address_str`: the reason text of the first failed check, or the parsed addresses. */
-export function checkAddressText(
-  value: unknown,
-  subnets: readonly Subnet[],
-  options: AddressCheckOptions = {},
-): Checked<ParsedAddress[]> {
+/** The first checks of `validate_address_str`, which need no subnet: present, at most two, parse, two families. */
+export function checkAddressSyntax(value: unknown): Checked<ParsedAddress[]> {
   const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value)
   if (text === '') return {ok: false, reason: 'Invalid address - IP address not specified'}
   const parts = splitDualStack(text)
@@ -110,6 +106,18 @@ export function checkAddressText(
   }
   if (addresses.length === 2 && addresses[0].family === addresses[1].family)
     return {ok: false, reason: 'Invalid address - dual-stack of same IP family'}
+  return {ok: true, value: addresses}
+}
+
+/** `validate_address_str`: the reason text of the first failed check, or the parsed addresses. */
+export function checkAddressText(
+  value: unknown,
+  subnets: readonly Subnet[],
+  options: AddressCheckOptions = {},
+): Checked<ParsedAddress[]> {
+  const syntax = checkAddressSyntax(value)
+  if (!syntax.ok) return syntax
+  const addresses = syntax.value
   if (addresses.length !== subnets.length)
     return {ok: false, reason: 'Invalid address - Not of same size (single or dual-stack) with subnet'}
   for (const [index, address] of addresses.entries()) {

@@ -5,7 +5,7 @@
  */
 import type {ErrorObject} from 'ajv'
 
-import {checkAddressText, checkNetworkText} from './network-values.js'
+import {checkAddressSyntax, checkNetworkText} from './network-values.js'
 import {isAddressKey, isSecretKey, isSubnetKey} from './parameters.js'
 import {FILE_KEY} from './findings.js'
 import {positionOf} from './positions.js'
@@ -109,9 +109,7 @@ function explain(key: string, errors: readonly ErrorObject[], values: Record<str
   if (isSubnetKey(key) || isAddressKey(key)) return {path: [key], text: explainNetworkValue(key, value)}
 
   // The most specific error: the deepest path, and a concrete keyword rather than an anyOf/oneOf summary.
-  const concrete = errors.filter(
-    (error) => !['anyOf', 'oneOf', 'if', 'not'].includes(error.keyword) || error.keyword === 'not',
-  )
+  const concrete = errors.filter((error) => !['anyOf', 'oneOf', 'if'].includes(error.keyword))
   const error = [...(concrete.length > 0 ? concrete : errors)].sort(
     (a, b) => pointerSegments(b.instancePath).length - pointerSegments(a.instancePath).length,
   )[0]
@@ -221,12 +219,9 @@ function explainNetworkValue(key: string, value: unknown): string {
     if (key === 'pxeboot_subnet') return 'pxeboot_subnet subnet must always be IPv4'
     return `${key} invalid: Invalid subnet - not a valid IP subnet`
   }
-  const parts = value.split(',')
-  const checked = checkAddressText(
-    value,
-    parts.map(() => ({family: 4, network: 0n, prefix: 0, address: 0n, text: ''})),
-  )
-  if (!checked.ok && !checked.reason.startsWith('Invalid IP version')) return `${key} invalid: ${checked.reason}`
+  const checked = checkAddressSyntax(value)
+  if (!checked.ok) return `${key} invalid: ${checked.reason}`
+  // Syntactically fine but refused by the schema: an IPv6 (or dual-stack) value where only IPv4 is allowed.
   if (key.startsWith('pxeboot_')) return `${key} invalid: Invalid IP version - must match network version IPv4`
   return `${key} invalid: Invalid address - not a valid IP address`
 }
