@@ -172,6 +172,34 @@ describe('runBootstrap against lab hosts', () => {
     expect(registry.get('slow')!.bootstrapped).toBe(false)
   })
 
+  it('a dropped connection kills the playbook at its next write (SIGPIPE), as without a pty on a real host', async () => {
+    const {playbookCommand} = await import('../../src/lib/bootstrap/remote-commands.js')
+    const session = await connectSsh({...target('fd01:30::12'), password: PASSWORD})
+    await session.upload('/home/sysadmin/localhost.yml', `ansible_become_pass: ${JSON.stringify(PASSWORD)}\n`)
+    let sawOutput: () => void = () => undefined
+    const started = new Promise<void>((resolve) => (sawOutput = resolve))
+    const run = session.exec(
+      playbookCommand('ansible-playbook', '/usr/share/ansible/stx-ansible/playbooks/bootstrap.yml'),
+      {
+        onStdout: () => sawOutput(),
+      },
+    )
+    await started
+    session.close()
+    expect((await run).lost).toBe(true)
+    const check = await connectSsh({...target('fd01:30::12'), password: PASSWORD})
+    let left = ''
+    for (let i = 0; i < 100; i++) {
+      const pgrep = await check.exec('pgrep -f ansible-playbook')
+      left = pgrep.stdout
+      if (pgrep.code === 1) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await check.remove('/home/sysadmin/localhost.yml')
+    check.close()
+    expect(left).toBe('')
+  })
+
   it('keeps host keys and state across a lab restart (strict host key checking still passes)', async () => {
     const before = registry.list()
     await registry.close()
