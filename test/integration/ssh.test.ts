@@ -61,6 +61,20 @@ maybe('SSH layer against a real OpenSSH sshd', () => {
     expect(statSync(knownHosts).mode & 0o777).toBe(0o600)
   })
 
+  test('debug lines show the hops and commands but never the password', async () => {
+    const lines: string[] = []
+    const session = await connectSsh({...base(), onDebug: (line) => lines.push(line)})
+    try {
+      await session.sudo('true')
+    } finally {
+      session.close()
+    }
+    const text = lines.join('\n')
+    expect(text).toContain(`ssh: connecting to ${sshd.user}@127.0.0.1:${sshd.port}`)
+    expect(text).toContain("ssh exec on 127.0.0.1: sudo -S -k -p '' -- sh -c 'exec true </dev/null' (with stdin)")
+    expect(text).not.toContain(sshd.password)
+  })
+
   test('key auth with --identity-file and no password', async () => {
     const session = await connectSsh({...base(), password: undefined, identityFiles: [sshd.clientKeyFile]})
     try {

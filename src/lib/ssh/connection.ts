@@ -42,7 +42,8 @@ export async function connectSsh(options: SshTargetOptions): Promise<SshSession>
     for (const client of clients.reverse()) client.end()
     throw error
   }
-  return new SshSession(clients, target, options.password)
+  options.onDebug?.(`ssh: authenticated as ${target.user} on ${target.hostname}:${target.port}`)
+  return new SshSession(clients, target, options.password, options.onDebug)
 }
 
 function forward(via: Client, hop: ResolvedHop): Promise<ClientChannel> {
@@ -177,6 +178,7 @@ export class SshSession {
     private readonly clients: Client[],
     readonly target: ResolvedTarget,
     private readonly password: string | undefined,
+    private readonly onDebug?: (line: string) => void,
   ) {
     const client = this.client
     const onClose = () => {
@@ -203,6 +205,8 @@ export class SshSession {
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.closedReason) return Promise.reject(new ConnectionLostError(this.closedReason))
+    // Command strings never carry secrets (they travel on stdin or in 0600 files), so they can be shown as is.
+    this.onDebug?.(`ssh exec on ${this.target.alias}: ${command}${options.stdin !== undefined ? ' (with stdin)' : ''}`)
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
         if (error)
