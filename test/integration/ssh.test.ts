@@ -211,6 +211,47 @@ maybe('SSH layer against a real OpenSSH sshd', () => {
     }
   })
 
+  test('a silently dead network (no FIN, no RST) is detected by keepalive and reported as a lost connection', async () => {
+    // A TCP relay in front of sshd that can stop forwarding without closing anything: what a pulled cable looks like.
+    let blackhole = false
+    const sockets: net.Socket[] = []
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(sshd.port, '127.0.0.1')
+      sockets.push(inbound, outbound)
+      inbound.on('data', (d) => blackhole || outbound.write(d))
+      outbound.on('data', (d) => blackhole || inbound.write(d))
+      inbound.on('error', () => outbound.destroy())
+      outbound.on('error', () => inbound.destroy())
+    })
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+    const relayPort = (relay.address() as net.AddressInfo).port
+    const relayKnownHosts = path.join(scratch, 'known_hosts_relay')
+    writeFileSync(relayKnownHosts, `[127.0.0.1]:${relayPort} ${sshd.hostKeyPublic}\n`)
+    const session = await connectSsh({
+      ...base(),
+      port: relayPort,
+      knownHostsFile: relayKnownHosts,
+      keepaliveIntervalMs: 300,
+      keepaliveCountMax: 2,
+    })
+    try {
+      const closed = new Promise<string>((resolve) => session.onClose(resolve))
+      const started = Date.now()
+      const running = session.exec('echo started; sleep 293', {onStdout: () => (blackhole = true)})
+      const result = await running
+      expect(result.lost).toBe(true)
+      expect(result.code).toBeNull()
+      expect(Date.now() - started).toBeLessThan(15_000)
+      expect(await closed).toMatch(/lost|closed/)
+      await expect(session.exec('true')).rejects.toThrow()
+    } finally {
+      session.close()
+      for (const socket of sockets) socket.destroy()
+      relay.close()
+      for (const pid of sshd.pgrep('sleep 293')) process.kill(pid, 'SIGKILL')
+    }
+  })
+
   test('a changed host key is always refused, showing the new SHA256 fingerprint', async () => {
     const known = path.join(scratch, 'known_hosts_changed')
     writeFileSync(known, `${sshd.knownHostsLine}\n`)
