@@ -14,7 +14,13 @@ export type {
   SubcloudValidationOptions,
   SystemControllerNetwork,
 } from './types.js'
-export {loadOverrideFile, overridesFromValues, parseOverrideText, MAX_OVERRIDE_FILE_BYTES} from './load.js'
+export {
+  loadOverrideFile,
+  overridesFromValues,
+  parseOverrideText,
+  MAX_OVERRIDE_FILE_BYTES,
+  type LoadOptions,
+} from './load.js'
 export {
   DEFAULT_SYSTEM_CONTROLLERS,
   prepareValidation,

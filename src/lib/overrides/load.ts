@@ -15,7 +15,12 @@ import type {Finding, LoadedOverrides} from './types.js'
 export const MAX_OVERRIDE_FILE_BYTES = 2 * 1024 * 1024
 
 /** Read and parse one override file. Throws UsageError naming the file (and line:col where there is one). */
-export function loadOverrideFile(file: string): LoadedOverrides {
+export interface LoadOptions {
+  /** The form field named in upstream's load errors: `bootstrap_values` (default) or `install_values`. */
+  field?: string
+}
+
+export function loadOverrideFile(file: string, options: LoadOptions = {}): LoadedOverrides {
   let size: number
   try {
     const stat = statSync(file)
@@ -36,7 +41,7 @@ export function loadOverrideFile(file: string): LoadedOverrides {
   } catch (error) {
     throw asUsageError(file, error)
   }
-  return parseOverrideBytes(bytes, file)
+  return parseOverrideBytes(bytes, file, options)
 }
 
 /**
@@ -48,11 +53,12 @@ export function overridesFromValues(values: Record<string, unknown>, file = 'boo
 }
 
 /** Parse override text already in memory (the lab's uploaded form field, a template). */
-export function parseOverrideText(text: string, file: string): LoadedOverrides {
-  return parseOverrideBytes(Buffer.from(text, 'utf8'), file)
+export function parseOverrideText(text: string, file: string, options: LoadOptions = {}): LoadedOverrides {
+  return parseOverrideBytes(Buffer.from(text, 'utf8'), file, options)
 }
 
-function parseOverrideBytes(bytes: Buffer, file: string): LoadedOverrides {
+function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOptions): LoadedOverrides {
+  const field = options.field ?? 'bootstrap_values'
   if (bytes.length > MAX_OVERRIDE_FILE_BYTES)
     throw new UsageError(
       `${file}: ${bytes.length} bytes is larger than the ${MAX_OVERRIDE_FILE_BYTES / 1024 / 1024} MiB an override file may have`,
@@ -75,12 +81,12 @@ function parseOverrideBytes(bytes: Buffer, file: string): LoadedOverrides {
     const offset = problem.pos?.[0] ?? 0
     const {line, col} = lineCounter.linePos(offset)
     throw new UsageError(
-      `${file}:${line}:${col}: Unable to load bootstrap_values file contents (problem on line: ${line}): ${firstLine(problem.message)}`,
+      `${file}:${line}:${col}: Unable to load ${field} file contents (problem on line: ${line}): ${firstLine(problem.message)}`,
     )
   }
   const contents = document.contents
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined)))
-    throw new UsageError(`${file}: Unable to load bootstrap_values file contents (empty file provided).`)
+    throw new UsageError(`${file}: Unable to load ${field} file contents (empty file provided).`)
   if (!isMap(contents)) {
     const {line, col} = lineCounter.linePos(contents.range?.[0] ?? 0)
     const kind = Array.isArray(contents.toJSON()) ? 'a list' : 'a single value'
@@ -92,7 +98,7 @@ function parseOverrideBytes(bytes: Buffer, file: string): LoadedOverrides {
   try {
     values = document.toJS({maxAliasCount: 100})
   } catch (error) {
-    throw new UsageError(`${file}: Unable to load bootstrap_values file contents: ${firstLine(String(error))}`)
+    throw new UsageError(`${file}: Unable to load ${field} file contents: ${firstLine(String(error))}`)
   }
   if (values === null || typeof values !== 'object' || Array.isArray(values))
     throw new UsageError(`${file}:1:1: the top level must be a mapping of parameter names to values`)

@@ -147,3 +147,11 @@ function billionLaughs(): string {
   }
   return lines.join('\n') + '\n'
 }
+
+describe('install values', () => {
+  it("name the install_values field in upstream's load errors", () => {
+    expect(() => parseOverrideText('', 'install.yml', {field: 'install_values'})).toThrow(
+      'install.yml: Unable to load install_values file contents (empty file provided).',
+    )
+  })
+})
