@@ -36,7 +36,7 @@ export const sshFlags = {
   }),
   'ssh-host-key-policy': Flags.string({
     description:
-      'unknown host keys: strict refuses, accept-new records them, off skips checking; a changed key is always refused',
+      'unknown host keys: strict refuses them, accept-new records them, off accepts them without recording; a key that differs from the known_hosts one is always refused',
     options: [...HOST_KEY_POLICIES],
     default: 'accept-new',
     helpGroup: 'SSH',

@@ -10,7 +10,8 @@ import type {HostKeyPolicy} from './types.js'
  * Host key checking against an OpenSSH known_hosts file (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): plain and
  * hashed (`|1|salt|hmac`) host names, `[host]:port` for non-standard ports, wildcard patterns, and the
  * @revoked marker. A key that differs from a recorded key of the same type is always refused, whatever the
- * policy: that is the one case where continuing could hand the sysadmin password to an impostor.
+ * policy (`off` included): that is the one case where continuing could hand the sysadmin password to an
+ * impostor. To really skip every check, point the known_hosts file at /dev/null as well.
  */
 export interface HostKey {
   /** e.g. 'ssh-ed25519' */
@@ -120,10 +121,6 @@ export function verifyHostKey(options: {
 }): void {
   const {file, name, key, policy} = options
   const print = fingerprint(key.blob)
-  if (policy === 'off') {
-    options.onDebug?.(`host key checking off: ${name} presented ${key.type} ${print}`)
-    return
-  }
   const text = existsSync(file) ? readFileSync(file, 'utf8') : ''
   const verdict = checkKnownHost(text, name, key)
   if (verdict.status === 'known') {
@@ -141,6 +138,11 @@ export function verifyHostKey(options: {
     throw new ConnectionError(
       `host key ${key.type} ${print} of ${name} is marked @revoked in ${file}:${verdict.recordedLine}`,
     )
+  if (policy === 'off') {
+    // No checking of unknown hosts and nothing recorded; a key contradicting the file is still refused above.
+    options.onDebug?.(`host key checking off: ${name} presented ${key.type} ${print} (not recorded)`)
+    return
+  }
   if (policy === 'strict')
     throw new ConnectionError(
       `host key of ${name} (${key.type} ${print}) is not in ${file} and --ssh-host-key-policy is strict`,
