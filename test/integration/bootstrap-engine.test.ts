@@ -117,6 +117,22 @@ maybe('runBootstrap against a real sshd running real ansible-playbook', () => {
     expect(result.recap?.localhost.failed).toBe(1)
   })
 
+  test('ansible itself failing (missing playbook, missing ansible-playbook) is a failed run with its message', async () => {
+    const missing = await runBootstrap(options('no-such-playbook.yml'))
+    expect(missing.outcome).toBe('failed')
+    expect(missing.exitCode).toBe(ExitCode.failed)
+    expect(missing.failedTask).toBeUndefined()
+    expect(missing.failureMessage).toMatch(/^the playbook: .*no-such-playbook\.yml could not be found$/)
+    expect(missing.errorDescription).toMatch(
+      /^FAILED bootstrapping playbook of \(subcloud1\)\.\ndetail: ERROR! the playbook: /,
+    )
+    const noAnsible = await runBootstrap(options('bootstrap.yml', {ansiblePlaybook: '/opt/nothing/ansible-playbook'}))
+    expect(noAnsible.outcome).toBe('failed')
+    expect(noAnsible.playbookExitCode).toBe(127)
+    expect(noAnsible.summary).toContain('bootstrap failed (ansible-playbook exit 127)')
+    expect(noAnsible.summary).toContain('/opt/nothing/ansible-playbook')
+  })
+
   test('wrong password: not started, exit 1, a clear message, and the log says so', async () => {
     const result = await runBootstrap({...options('bootstrap.yml'), password: 'definitely-wrong'})
     expect(result.outcome).toBe('not-started')
