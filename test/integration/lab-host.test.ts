@@ -115,6 +115,49 @@ describe('lab host registry files', () => {
   })
 })
 
+describe('interactive login', () => {
+  it('gives a prompt with line editing, sudo on the terminal, Ctrl-C and logout (pty)', async () => {
+    const {loadSsh2} = await import('../../src/lib/lab/ssh-host.js')
+    const {Client} = await loadSsh2()
+    const client = new Client()
+    await new Promise<void>((resolve, reject) =>
+      client
+        .on('ready', () => resolve())
+        .on('error', reject)
+        .connect({host: '127.0.0.1', port: registry.get('subcloud1')!.port, username: 'sysadmin', password: PASSWORD}),
+    )
+    let screen = ''
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 200 && !screen.includes(text); i++) await new Promise((resolve) => setTimeout(resolve, 25))
+      expect(screen).toContain(text)
+    }
+    const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
+      client.shell({term: 'xterm', rows: 24, cols: 80}, (error, stream) => (error ? reject(error) : resolve(stream))),
+    )
+    channel.on('data', (chunk: Buffer) => (screen += chunk.toString()))
+    const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()))
+    await waitFor('sysadmin@localhost:~$ ')
+    channel.write('cd /etx\x7fc\r')
+    await waitFor('sysadmin@localhost:/etc$ ')
+    channel.write('sudo id -un\r')
+    await waitFor('[sudo] password for sysadmin: ')
+    channel.write(`${PASSWORD}\r`)
+    await waitFor('root\r\n')
+    channel.write('sleep 60\r')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    channel.write('\x03')
+    await waitFor('^C')
+    channel.write('echo status=$?\r')
+    await waitFor('status=130')
+    channel.write('exit\r')
+    await closed
+    client.end()
+    expect(screen).toContain('logout')
+    // The password was typed with echo off.
+    expect(screen).not.toContain(PASSWORD)
+  })
+})
+
 describe('runBootstrap against lab hosts', () => {
   it('completes, marks the host bootstrapped, and leaves no password in the data dir', async () => {
     const result = await bootstrap('10.10.10.12')

@@ -302,7 +302,7 @@ async function sudo(context: ProgramContext): Promise<number> {
   }
   const command = argv.slice(index)
   if (!shell.isRoot()) {
-    if (nonInteractive || !fromStdin) {
+    if (nonInteractive || !(fromStdin || io.stdin.terminal)) {
       // Without a TTY, sudo can only read a password with -S.
       io.stderr.write(
         nonInteractive
@@ -314,7 +314,8 @@ async function sudo(context: ProgramContext): Promise<number> {
     let attempts = 0
     for (;;) {
       io.stderr.write(prompt)
-      const password = await io.stdin.readLine()
+      io.stdin.setEcho?.(false)
+      const password = await io.stdin.readLine().finally(() => io.stdin.setEcho?.(true))
       if (password === null) {
         io.stderr.write('\nsudo: no password was provided\n')
         if (attempts > 0) io.stderr.write(`sudo: ${attempts} incorrect password attempt${attempts > 1 ? 's' : ''}\n`)

@@ -24,6 +24,10 @@ export interface Output {
 
 /** A process's standard input: the exec channel's data, a pipe, a file, or nothing. */
 export interface Input {
+  /** A terminal (an interactive login with a pty): sudo may prompt on it without -S. */
+  terminal?: boolean
+  /** Turn the terminal's echo off while a password is typed. */
+  setEcho?(on: boolean): void
   /** One line without its newline; null at end of input. */
   readLine(): Promise<string | null>
   readAll(): Promise<Buffer>

@@ -3,6 +3,7 @@ import type {AddressInfo} from 'node:net'
 import type {Connection, Server, ServerChannel} from 'ssh2'
 
 import {type HostMachine, SYSADMIN} from './ssh-host-machine.js'
+import {runLoginShell} from './ssh-host-login.js'
 import {serveSftp} from './ssh-host-sftp.js'
 import {BrokenPipe, type Input, KilledBySignal, type Output, Shell} from './ssh-host-shell.js'
 
@@ -97,7 +98,12 @@ function handleClient(client: Connection, machine: HostMachine, log: (line: stri
         env[info.key] = info.val
         accept?.()
       })
-      session.on('pty', (_accept, reject) => reject?.())
+      let pty = false
+      session.on('pty', (accept) => {
+        pty = true
+        accept?.()
+      })
+      session.on('window-change', (accept) => accept?.())
       session.on('sftp', (accept) => {
         const sftp = accept()
         sftp.on('error', (error: Error) => log(`sftp on ${machine.hostname}: ${error.message}`))
@@ -115,12 +121,7 @@ function handleClient(client: Connection, machine: HostMachine, log: (line: stri
         })
         runExec(channel, machine, process, info.command, env)
       })
-      session.on('shell', (accept) => {
-        const channel = accept()
-        channel.stderr.write('This simulated controller-0 runs commands only: use ssh HOST COMMAND.\n')
-        channel.exit(1)
-        channel.end()
-      })
+      session.on('shell', (accept) => runLoginShell(accept(), machine, env, pty))
     })
   })
 }
