@@ -59,7 +59,6 @@ export async function startDetached(options: DetachOptions): Promise<LabInstance
   const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: {...process.env, DCM_LAB_DETACHED: '1'},
   })
   closeSync(log)
   let exited: number | null | undefined

@@ -2,6 +2,7 @@ import {createServer as createHttpServer, type IncomingMessage, type Server, typ
 import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 
+import {OperationError} from '../errors.js'
 import {runAudit} from './audit.js'
 import {DcmanagerService} from './dcmanager-service.js'
 import type {Deployer} from './deployer.js'
@@ -135,13 +136,26 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, handler)
     : createHttpServer(handler)
   server.keepAliveTimeout = 5000
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (error) {
+    clearInterval(auditTimer)
+    await runner.stopAll()
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') {
+      throw new OperationError(`Port ${options.port} on 127.0.0.1 is already in use`, {
+        hint: 'choose another --port, or 0 for any free port',
+        cause: error,
+      })
+    }
+    throw error
+  }
   const port = (server.address() as AddressInfo).port
   baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`
 

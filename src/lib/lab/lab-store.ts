@@ -3,6 +3,7 @@ import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {randomUUID} from 'node:crypto'
 
+import {OperationError} from '../errors.js'
 import {readJsonIfExists, writeFileAtomic} from './atomic-file.js'
 import {NO_ERRORS, type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './subcloud-model.js'
 import {pythonTimestamp} from './python-time.js'
@@ -101,7 +102,10 @@ export class LabStore extends EventEmitter {
     try {
       state = await readJsonIfExists<LabState>(file)
     } catch (error) {
-      throw new Error(`The lab state file ${file} is not valid JSON (${(error as Error).message})`, {cause: error})
+      throw new OperationError(`The lab state file ${file} is not valid JSON (${(error as Error).message})`, {
+        hint: 'move it away to start with an empty lab',
+        cause: error,
+      })
     }
     const store = new LabStore(file, state ? normaliseState(state) : emptyLabState())
     let flipped = false
@@ -276,7 +280,9 @@ export class LabStore extends EventEmitter {
 
 function normaliseState(state: LabState): LabState {
   if (state.version !== 1 || !Array.isArray(state.subclouds) || !Array.isArray(state.groups)) {
-    throw new Error('The lab state file has an unknown layout (expected version 1)')
+    throw new OperationError('The lab state file has an unknown layout (expected version 1)', {
+      hint: 'move it away to start with an empty lab',
+    })
   }
   state.routes ??= {}
   state.keystone ??= emptyLabState().keystone
