@@ -3,7 +3,7 @@
  * them: the built CLI (npm run compile first) in a child process.
  */
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
-import {mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -23,6 +23,11 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'dcm-validate-'))
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+/** The text of valid-simplex-ipv4.yaml (51 lines): appended keys start on line 52. */
+function validText(): string {
+  return readFileSync(example('valid-simplex-ipv4.yaml'), 'utf8')
+}
 
 function write(name: string, content: string | Buffer): string {
   const file = path.join(dir, name)
@@ -203,9 +208,24 @@ describe('bad input: one clear line, exit 2, no stack', () => {
       /^Error: .*junk\.bin: not a text file \(invalid UTF-8\)\nHint: .+\n$/,
     ],
     [
-      'wrong types',
-      () => write('types.yml', 'system_mode: simplex\nname: [a]\n'),
-      /^(.*types\.yml:\d+:\d+: .+\n)+Error: \d+ errors in 1 of 1 file; nothing was sent\n$/,
+      'a wrong type in an otherwise valid file',
+      () => write('types.yml', `${validText()}virtual_system: "True"\n`),
+      /^Error: .*types\.yml:52:17: virtual_system is misconfigured\. Valid value is either 'True' or 'False'\.\n$/,
+    ],
+    [
+      'a list where a string belongs',
+      () => write('list-value.yml', validText().replace('name: subcloud1', 'name: [subcloud1]')),
+      /^Error: .*list-value\.yml:14:7: name must be a string, not a list\n$/,
+    ],
+    [
+      'an unknown key where the keys are fixed (a registry)',
+      () => write('registry.yml', validText().replace('  quay.io:', '  dockerhub.io:')),
+      /^Error: .*registry\.yml:42:3: docker_registries\.dockerhub\.io: Unknown registry key: 'dockerhub\.io'\. Acceptable keys are quay\.io, .*, defaults \n$/,
+    ],
+    [
+      'many mistakes at once',
+      () => write('many.yml', 'system_mode: simplex\nname: [a]\n'),
+      /^(.*many\.yml:\d+:\d+: .+\n)+Error: \d+ errors in 1 of 1 file; nothing was sent\n$/,
     ],
   ]
   it.each(cases)('%s', async (_name, make, expected) => {
@@ -215,12 +235,8 @@ describe('bad input: one clear line, exit 2, no stack', () => {
     expectNoStack(result.stderr)
   })
 
-  it('unknown keys are warnings only: exit 0, rows name the key and line', async () => {
-    const file = write(
-      'typo.yml',
-      (await import('node:fs')).readFileSync(example('valid-simplex-ipv4.yaml'), 'utf8') +
-        'managment_subnet: 10.0.0.0/24\nntp_servers: [10.10.10.5]\n',
-    )
+  it('unknown top-level keys are warnings (upstream passes them to Ansible): exit 0, rows name key and line', async () => {
+    const file = write('typo.yml', `${validText()}managment_subnet: 10.0.0.0/24\nntp_servers: [10.10.10.5]\n`)
     const result = await runDcm(['subcloud', 'validate', file, '-f', 'json'])
     expect(result.code).toBe(0)
     expect(
@@ -233,6 +249,15 @@ describe('bad input: one clear line, exit 2, no stack', () => {
       ['warning', 'managment_subnet', 52],
       ['warning', 'ntp_servers', 53],
     ])
+  })
+
+  it('with --strict an unknown key is an error: one line naming file, line, key and the likely typo', async () => {
+    const file = write('strict.yml', `${validText()}managment_subnet: 10.0.0.0/24\n`)
+    const result = await runDcm(['subcloud', 'validate', file, '--strict'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      `Error: ${file}:52:1: unknown parameter managment_subnet (passed to Ansible as is); did you mean management_subnet?\n`,
+    )
   })
 
   it('a bad flag value is a usage error naming the flag', async () => {

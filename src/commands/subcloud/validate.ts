@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {systemControllersFromFlags, validateFiles} from '../../lib/overrides/batch.js'
-import {FINDING_COLUMNS, findingRow, validationFailure} from '../../lib/overrides/findings.js'
+import {FINDING_COLUMNS, findingRow, strictFindings, validationFailure} from '../../lib/overrides/findings.js'
 import {noneRow} from '../../lib/output/index.js'
 import {listerFlags} from '../../output-flags.js'
 
@@ -13,7 +13,8 @@ export default class SubcloudValidate extends BaseCommand<typeof SubcloudValidat
 gateway rules, overlaps between the file's own networks), plus rules only dcm has. With several files it also
 reports duplicate names and overlapping management/admin/OAM subnets between them.
 
-Prints one row per finding; warnings do not fail. Each error is also printed on stderr as FILE:LINE:COL: MESSAGE.
+Prints one row per finding. Warnings (unknown parameters: upstream passes them to Ansible as is) do not fail
+unless --strict is given. Each error is also printed on stderr as FILE:LINE:COL: MESSAGE.
 
 ${EXIT_CODES_HELP}`
   static examples = [
@@ -35,6 +36,9 @@ ${EXIT_CODES_HELP}`
       description:
         "the System Controller's management address pool START-END, one per IP family [default: .2-.50 of the default subnets]",
     }),
+    strict: Flags.boolean({
+      description: 'treat warnings (unknown parameters, names that are not RFC 1123, ...) as errors',
+    }),
     'bootstrap-address': Flags.string({
       description: 'the address the subcloud is installed with, checked against its OAM subnet (as on subcloud add)',
     }),
@@ -43,13 +47,14 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {argv} = await this.parse(SubcloudValidate)
     const files = argv as string[]
-    const findings = await validateFiles(files, 'subcloud', {
+    const found = await validateFiles(files, 'subcloud', {
       systemControllers: systemControllersFromFlags(
         this.flags['system-controller-subnet'],
         this.flags['system-controller-pool'],
       ),
       bootstrapAddress: this.flags['bootstrap-address'],
     })
+    const findings = this.flags.strict ? strictFindings(found) : found
     const rows = findings.map(findingRow)
     const empty = rows.length === 0 && this.flags.format === 'table'
     const records = this.printList([...FINDING_COLUMNS], empty ? [noneRow(FINDING_COLUMNS)] : rows)

@@ -1,8 +1,8 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {validateFiles} from '../../lib/overrides/batch.js'
-import {FINDING_COLUMNS, findingRow, validationFailure} from '../../lib/overrides/findings.js'
+import {FINDING_COLUMNS, findingRow, strictFindings, validationFailure} from '../../lib/overrides/findings.js'
 import {noneRow} from '../../lib/output/index.js'
 import {listerFlags} from '../../output-flags.js'
 
@@ -16,10 +16,14 @@ bootstrap playbook (sizes, ranges, IP families, multicast, overlaps).
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> system-controller validate localhost.yml']
   static args = {file: Args.string({description: "the System Controller's localhost.yml", required: true})}
-  static flags = {...listerFlags}
+  static flags = {
+    ...listerFlags,
+    strict: Flags.boolean({description: 'treat warnings (unknown parameters, subcloud-only keys) as errors'}),
+  }
 
   async run() {
-    const findings = await validateFiles([this.args.file], 'system-controller')
+    const found = await validateFiles([this.args.file], 'system-controller')
+    const findings = this.flags.strict ? strictFindings(found) : found
     const rows = findings.map(findingRow)
     const empty = rows.length === 0 && this.flags.format === 'table'
     const records = this.printList([...FINDING_COLUMNS], empty ? [noneRow(FINDING_COLUMNS)] : rows)

@@ -6,10 +6,10 @@ import type {Finding} from './types.js'
 /** The key of findings about the file as a whole (it could not be loaded). */
 export const FILE_KEY = '(file)'
 
-/** `file:line:col: message`, with `key: ` in front when the message does not already start with the key. */
+/** `file:line:col: message`, with `key: ` in front when the message does not already name the key. */
 export function formatFinding(finding: Finding): string {
   const where = `${finding.file}:${finding.line}:${finding.column}`
-  const keyless = finding.key === FILE_KEY || finding.message.startsWith(finding.key)
+  const keyless = finding.key === FILE_KEY || finding.message.includes(finding.key)
   const text = keyless ? finding.message : `${finding.key}: ${finding.message}`
   // Messages never quote secret values, but a registered secret must not leak through any other value either.
   return redact(`${where}: ${text}`)
@@ -81,4 +81,9 @@ export function validationFailure(
       `${errors.length} errors in ${files} of ${fileCount} file${fileCount === 1 ? '' : 's'}; nothing was sent`,
     ),
   }
+}
+
+/** `--strict`: every warning (unknown parameter, non-RFC 1123 name, ...) counts as an error. */
+export function strictFindings(findings: readonly Finding[]): Finding[] {
+  return findings.map((finding) => (finding.severity === 'warning' ? {...finding, severity: 'error'} : finding))
 }

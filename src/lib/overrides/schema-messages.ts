@@ -81,7 +81,7 @@ export function schemaFindings(loaded: LoadedOverrides, errors: readonly ErrorOb
       continue
     }
     const message = explain(group, list, values)
-    add(message.path, message.text, message.path.length === 1 && message.atKey ? 'key' : 'value', message.rule)
+    add(message.path, message.text, message.atKey ? 'key' : 'value', message.rule)
   }
 
   for (const group of [...rootRules].sort()) {
@@ -179,17 +179,13 @@ function explain(key: string, errors: readonly ErrorObject[], values: Record<str
   return {path, text: genericText(name, error, at, secret)}
 }
 
-function explainRegistry(
-  error: ErrorObject,
-  path: (string | number)[],
-  at: unknown,
-  registries: unknown,
-): Pick<Explained, 'text' | 'path'> {
+function explainRegistry(error: ErrorObject, path: (string | number)[], at: unknown, registries: unknown): Explained {
   if (error.keyword === 'propertyNames' || (error.keyword === 'enum' && error.propertyName !== undefined)) {
     const unknown = Object.keys((registries as Record<string, unknown>) ?? {}).find((k) => !(k in REGISTRY_SHORT))
     return {
       path: unknown ? ['docker_registries', unknown] : path,
       text: `Unknown registry key: '${unknown ?? ''}'. Acceptable keys are ${REGISTRY_KEYS} `,
+      atKey: true,
     }
   }
   const registry = String(path[1] ?? '')
