@@ -1,9 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
+import type {Executor} from '../lib/netconfig/executor.js'
 import {faultsFromEnv} from '../lib/netconfig/fault-injection.js'
 import {SessionRenderer} from '../lib/netconfig/render.js'
-import {type SessionResult, type SessionUi, runSession} from '../lib/netconfig/session.js'
+import {LoggingExecutor, DEFAULT_LOG_FILE} from '../lib/netconfig/logging-executor.js'
+import {type SessionResult, type SessionUi, type UndoResult, runSession, runUndo} from '../lib/netconfig/session.js'
+import {DEFAULT_RECORD_DIR, recordFileFor} from '../lib/netconfig/undo-record.js'
 import {openTarget, requireRoot, sessionAddress} from '../lib/netconfig/target.js'
 import {type LinePrompter, canPrompt, openLinePrompter} from '../prompts.js'
 
@@ -36,6 +39,14 @@ ${EXIT_CODES_HELP}`
       min: 0,
     }),
     'lldp-socket': Flags.string({description: "lldpd's control socket (lldpcli -u), when not the default"}),
+    undo: Flags.boolean({
+      description: 'take back what earlier runs added (addresses, routes, link states), newest first',
+      exclusive: ['interface', 'address', 'gateway', 'system-controller-subnet', 'keep-other-interfaces'],
+    }),
+    'log-file': Flags.string({
+      description: 'append every command run and its result to this file (created 0600)',
+      default: DEFAULT_LOG_FILE,
+    }),
     host: Flags.string({description: 'run on this remote controller over SSH instead of locally', helpGroup: 'REMOTE'}),
     'ssh-user': Flags.string({description: 'SSH user (must be root)', default: 'root', helpGroup: 'REMOTE'}),
     'ssh-port': Flags.integer({description: 'SSH port', min: 1, max: 65535, helpGroup: 'REMOTE'}),
@@ -43,16 +54,22 @@ ${EXIT_CODES_HELP}`
     // Advanced/testing: confine every command to a network namespace (how the integration tests run it).
     netns: Flags.string({description: 'run every command inside this network namespace', hidden: true}),
     'lldp-interval': Flags.integer({description: 'seconds between LLDP polls', default: 2, min: 1, hidden: true}),
+    // Where --undo records live (default /run/dcm: emptied at reboot, like the changes themselves).
+    'record-dir': Flags.string({
+      description: 'directory of the undo records',
+      default: DEFAULT_RECORD_DIR,
+      hidden: true,
+    }),
   }
 
-  async run(): Promise<SessionResult> {
+  async run(): Promise<SessionResult | UndoResult> {
     const {flags} = this
     const json = this.jsonEnabled()
     const interrupt = new AbortController()
     const onSignal = () => interrupt.abort()
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
-    const executor = await openTarget({
+    let executor = await openTarget({
       host: flags.host,
       sshPort: flags['ssh-port'],
       sshUser: flags['ssh-user'],
@@ -64,6 +81,7 @@ ${EXIT_CODES_HELP}`
     try {
       await requireRoot(executor, Boolean(flags.host))
       const interactive = !json && canPrompt()
+      executor = withLog(executor, flags['log-file'])
       const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text)
       const renderer = new SessionRenderer({
         out: write(json ? process.stderr : process.stdout),
@@ -78,6 +96,12 @@ ${EXIT_CODES_HELP}`
           prompter ??= await openLinePrompter(onSignal)
           return prompter.ask(question)
         },
+      }
+      const recordFile = recordFileFor(executor.where, flags['record-dir'])
+      const faults = faultsFromEnv(process.env)
+      if (flags.undo) {
+        const undo = {executor, recordFile, interactive, yes: flags.yes, dryRun: flags['dry-run'], faults}
+        return await runUndo({...undo, signal: interrupt.signal}, ui)
       }
       return await runSession(
         {
@@ -96,8 +120,9 @@ ${EXIT_CODES_HELP}`
           lldpTimeoutMs: flags['lldp-timeout'] * 1000,
           lldpIntervalMs: flags['lldp-interval'] * 1000,
           sessionAddress: await sessionAddress(executor, Boolean(flags.host)),
-          faults: faultsFromEnv(process.env),
+          faults,
           signal: interrupt.signal,
+          recordFile,
         },
         ui,
       )
@@ -107,5 +132,15 @@ ${EXIT_CODES_HELP}`
       process.off('SIGTERM', onSignal)
       await executor.close?.()
     }
+  }
+}
+
+/** The command log is a help, not a precondition: when it cannot be written, say so and carry on. */
+function withLog(executor: Executor, file: string): Executor {
+  try {
+    return new LoggingExecutor(executor, file)
+  } catch (error) {
+    process.stderr.write(`Warning: no command log: ${(error as Error).message}\n`)
+    return executor
   }
 }

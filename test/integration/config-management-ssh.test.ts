@@ -112,6 +112,10 @@ describeSsh('dcm config-management --host (over SSH)', () => {
     '--yes',
     '--lldp-timeout',
     '20',
+    '--log-file',
+    path.join(dir, 'config-management.log'),
+    '--record-dir',
+    path.join(dir, 'records'),
   ]
   const env = () => ({DCM_KNOWN_HOSTS: path.join(dir, 'known_hosts'), DCM_SSH_CONFIG: path.join(dir, 'no-config')})
 

@@ -1,4 +1,6 @@
 import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
@@ -35,9 +37,31 @@ describeNetns('dcm config-management in network namespaces', () => {
     await lab?.close()
   })
 
-  beforeEach(() => lab.reset())
+  beforeEach(() => {
+    lab.reset()
+    // Each test starts with no undo record (the kernel state was just reset too).
+    rmSync(recordDir(), {recursive: true, force: true})
+  })
 
-  const base = () => ['config-management', '--netns', lab.controller, '--lldp-socket', lab.lldpSocket]
+  let scratch: string
+  beforeAll(() => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'dcm-cm-test-'))
+  })
+  afterAll(() => rmSync(scratch, {recursive: true, force: true}))
+  const logFile = () => path.join(scratch, 'config-management.log')
+  const recordDir = () => path.join(scratch, 'records')
+
+  const base = () => [
+    'config-management',
+    '--netns',
+    lab.controller,
+    '--lldp-socket',
+    lab.lldpSocket,
+    '--log-file',
+    logFile(),
+    '--record-dir',
+    recordDir(),
+  ]
   const v4 = () => [
     '--interface',
     lab.iface,
@@ -90,6 +114,58 @@ describeNetns('dcm config-management in network namespaces', () => {
       ]),
     )
     expect(second.stderr).toContain('Nothing to change')
+  })
+
+  it('--undo takes back exactly what the runs added and restores link states', async () => {
+    lab.ip('link', 'set', lab.others[0], 'up')
+    const initial = lab.snapshot()
+    expect((await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'])).code).toBe(0)
+    const ipv6 = [
+      '--interface',
+      lab.iface,
+      '--address',
+      'fd00:101::10/64',
+      '--system-controller-subnet',
+      'fd00:204::/64',
+    ]
+    expect((await dcm([...base(), ...ipv6, '--yes', '--lldp-timeout', '0'])).code).toBe(0)
+    expect(lab.snapshot()).not.toEqual(initial)
+
+    const preview = await dcm([...base(), '--undo', '--dry-run'])
+    expect(preview.code).toBe(0)
+    expect(preview.stdout.split('\n').filter((line) => line.startsWith('  ip '))).toHaveLength(6)
+    const undo = await dcm([...base(), '--undo', '--yes'])
+    expect(undo.stderr).toBe('')
+    expect(undo.code).toBe(0)
+    expect(undo.stdout).toContain('Removing route to System Controller...  DONE')
+    expect(undo.stdout).toContain('Removing management address...  DONE')
+    expect(undo.stdout).toContain('Enabling interfaces...  DONE')
+    expect(lab.snapshot()).toEqual(initial)
+
+    const again = await dcm([...base(), '--undo', '--yes'])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('Error: nothing to undo: no config-management changes are recorded for')
+  })
+
+  it('--undo skips what was already removed by hand', async () => {
+    expect((await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'])).code).toBe(0)
+    lab.ip('route', 'del', '192.168.204.0/24')
+    const undo = await dcm([...base(), '--undo', '--yes'])
+    expect(undo.code).toBe(0)
+    expect(undo.stdout).toContain('already undone: add route to the System Controller subnet 192.168.204.0/24')
+    expect(addresses('-4')).toEqual([])
+  })
+
+  it('logs every command and its result to a 0600 log file', async () => {
+    rmSync(logFile(), {force: true})
+    await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'], {DCM_NETCONFIG_FAIL_AT: 'route'})
+    const log = readFileSync(logFile(), 'utf8')
+    expect(statSync(logFile()).mode & 0o777).toBe(0o600)
+    expect(log).toContain(`config-management on network namespace ${lab.controller} on this host`)
+    expect(log).toContain(`$ ip -j link show -> exit 0`)
+    expect(log).toContain(`ip -4 addr add 192.168.101.10/24 dev ${lab.iface} -> exit 0`)
+    expect(log).toContain(`ip -4 addr del 192.168.101.10/24 dev ${lab.iface} -> exit 0`)
+    expect(log).not.toContain('route add')
   })
 
   it('fails on a conflicting existing address and leaves the namespace as it was', async () => {

@@ -18,7 +18,14 @@ export interface PlanStep {
   argv: string[]
   /** Restores the state before the step (rollback). */
   undo: string[]
+  /** The state the step creates: lets `--undo` skip what is already gone. */
+  effect: StepEffect
 }
+
+export type StepEffect =
+  | {type: 'link'; name: string; up: boolean}
+  | {type: 'address'; interface: string; address: string; prefix: number}
+  | {type: 'route'; destination: string; gateway: string; device: string}
 
 export interface Plan {
   steps: PlanStep[]
@@ -79,12 +86,13 @@ export function planConfiguration(state: NetworkState, request: PlanRequest): Pl
   return plan
 }
 
-function linkStep(name: string, to: 'up' | 'down', description: string): PlanStep {
+export function linkStep(name: string, to: 'up' | 'down', description: string): PlanStep {
   return {
     kind: to === 'up' ? 'link-up' : 'link-down',
     description,
     argv: ['ip', 'link', 'set', 'dev', name, to],
     undo: ['ip', 'link', 'set', 'dev', name, to === 'up' ? 'down' : 'up'],
+    effect: {type: 'link', name, up: to === 'up'},
   }
 }
 
@@ -112,6 +120,7 @@ function addressStep(state: NetworkState, request: PlanRequest): PlanStep | unde
     description: `add management address ${wanted.cidr} to ${request.interface}`,
     argv: ['ip', ...words, 'add', wanted.cidr, 'dev', request.interface],
     undo: ['ip', ...words, 'del', wanted.cidr, 'dev', request.interface],
+    effect: {type: 'address', interface: request.interface, address: wanted.text, prefix: wanted.prefix},
   }
 }
 
@@ -141,5 +150,83 @@ function routeStep(state: NetworkState, request: PlanRequest): PlanStep | undefi
     description: `add route to the System Controller subnet ${subnet.text} via ${request.gateway.text}`,
     argv: ['ip', ...words, 'add', ...target],
     undo: ['ip', ...words, 'del', ...target],
+    effect: {type: 'route', destination: subnet.text, gateway: request.gateway.text, device: request.interface},
   }
+}
+
+/** Whether the state a step created is still there. */
+export function effectPresent(state: NetworkState, effect: StepEffect): boolean {
+  switch (effect.type) {
+    case 'link':
+      return state.links.some((link) => link.name === effect.name && link.up === effect.up)
+    case 'address':
+      return state.addresses.some(
+        (a) => a.interface === effect.interface && a.address === effect.address && a.prefix === effect.prefix,
+      )
+    case 'route':
+      return state.routes.some(
+        (r) => r.destination === effect.destination && r.gateway === effect.gateway && r.device === effect.device,
+      )
+  }
+}
+
+/**
+ * `--undo`: the recorded steps' undo commands, newest first, for what is still in place; what is already
+ * gone (removed by hand, or a reboot) is reported and skipped. Each undo step's own undo re-applies the
+ * original, so a failure while undoing is rolled back like any other run.
+ */
+export function planUndo(state: NetworkState, recorded: PlanStep[]): Plan {
+  const plan: Plan = {steps: [], unchanged: [], kept: []}
+  for (const step of [...recorded].reverse()) {
+    if (!effectPresent(state, step.effect)) {
+      plan.unchanged.push(`already undone: ${step.description}`)
+      continue
+    }
+    const inverse = inverseEffect(step.effect)
+    plan.steps.push({
+      kind: inverseKind(step.kind),
+      description: `undo: ${step.description}`,
+      argv: step.undo,
+      undo: step.argv,
+      effect: inverse,
+    })
+  }
+  return plan
+}
+
+function inverseKind(kind: StepKind): StepKind {
+  return kind === 'link-up' ? 'link-down' : kind === 'link-down' ? 'link-up' : kind
+}
+
+/** For links the inverse state is the opposite admin state; removed addresses and routes have no "effect". */
+function inverseEffect(effect: StepEffect): StepEffect {
+  return effect.type === 'link' ? {...effect, up: !effect.up} : effect
+}
+
+/**
+ * The net changes of several runs, for the undo record: a link raised for discovery and brought down
+ * again by the same or a later run cancels out, and a step recorded twice (re-added after a manual
+ * removal) is kept once.
+ */
+export function netSteps(steps: PlanStep[]): PlanStep[] {
+  const out: PlanStep[] = []
+  for (const step of steps) {
+    const key = effectKey(step.effect)
+    if (step.effect.type === 'link') {
+      const {name, up} = step.effect
+      const previous = out.findIndex((s) => s.effect.type === 'link' && s.effect.name === name)
+      if (previous >= 0) {
+        // Opposite directions: the link is back where it was before the first recorded change. The same
+        // direction again (someone reverted it by hand in between): the first record keeps the original state.
+        if ((out[previous].effect as {up: boolean}).up !== up) out.splice(previous, 1)
+        continue
+      }
+    } else if (out.some((s) => effectKey(s.effect) === key)) continue
+    out.push(step)
+  }
+  return out
+}
+
+function effectKey(effect: StepEffect): string {
+  return JSON.stringify(effect)
 }

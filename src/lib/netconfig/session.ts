@@ -5,7 +5,8 @@ import {type Executor, formatArgv} from './executor.js'
 import type {Faults} from './fault-injection.js'
 import {type LinkState, type NetworkState, readNetworkState} from './ip-state.js'
 import {type Neighbour, waitForNeighbours} from './lldp.js'
-import {type Plan, type PlanStep, type StepKind, planConfiguration} from './planner.js'
+import {type Plan, type PlanStep, type StepKind, linkStep, planConfiguration, planUndo} from './planner.js'
+import {addToRecord, loadRecord, removeRecord} from './undo-record.js'
 import {
   type Checked,
   type IpAddress,
@@ -75,6 +76,8 @@ export interface SessionOptions {
   sessionAddress?: string
   faults?: Faults
   signal?: AbortSignal
+  /** Where the applied changes are recorded for `--undo`; undefined keeps no record. */
+  recordFile?: string
 }
 
 export interface InterfaceRow {
@@ -114,6 +117,24 @@ export interface SessionResult {
   unchanged: string[]
   kept: string[]
   neighbours: Neighbour[]
+  /** The undo record this run updated, if any. */
+  recordFile?: string
+}
+
+export interface UndoResult {
+  undo: true
+  dryRun: boolean
+  applied: string[]
+  planned: string[]
+  unchanged: string[]
+  recordFile: string
+}
+
+export const UNDO_LABELS: Record<StepKind, string> = {
+  'link-up': 'Enabling interfaces...',
+  'link-down': 'Disabling interfaces...',
+  address: 'Removing management address...',
+  route: 'Removing route to System Controller...',
 }
 
 export async function runSession(options: SessionOptions, ui: SessionUi): Promise<SessionResult> {
@@ -165,9 +186,19 @@ export async function runSession(options: SessionOptions, ui: SessionUi): Promis
 
     if (!options.yes && !(await confirmed(ui, options.signal)))
       throw new OperationError('not applied: the changes were not confirmed')
-    await applyGrouped(options, plan.steps, journal, ui, hooks)
+    await applyGrouped(options, plan.steps, journal, ui, hooks, LABELS)
     result.applied = journal.steps.map((step) => formatArgv(step.argv))
     ui.emit({type: 'note', message: 'These settings are runtime state only: they are lost when the host reboots.'})
+    if (options.recordFile) {
+      try {
+        await addToRecord(options.recordFile, executor.where, journal.steps)
+        result.recordFile = options.recordFile
+        ui.emit({type: 'note', message: 'To take them back: dcm config-management --undo'})
+      } catch (error) {
+        // The changes are in place and correct; only the convenience of --undo is lost.
+        ui.emit({type: 'warning', message: `cannot record the changes for --undo: ${(error as Error).message}`})
+      }
+    }
     return result
   } catch (error) {
     throw await rolledBack(error, journal, executor, ui, hooks)
@@ -249,12 +280,7 @@ async function enableInterfaces(
     ui.emit({type: 'end', status: `SKIPPED (dry run; down: ${down.map((link) => link.name).join(', ')})`})
     return []
   }
-  const steps: PlanStep[] = down.map((link) => ({
-    kind: 'link-up',
-    description: `enable ${link.name} for LLDP discovery`,
-    argv: ['ip', 'link', 'set', 'dev', link.name, 'up'],
-    undo: ['ip', 'link', 'set', 'dev', link.name, 'down'],
-  }))
+  const steps: PlanStep[] = down.map((link) => linkStep(link.name, 'up', `enable ${link.name} for LLDP discovery`))
   try {
     await applySteps(options.executor, steps, {journal, signal: options.signal, hooks})
   } catch (error) {
@@ -381,11 +407,12 @@ async function confirmed(ui: SessionUi, signal?: AbortSignal): Promise<boolean> 
 
 /** Apply with upstream's labels: one `<label>  DONE` line per run of steps of the same kind. */
 async function applyGrouped(
-  options: SessionOptions,
+  options: Pick<SessionOptions, 'executor' | 'signal' | 'faults'>,
   steps: PlanStep[],
   journal: Journal,
   ui: SessionUi,
   hooks: ApplyHooks,
+  labels: Record<StepKind, string>,
 ) {
   let current: StepKind | undefined
   try {
@@ -399,7 +426,7 @@ async function applyGrouped(
           if (step.kind === current) return
           if (current) ui.emit({type: 'end', status: 'DONE'})
           current = step.kind
-          ui.emit({type: 'begin', label: LABELS[step.kind]})
+          ui.emit({type: 'begin', label: labels[step.kind]})
         },
       },
     })
@@ -440,4 +467,56 @@ async function rolledBack(error: unknown, journal: Journal, executor: Executor, 
   if (exitCode === 130) return new InterruptedError(message, {hint, cause: error})
   if (exitCode === 2) return new UsageError(message, {hint, cause: error})
   return new OperationError(message, {hint, cause: error})
+}
+
+export interface UndoOptions {
+  executor: Executor
+  recordFile: string
+  interactive: boolean
+  yes: boolean
+  dryRun: boolean
+  faults?: Faults
+  signal?: AbortSignal
+}
+
+/**
+ * `--undo` (spec §5 "No undo"): take back exactly what earlier runs added, newest first, restoring link
+ * states, from the record those runs kept. Planned, shown and confirmed like a normal run, and rolled
+ * back the same way if a step fails.
+ */
+export async function runUndo(options: UndoOptions, ui: SessionUi): Promise<UndoResult> {
+  const {executor, recordFile} = options
+  if (!options.interactive && !options.yes && !options.dryRun)
+    throw new UsageError(`${FLAGS.yes} is required: no terminal to prompt on`)
+  const record = await loadRecord(recordFile)
+  if (!record)
+    throw new OperationError(`nothing to undo: no config-management changes are recorded for ${executor.where}`, {
+      hint: `the record (${recordFile}) lives until the next reboot, like the changes it describes`,
+    })
+  const state = await readNetworkState(executor)
+  const plan = planUndo(state, record.steps)
+  ui.emit({type: 'plan', plan, dryRun: options.dryRun})
+  const result: UndoResult = {
+    undo: true,
+    dryRun: options.dryRun,
+    applied: [],
+    planned: plan.steps.map((step) => formatArgv(step.argv)),
+    unchanged: plan.unchanged,
+    recordFile,
+  }
+  if (options.dryRun) return result
+  if (plan.steps.length > 0) {
+    if (!options.yes && !(await confirmed(ui, options.signal)))
+      throw new OperationError('not applied: the changes were not confirmed')
+    const journal = new Journal()
+    const hooks = eventHooks(ui)
+    try {
+      await applyGrouped(options, plan.steps, journal, ui, hooks, UNDO_LABELS)
+    } catch (error) {
+      throw await rolledBack(error, journal, executor, ui, hooks)
+    }
+    result.applied = journal.steps.map((step) => formatArgv(step.argv))
+  }
+  await removeRecord(recordFile)
+  return result
 }

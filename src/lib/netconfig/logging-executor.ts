@@ -1,0 +1,52 @@
+import {appendFileSync, chmodSync, mkdirSync} from 'node:fs'
+import path from 'node:path'
+
+import type {CommandResult, Executor} from './executor.js'
+import {formatArgv} from './executor.js'
+
+/**
+ * Upstream recorded nothing. This wrapper appends every command dcm runs and its result (exit status and
+ * stderr; stdout only for commands that change something, where it is short) to a log file created 0600.
+ * No secret ever reaches these commands, so the log needs no redaction.
+ */
+export const DEFAULT_LOG_FILE = '/var/log/dcm/config-management.log'
+
+export class LoggingExecutor implements Executor {
+  readonly where: string
+
+  constructor(
+    private readonly inner: Executor,
+    readonly file: string,
+  ) {
+    this.where = inner.where
+    mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
+    appendFileSync(file, `${stamp()} config-management on ${inner.where} (pid ${process.pid})\n`, {mode: 0o600})
+    chmodSync(file, 0o600)
+  }
+
+  async run(argv: string[]): Promise<CommandResult> {
+    const result = await this.inner.run(argv)
+    const reading = argv.includes('-j') || argv.includes('json0')
+    const lines = [`${stamp()} $ ${formatArgv(argv)} -> exit ${result.code}`]
+    if (!reading && result.stdout.trim()) lines.push(indent(result.stdout))
+    if (result.stderr.trim()) lines.push(indent(result.stderr))
+    appendFileSync(this.file, lines.join('\n') + '\n')
+    return result
+  }
+
+  close(): Promise<void> {
+    return this.inner.close?.() ?? Promise.resolve()
+  }
+}
+
+function stamp(): string {
+  return new Date().toISOString()
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n')
+}
