@@ -163,6 +163,31 @@ maybe('runBootstrap against a real sshd running real ansible-playbook', () => {
     expect(log).not.toContain(sshd.password)
   })
 
+  test('Ctrl-C waits while the playbook holds the not-abortable flag, then stops the group', async () => {
+    const controller = new AbortController()
+    const events: BootstrapEvent[] = []
+    const running = runBootstrap(options('slow.yml', {signal: controller.signal, onEvent: (e) => events.push(e)}))
+    await waitFor(() => sshd.pgrep('sleep 297').length > 0, 'the playbook to reach the manifest step')
+    // What bootstrap/apply-manifest does on a real subcloud (local-bootstrap.md §5.7).
+    const flag = path.join(sshd.home, '.localhost_deploy_not_abortable')
+    execFileSync('su', ['-s', '/bin/sh', '-c', `touch ${flag}`, sshd.user])
+    controller.abort()
+    await waitFor(
+      () =>
+        events.some((e) => e.type === 'stage' && e.stage === 'stopping' && /waiting up to 600s/.test(e.detail ?? '')),
+      'the stop to report that it waits',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(sshd.pgrep('sleep 297').length).toBeGreaterThan(0)
+    rmSync(flag)
+    const result = await running
+    expect(result.outcome).toBe('aborted')
+    expect(sshd.pgrep('sleep 297')).toEqual([])
+    expect(readFileSync(result.logPath as string, 'utf8')).toContain(
+      'waiting (at most 600s) for a step that must not be interrupted before stopping the playbook',
+    )
+  })
+
   test('--timeout kills the run and writes the dcmanager TIMEOUT line', async () => {
     const result = await runBootstrap(options('slow.yml', {timeoutSeconds: 4}))
     expect(result.outcome).toBe('timeout')

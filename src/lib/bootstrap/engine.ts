@@ -7,7 +7,14 @@ import {AnsibleStreamParser} from './ansible-events.js'
 import {describeError, describePlaybookFailure, describeTimeout} from './error-description.js'
 import {BootstrapLog} from './log-file.js'
 import {overridesForUpload} from './overrides-upload.js'
-import {NOT_ABORTABLE_FLAG, PGID_MARKER, killGroupCommand, playbookArgv, playbookCommand} from './remote-commands.js'
+import {
+  NOT_ABORTABLE_FLAG,
+  PGID_MARKER,
+  WAITING_MARKER,
+  killGroupCommand,
+  playbookArgv,
+  playbookCommand,
+} from './remote-commands.js'
 import {RunTracker} from './run-tracker.js'
 import {
   DEFAULT_BOOTSTRAP_PLAYBOOK,
@@ -103,6 +110,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   let stopReason: StopReason | undefined
   let killing: Promise<void> | undefined
   let stderrHead = ''
+  let killOutput = ''
   const runController = new AbortController()
 
   const kill = () => {
@@ -115,11 +123,22 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     emit({type: 'stage', stage: 'stopping', detail: stopReason})
     const wait = stopReason === 'aborted' ? NOT_ABORTABLE_WAIT_S : 0
     killing = session
-      .exec(killGroupCommand(pgid, wait))
+      .exec(killGroupCommand(pgid, wait), {
+        onStdout: (text) => {
+          if (text.includes(WAITING_MARKER)) {
+            log.note(`waiting (at most ${wait}s) for a step that must not be interrupted before stopping the playbook`)
+            emit({
+              type: 'stage',
+              stage: 'stopping',
+              detail: `waiting up to ${wait}s for a step that must not be interrupted`,
+            })
+          }
+          killOutput += text
+        },
+      })
       .then((result) => {
-        log.note(
-          result.stdout.includes('stopped') ? `process group ${pgid} stopped` : `process group ${pgid} may still run`,
-        )
+        const stopped = result.code === 0 && killOutput.includes('stopped')
+        log.note(stopped ? `process group ${pgid} stopped` : `process group ${pgid} may still run`)
       })
       .catch((error) => log.note(`could not stop process group ${pgid}: ${(error as Error).message}`))
       .finally(() => {

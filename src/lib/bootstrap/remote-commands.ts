@@ -34,17 +34,21 @@ export function playbookCommand(ansiblePlaybook: string, playbook: string): stri
 /** Where `bootstrap/apply-manifest` and `kubeadm init` drop their "do not abort now" flag (§5.7), for host `localhost`. */
 export const NOT_ABORTABLE_FLAG = '.localhost_deploy_not_abortable'
 
+/** Printed by the kill command when it has to wait for the not-abortable flag to go away. */
+export const WAITING_MARKER = 'dcm-waiting-not-abortable'
+
 /**
  * Stop a process group: optionally wait (at most `waitNotAbortableS`, stopping early if the group is gone)
  * while the not-abortable flag exists, then SIGTERM the group, give it 10 s, then SIGKILL what is left.
- * Prints `stopped` when the group is gone at the end.
+ * Prints WAITING_MARKER when it waits for the flag, and `stopped` when the group is gone at the end.
  */
 export function killGroupCommand(pgid: number, waitNotAbortableS = 0): string {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to signal process group ${pgid}`)
   const g = `-${pgid}`
   const waitFlag =
     waitNotAbortableS > 0
-      ? `n=0; while [ -e "$HOME/${NOT_ABORTABLE_FLAG}" ] && [ $n -lt ${Math.floor(waitNotAbortableS)} ] && kill -0 -- ${g} 2>/dev/null; do sleep 1; n=$((n+1)); done; `
+      ? `[ -e "$HOME/${NOT_ABORTABLE_FLAG}" ] && echo ${WAITING_MARKER}; ` +
+        `n=0; while [ -e "$HOME/${NOT_ABORTABLE_FLAG}" ] && [ $n -lt ${Math.floor(waitNotAbortableS)} ] && kill -0 -- ${g} 2>/dev/null; do sleep 1; n=$((n+1)); done; `
       : ''
   return (
     waitFlag +
