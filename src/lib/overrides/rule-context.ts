@@ -67,11 +67,23 @@ export class RuleContext {
         const subnets = this.subnets(key)
         if (subnets) planned.push({spec, key, subnets, given: true})
       } else if (spec.defaultSubnet) {
-        planned.push({spec, key, subnets: parseSubnetList(spec.defaultSubnet) as TypedSubnet[], given: false})
+        planned.push({spec, key, subnets: defaultSubnets(spec.defaultSubnet), given: false})
       }
     }
     return planned
   }
+}
+
+const defaults = new Map<string, TypedSubnet[]>()
+
+/** The playbook defaults, parsed once per process (a batch of 1,000 files needs them 1,000 times). */
+function defaultSubnets(text: string): TypedSubnet[] {
+  let subnets = defaults.get(text)
+  if (!subnets) {
+    subnets = parseSubnetList(text) as TypedSubnet[]
+    defaults.set(text, subnets)
+  }
+  return subnets
 }
 
 export function addressText(family: Family, value: bigint): string {
