@@ -1,6 +1,6 @@
 import {HostFsError} from './ssh-host-fs.js'
 import {runAnsiblePlaybook} from './ssh-host-ansible.js'
-import {KilledBySignal, type Program, type ProgramContext, Shell, signalNumber} from './ssh-host-shell.js'
+import {KilledBySignal, type Program, type ProgramContext, Shell} from './ssh-host-shell.js'
 
 /**
  * The programs installed on a simulated controller-0: the few coreutils, sudo, setsid, kill and pgrep that
@@ -39,13 +39,13 @@ export const PROGRAMS: Record<string, Program> = {
     }
     return status
   },
-  test: async ({argv, io, shell}) => evaluateTest(argv.slice(1), io, argv[0], shell),
+  test: async ({argv, io, shell}) => testExpression(argv.slice(1), io, argv[0], shell),
   '[': async ({argv, io, shell}) => {
     if (argv[argv.length - 1] !== ']') {
       io.stderr.write("bash: [: missing `]'\n")
       return 2
     }
-    return evaluateTest(argv.slice(1, -1), io, '[', shell)
+    return testExpression(argv.slice(1, -1), io, '[', shell)
   },
   mkdir: async ({argv, io, shell}) => {
     const {flags, values, operands} = parseOptions(argv.slice(1), 'p', 'm')
@@ -426,11 +426,8 @@ async function pgrep({argv, io, shell, process: self}: ProgramContext): Promise<
   return matches.length > 0 ? 0 : 1
 }
 
-function evaluateTest(args: string[], io: ProgramContext['io'], name: string, shell?: Shell): Promise<number> {
-  return Promise.resolve(testExpression(args, io, name, shell))
-}
-
-function testExpression(args: string[], io: ProgramContext['io'], name: string, shell?: Shell): number {
+/** test(1) / [ ... ]: unary file and string tests, binary string and integer comparisons, `!`. */
+function testExpression(args: string[], io: ProgramContext['io'], name: string, shell: Shell): number {
   if (args[0] === '!') {
     const inner = testExpression(args.slice(1), io, name, shell)
     return inner === 2 ? 2 : inner === 0 ? 1 : 0
@@ -442,7 +439,6 @@ function testExpression(args: string[], io: ProgramContext['io'], name: string, 
     const [op, operand] = args
     if (op === '-n') return bool(operand !== '')
     if (op === '-z') return bool(operand === '')
-    if (!shell) return 2
     const entry = shell.fs.stat(shell.resolve(operand))
     switch (op) {
       case '-e':
@@ -547,5 +543,3 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, {once: true})
   })
 }
-
-export {signalNumber}
