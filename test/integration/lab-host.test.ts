@@ -115,6 +115,22 @@ describe('lab host registry files', () => {
   })
 })
 
+describe('SFTP', () => {
+  it('writes 0600 files below the home, refuses the rest like sysadmin on a controller', async () => {
+    const session = await connectSsh({...target('10.10.10.12'), password: PASSWORD})
+    try {
+      expect(await session.homeDirectory()).toBe('/home/sysadmin')
+      await session.upload('/home/sysadmin/site.yml', 'a: 1\n', 0o600)
+      expect((await session.exec('stat -c %a ~/site.yml && cat ~/site.yml')).stdout).toBe('600\na: 1\n')
+      await session.remove('/home/sysadmin/site.yml')
+      await session.remove('/home/sysadmin/site.yml')
+      await expect(session.upload('/etc/platform/site.yml', 'x')).rejects.toThrow(/Permission denied/)
+    } finally {
+      session.close()
+    }
+  })
+})
+
 describe('interactive login', () => {
   it('gives a prompt with line editing, sudo on the terminal, Ctrl-C and logout (pty)', async () => {
     const {loadSsh2} = await import('../../src/lib/lab/ssh-host.js')
