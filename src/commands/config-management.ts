@@ -69,16 +69,17 @@ ${EXIT_CODES_HELP}`
     const onSignal = () => interrupt.abort()
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
-    let executor = await openTarget({
-      host: flags.host,
-      sshPort: flags['ssh-port'],
-      sshUser: flags['ssh-user'],
-      identityFiles: flags['identity-file'],
-      netns: flags.netns,
-      onDebug: this.debugLine,
-    })
+    let executor: Executor | undefined
     let prompter: LinePrompter | undefined
     try {
+      executor = await openTarget({
+        host: flags.host,
+        sshPort: flags['ssh-port'],
+        sshUser: flags['ssh-user'],
+        identityFiles: flags['identity-file'],
+        netns: flags.netns,
+        onDebug: this.debugLine,
+      })
       await requireRoot(executor, Boolean(flags.host))
       const interactive = !json && canPrompt()
       executor = withLog(executor, flags['log-file'])
@@ -130,7 +131,7 @@ ${EXIT_CODES_HELP}`
       prompter?.close()
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
-      await executor.close?.()
+      await executor?.close?.()
     }
   }
 }
