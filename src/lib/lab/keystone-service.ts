@@ -29,7 +29,7 @@ export interface KeystoneOptions {
   userId: string
   projectId: string
   tokenLifetimeSeconds: number
-  /** The catalog at the time a token is issued (it grows a `platform` region per subcloud). */
+  /** The current catalog (it grows a `platform` region per subcloud); rendered into each token body. */
   catalog: () => CatalogService[]
   /** The externally visible URL of this service's mount point (…/identity). */
   baseUrl: () => string
@@ -42,7 +42,6 @@ interface IssuedToken extends LabToken {
   auditId: string
   userId: string
   projectId: string
-  catalog: CatalogService[]
 }
 
 const DOMAIN = {id: 'default', name: 'Default'}
@@ -61,6 +60,7 @@ interface AuthRequestBody {
 
 export class KeystoneService {
   private tokens = new Map<string, IssuedToken>()
+  private lastSweep = 0
 
   constructor(private readonly options: KeystoneOptions) {}
 
@@ -89,8 +89,8 @@ export class KeystoneService {
       expiresAt: keystoneTimestamp(new Date(now + this.options.tokenLifetimeSeconds * 1000)),
       methods,
       auditId: randomBytes(16).toString('base64url'),
-      catalog: this.options.catalog(),
     }
+    this.sweep(now)
     this.tokens.set(token.id, token)
     return token
   }
@@ -189,7 +189,7 @@ export class KeystoneService {
           {id: roleId('member'), name: 'member'},
           {id: roleId('reader'), name: 'reader'},
         ],
-        catalog: token.catalog.map((service) => ({
+        catalog: this.options.catalog().map((service) => ({
           endpoints: service.endpoints.map((endpoint) => ({
             id: endpointId(service.type, endpoint),
             interface: endpoint.interface,
@@ -203,6 +203,13 @@ export class KeystoneService {
         })),
       },
     }
+  }
+
+  /** Forget expired tokens now and then, so a long-running lab does not accumulate them. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return
+    this.lastSweep = now
+    for (const [id, token] of this.tokens) if (Date.parse(token.expiresAt) <= now) this.tokens.delete(id)
   }
 
   private now(): number {

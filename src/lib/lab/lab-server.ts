@@ -249,6 +249,8 @@ async function handle(
   try {
     const url = new URL(request.url ?? '/', 'http://lab.invalid')
     requests.push({method: request.method ?? 'GET', path: url.pathname})
+    // Tests read this log; a long-running lab keeps only the recent part.
+    if (requests.length > 20_000) requests.splice(0, 10_000)
     const mount = mounts.find((item) => url.pathname === item.prefix || url.pathname.startsWith(`${item.prefix}/`))
     if (!mount) return send(response, {status: 404, headers: {'content-type': 'text/plain'}, body: 'Not Found\n'})
     const body = await readBody(request, bodyLimit)
