@@ -466,6 +466,24 @@ describeNetns('dcm config-management in network namespaces', () => {
     expect(lab.snapshot()).toEqual(before)
   })
 
+  it('Ctrl-C while applying after an interactive confirmation (terminal in raw mode) rolls back too', async () => {
+    const before = lab.snapshot()
+    const result = await runDcmOnPty(
+      [...base(), ...v4(), '--gateway', '192.168.101.1', '--lldp-timeout', '0'],
+      [
+        {expect: 'Apply these changes? [y/N]: '},
+        {send: 'y\r'},
+        {expect: 'Adding route to System Controller...'},
+        {send: '\x03'},
+      ],
+      {env: {DCM_NETCONFIG_STALL_AT: 'route'}},
+    )
+    expect(result.error).toBeNull()
+    expect(result.code).toBe(130)
+    expect(result.output).toContain('Rolling back 2 changes...  DONE')
+    expect(lab.snapshot()).toEqual(before)
+  })
+
   it('declining the confirmation changes nothing (exit 1)', async () => {
     const before = lab.snapshot()
     const result = await runDcmOnPty(
