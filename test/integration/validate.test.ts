@@ -326,6 +326,23 @@ describe('dcm subcloud template', () => {
     },
   )
 
+  it('pipes into validate - (standard input)', async () => {
+    const template = await runDcm(['subcloud', 'template', '--system-mode', 'duplex'])
+    const clean = await runDcm(['subcloud', 'validate', '-'], {input: template.stdout})
+    expect(clean.stderr).toBe('')
+    expect(clean.code).toBe(0)
+    const broken = await runDcm(['subcloud', 'validate', '-'], {
+      input: template.stdout.replace(
+        'management_gateway_address: 192.168.101.1',
+        'management_gateway_address: 192.168.100.1',
+      ),
+    })
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toMatch(
+      /^Error: <stdin>:\d+:29: management_gateway_address invalid: Address must be in subnet 192\.168\.101\.0\/24\n$/,
+    )
+  })
+
   it('refuses an unknown system mode (exit 2)', async () => {
     const result = await runDcm(['subcloud', 'template', '--system-mode', 'standard'])
     expect(result.code).toBe(2)

@@ -20,10 +20,13 @@ ${EXIT_CODES_HELP}`
   static examples = [
     '<%= config.bin %> subcloud validate subcloud1.yml',
     '<%= config.bin %> subcloud validate sites/*.yml -f json',
+    '<%= config.bin %> subcloud template --system-mode duplex | <%= config.bin %> subcloud validate -',
     '<%= config.bin %> subcloud validate sc1.yml --system-controller-subnet 10.20.0.0/24 --system-controller-pool 10.20.0.2-10.20.0.99',
   ]
   static strict = false
-  static args = {file: Args.string({description: 'bootstrap-values YAML file(s)', required: true})}
+  static args = {
+    file: Args.string({description: 'bootstrap-values YAML file(s); - reads standard input', required: true}),
+  }
   static flags = {
     ...listerFlags,
     'system-controller-subnet': Flags.string({

@@ -3,14 +3,14 @@
  * conflicts between them. A file that cannot be loaded becomes one error finding so the others are still checked;
  * with a single file the load error is thrown as is (one line, exit 2).
  */
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {DcmError} from '../errors.js'
+import {DcmError, UsageError} from '../errors.js'
 import {parseAddress, parseSubnet, contains} from '../net/cidr.js'
-import {UsageError} from '../errors.js'
 import {findCrossFileConflicts} from './cross-file.js'
 import {FILE_KEY, sortFindings} from './findings.js'
-import {loadOverrideFile} from './load.js'
+import {loadOverrideFile, parseOverrideBytes} from './load.js'
 import type {Finding, LoadedOverrides, SubcloudValidationOptions, SystemControllerNetwork} from './types.js'
 import {
   DEFAULT_SYSTEM_CONTROLLERS,
@@ -20,6 +20,10 @@ import {
 } from './validate.js'
 
 export type FileKind = 'subcloud' | 'system-controller'
+
+/** `-` names standard input (`dcm subcloud template | dcm subcloud validate -`). */
+export const STDIN = '-'
+const STDIN_NAME = '<stdin>'
 
 export async function validateFiles(
   files: readonly string[],
@@ -37,10 +41,10 @@ export async function validateFiles(
     seen.add(resolved)
     let loaded: LoadedOverrides
     try {
-      loaded = loadOverrideFile(file)
+      loaded = file === STDIN ? parseOverrideBytes(readFileSync(0), STDIN_NAME) : loadOverrideFile(file)
     } catch (error) {
       if (files.length === 1 || !(error instanceof DcmError)) throw error
-      findings.push(loadFailure(file, error.message))
+      findings.push(loadFailure(file === STDIN ? STDIN_NAME : file, error.message))
       continue
     }
     loadedFiles.push(loaded)
@@ -51,7 +55,10 @@ export async function validateFiles(
     )
   }
   if (kind === 'subcloud' && loadedFiles.length > 1) findings.push(...findCrossFileConflicts(loadedFiles))
-  return sortFindings(findings, files)
+  return sortFindings(
+    findings,
+    files.map((file) => (file === STDIN ? STDIN_NAME : file)),
+  )
 }
 
 /** `a.yml:3:5: reason` -> a finding at 3:5; `a.yml: reason` -> a finding at 1:1. */

@@ -57,7 +57,8 @@ export function parseOverrideText(text: string, file: string, options: LoadOptio
   return parseOverrideBytes(Buffer.from(text, 'utf8'), file, options)
 }
 
-function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOptions): LoadedOverrides {
+/** Parse override bytes from anywhere (standard input): the same size, text and YAML checks as a file. */
+export function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOptions = {}): LoadedOverrides {
   const field = options.field ?? 'bootstrap_values'
   if (bytes.length > MAX_OVERRIDE_FILE_BYTES)
     throw new UsageError(
