@@ -50,6 +50,41 @@ describe('dcm subcloud commands against dcm lab', () => {
     expect(errors.stdout).toBe('No errors present\n')
   })
 
+  it('--group takes a name: resolved to its id before the POST (the server wants an id on add)', async () => {
+    expect((await dcm('subcloud-group', 'add', '--name', 'edge-west')).code).toBe(0)
+    const file = files.write(
+      'grouped.yml',
+      bootstrapValues('sc-grouped', {
+        management_subnet: '192.168.140.0/24',
+        management_start_address: '192.168.140.2',
+        management_end_address: '192.168.140.50',
+        management_gateway_address: '192.168.140.1',
+      }),
+    )
+    const result = await add(
+      file,
+      '--group',
+      'edge-west',
+      '--wait',
+      '--poll-interval',
+      '50',
+      '-q',
+      '-f',
+      'value',
+      '-c',
+      'group_id',
+    )
+    expect({code: result.code, stderr: result.stderr}).toEqual({code: 0, stderr: ''})
+    expect(result.stdout).toBe('2\n')
+    const unknown = await add(file, '--group', 'no-such-group')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe(
+      'Error: Unable to show subcloud group no-such-group: Subcloud Group not found (HTTP 404)\n',
+    )
+    // Leave the lab as the next tests expect it: no extra subcloud.
+    expect((await dcm('subcloud', 'delete', 'sc-grouped', '--yes')).code).toBe(0)
+  })
+
   it('an invalid file is refused locally: exit 2 with file:line, the lab receives no POST', async () => {
     const before = subcloudPosts().length
     const file = files.write(

@@ -51,7 +51,7 @@ ${EXIT_CODES_HELP}`
     'bmc-password': Flags.string({
       description: 'BMC password of the subcloud (with --install-values) [env: DCM_BMC_PASSWORD]',
     }),
-    group: Flags.string({description: 'id of the subcloud group (the server accepts ids only on add)'}),
+    group: Flags.string({description: 'name or id of the subcloud group (a name is resolved to its id first)'}),
     release: Flags.string({
       description: 'software release used to install, bootstrap and/or deploy the subcloud (YY.MM)',
     }),
@@ -107,6 +107,8 @@ ${EXIT_CODES_HELP}`
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
     const existing = await client.listSubclouds()
+    // The server takes only a group id on add (upstream quirk Q7); resolve a name here, before anything is sent.
+    if (request.group && !/^\d+$/.test(request.group)) request.group = String((await client.getGroup(request.group)).id)
     const validation = await validateAddFiles(request, existing, systemControllers)
     for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
 
