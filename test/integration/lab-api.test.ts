@@ -558,3 +558,72 @@ describe('alarms', () => {
     ])
   })
 })
+
+/** python-dcmanagerclient's `_raise_api_exception` (dcmanager-api.md §1.6) applied to an HTML error body. */
+function pythonClientMessage(html: string): string {
+  const body = /<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? html
+  const lines = body
+    .replace(/<[^>]+>/g, '\n')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  let explanation = lines.length > 1 ? lines[1] : lines[0]
+  if (!explanation.endsWith('.')) explanation += '.'
+  const details = lines.slice(2).join('\n')
+  return details ? `${explanation}\nDetails: ${details}` : explanation
+}
+
+describe('error bodies as the python client reads them', () => {
+  test('manage of an offline subcloud and delete of a managed one read as in the spec examples', async () => {
+    const id = await addComplete()
+    const manage = await patchSubcloud(lab, `${id}`, {'management-state': 'managed'})
+    expect(manage.status).toBe(422)
+    // patchSubcloud asks for JSON; ask again as the python client does (Accept: */*).
+    const form = (await import('../../src/lib/lab/multipart.js')).buildMultipart([
+      {name: 'management-state', value: 'managed'},
+    ])
+    const html = await lab.api(`/dcmanager/v1.0/subclouds/${id}`, {
+      method: 'PATCH',
+      body: form.body,
+      headers: {'content-type': form.contentType, accept: '*/*'},
+    })
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(pythonClientMessage(await html.text())).toBe(
+      'Unable to process the contained instructions.\nDetails: Subcloud is not online.',
+    )
+    await lab.store.setRoutes('subcloud1', [{network: '192.168.204.0', prefix: 24}])
+    await waitFor(
+      () => lab.store.subcloudById(id)?.availabilityStatus,
+      (status) => status === 'online',
+    )
+    expect((await patchSubcloud(lab, `${id}`, {'management-state': 'managed'})).status).toBe(200)
+    const deleted = await lab.api(`/dcmanager/v1.0/subclouds/${id}`, {method: 'DELETE', headers: {accept: '*/*'}})
+    expect(pythonClientMessage(await deleted.text())).toBe(
+      "The server could not comply with the request since it is either malformed or otherwise incorrect.\nDetails: Cannot delete a subcloud that is 'managed' status",
+    )
+  })
+
+  test('update_status accepts dc-cert only', async () => {
+    const id = await addComplete()
+    await lab.store.setRoutes('subcloud1', [{network: '192.168.204.0', prefix: 24}])
+    await waitFor(
+      () => lab.store.subcloudById(id)?.availabilityStatus,
+      (status) => status === 'online',
+    )
+    const update = (body: unknown) =>
+      lab.api(`/dcmanager/v1.0/subclouds/${id}/update_status`, {
+        method: 'PATCH',
+        body: JSON.stringify(body),
+        headers: {'content-type': 'application/json'},
+      })
+    const ok = await update({endpoint: 'dc-cert', status: 'in-sync'})
+    expect(await ok.json()).toEqual({result: 'OK'})
+    expect(lab.store.subcloudById(id)?.endpointSyncStatus['dc-cert']).toBe('in-sync')
+    expect((await update({endpoint: 'platform', status: 'in-sync'})).status).toBe(400)
+    // An unmanaged subcloud with dc-cert in sync and the rest unknown lists as out-of-sync (quirk Q14).
+    const list = (await (await lab.api('/dcmanager/v1.0/subclouds')).json()) as {
+      subclouds: Array<{sync_status: string}>
+    }
+    expect(list.subclouds[0].sync_status).toBe('out-of-sync')
+  })
+})
