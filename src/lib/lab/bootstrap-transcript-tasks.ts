@@ -26,6 +26,8 @@ export interface TranscriptTask {
   items?: string[]
   /** Runs on the machine holding the override files (`[host -> localhost]`). */
   delegated?: boolean
+  /** An `include_tasks` task: prints `included: <file> for <host>` (not counted in the recap). */
+  includes?: string
   /** Relative share of the run's duration. */
   weight: number
   failure?: TaskFailure
@@ -242,6 +244,13 @@ export const BOOTSTRAP_TASKS: readonly TranscriptTask[] = [
   {
     role: 'bootstrap/bringup-essential-services',
     name: 'Set up default route to the oam gateway',
+    result: 'ok',
+    includes: 'bootstrap/bringup-essential-services/tasks/setup_default_route.yml',
+    weight: 1,
+  },
+  {
+    role: 'bootstrap/bringup-essential-services',
+    name: 'Add default route to the oam gateway',
     result: 'ok',
     weight: 1,
     failure: commandFailure(

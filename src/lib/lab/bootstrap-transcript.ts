@@ -36,6 +36,7 @@ export interface TranscriptOptions {
 export const PLAYBOOK_EXIT = {ok: 0, hostFailed: 2} as const
 
 const WIDTH = 80
+const ROLES_DIR = '/usr/share/ansible/stx-ansible/playbooks/roles'
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 const MONTHS = [
   'January',
@@ -146,6 +147,10 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
       counts.failed++
       failed = true
       break
+    }
+    if (task.includes) {
+      emit(`included: ${ROLES_DIR}/${task.includes} for ${options.hostName}`)
+      continue
     }
     const result = skipped ? 'skipping' : task.result
     const host = task.delegated && !skipped ? `${options.hostName} -> localhost` : options.hostName

@@ -87,6 +87,14 @@ describe('playBootstrapTranscript', () => {
     expect(profile.length).toBeGreaterThan(0)
     expect(profile.length).toBeLessThanOrEqual(20)
     for (const line of profile) expect(line).toMatch(PROFILE)
+    expect(lines).toContain(
+      'included: /usr/share/ansible/stx-ansible/playbooks/roles/bootstrap/bringup-essential-services/tasks/setup_default_route.yml for subcloud1',
+    )
+    // After each timing line comes a result (§6 shapes): ok/changed/skipping, included, or a fatal block.
+    lines.forEach((line, i) => {
+      if (TIMING.test(line) && !lines[i - 1].startsWith('TASKS RECAP'))
+        expect(lines[i + 1]).toMatch(/^(?:(?:ok|changed|skipping): \[|included: .+ for \S+$|fatal: \[)/)
+    })
     const results = lines.filter((line) => RESULT.test(line))
     expect(
       results.some((line) => line.includes('[subcloud1 -> localhost] => (item=/home/sysadmin/subcloud1.yml)')),
