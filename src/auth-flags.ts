@@ -63,6 +63,10 @@ export const authFlags = {
     env: 'DCCLIENT_NO_CACHE',
     helpGroup: group,
   }),
+  'refresh-cache': Flags.boolean({
+    description: 'authenticate again even when a cached token is valid, and cache the new one',
+    helpGroup: group,
+  }),
   'connect-timeout': Flags.integer({
     description: 'seconds to wait for a TCP/TLS connection',
     default: 10,
@@ -93,6 +97,7 @@ export type AuthFlagValues = {
   'os-cloud'?: string
   'dcmanager-url'?: string
   'no-cache'?: boolean
+  'refresh-cache'?: boolean
   'connect-timeout'?: number
   'request-timeout'?: number
 }
@@ -114,6 +119,7 @@ export function authInputFromFlags(flags: AuthFlagValues): AuthInput {
     cloud: flags['os-cloud'],
     dcmanagerUrl: flags['dcmanager-url'],
     noCache: flags['no-cache'],
+    refreshCache: flags['refresh-cache'],
     connectTimeout: flags['connect-timeout'],
     requestTimeout: flags['request-timeout'],
   }

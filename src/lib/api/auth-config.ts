@@ -30,6 +30,8 @@ export interface AuthInput {
   dcmanagerUrl?: string
   cloud?: string
   noCache?: boolean
+  /** Ignore a cached token and write a fresh one (`--refresh-cache`). */
+  refreshCache?: boolean
   /** Seconds. */
   connectTimeout?: number
   /** Seconds. */
@@ -44,11 +46,15 @@ export interface AuthConfig {
   insecure: boolean
   dcmanagerUrl?: string
   noCache: boolean
+  refreshCache: boolean
   connectTimeoutMs: number
   requestTimeoutMs: number
 }
 
-type Field = Exclude<keyof AuthInput, 'insecure' | 'noCache' | 'connectTimeout' | 'requestTimeout' | 'cloud'>
+type Field = Exclude<
+  keyof AuthInput,
+  'insecure' | 'noCache' | 'refreshCache' | 'connectTimeout' | 'requestTimeout' | 'cloud'
+>
 
 /** Environment variables per setting, first non-empty wins (the upstream env() helper). */
 const ENVIRONMENT: Record<Field, string[]> = {
@@ -118,6 +124,7 @@ export async function resolveAuthConfig(input: AuthInput, env: NodeJS.ProcessEnv
     insecure: Boolean(input.insecure || cloud.insecure),
     dcmanagerUrl: pick('dcmanagerUrl')?.replace(/\/+$/, ''),
     noCache: Boolean(input.noCache),
+    refreshCache: Boolean(input.refreshCache),
     connectTimeoutMs: seconds(input.connectTimeout, 10, '--connect-timeout'),
     requestTimeoutMs: seconds(input.requestTimeout, 60, '--request-timeout'),
   }

@@ -20,5 +20,9 @@ export function openSession(config: AuthConfig, options: ConnectOptions = {}): K
     debug: options.debug,
   })
   const cache = config.noCache ? undefined : new TokenCache(options.cacheDir ?? defaultCacheDir())
-  return new KeystoneSession(transport, config.credentials, {cache, defaultInterface: config.interface})
+  return new KeystoneSession(transport, config.credentials, {
+    cache,
+    refreshCache: config.refreshCache,
+    defaultInterface: config.interface,
+  })
 }

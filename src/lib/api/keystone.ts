@@ -37,6 +37,8 @@ export interface AuthState {
 export interface SessionOptions {
   /** Token cache; undefined = always ask Keystone (`--no-cache`). */
   cache?: TokenCache
+  /** Skip the cache on the first authentication but store the new token (`--refresh-cache`). */
+  refreshCache?: boolean
   /** Interface used when a lookup does not name one (OS_INTERFACE / OS_ENDPOINT_TYPE). */
   defaultInterface?: EndpointInterface
   now?: () => number
@@ -113,7 +115,7 @@ export class KeystoneSession {
 
   private async obtain(force: boolean): Promise<AuthState> {
     const key = this.cacheKey()
-    if (!force && this.options.cache) {
+    if (!force && !this.options.refreshCache && this.options.cache) {
       const cached = await this.options.cache.get(key)
       if (cached) {
         registerSecret(cached.token)

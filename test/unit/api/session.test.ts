@@ -137,6 +137,20 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     expect(readFileSync(file, 'utf8')).not.toContain(fake.password)
   })
 
+  it('refreshCache skips a valid cached token once and stores the new one', async () => {
+    const cache = new TokenCache(path.join(cacheDir, 'refresh'))
+    await new KeystoneSession(transport(), credentials(fake), {cache}).authenticate()
+    const issued = fake.tokenIssues
+    const refreshed = await new KeystoneSession(transport(), credentials(fake), {
+      cache,
+      refreshCache: true,
+    }).authenticate()
+    expect(fake.tokenIssues).toBe(issued + 1)
+    const reused = await new KeystoneSession(transport(), credentials(fake), {cache}).authenticate()
+    expect(reused.token).toBe(refreshed.token)
+    expect(fake.tokenIssues).toBe(issued + 1)
+  })
+
   it('ignores a cached token that is about to expire', async () => {
     const cache = new TokenCache(path.join(cacheDir, 'expiry'), () => Date.now() + 3_600_000)
     const session = new KeystoneSession(transport(), credentials(fake), {cache})
