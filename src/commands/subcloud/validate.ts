@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {systemControllersFromFlags, validateFiles} from '../../lib/overrides/batch.js'
+import {validatorOrigin} from '../../lib/overrides/schema.js'
 import {FINDING_COLUMNS, findingRow, strictFindings, validationFailure} from '../../lib/overrides/findings.js'
 import {noneRow} from '../../lib/output/index.js'
 import {listerFlags} from '../../output-flags.js'
@@ -50,13 +51,21 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {argv} = await this.parse(SubcloudValidate)
     const files = argv as string[]
+    const systemControllers = systemControllersFromFlags(
+      this.flags['system-controller-subnet'],
+      this.flags['system-controller-pool'],
+    )
+    this.debugLine(
+      `System Controller management: ${systemControllers.map((n) => `${n.managementSubnet} pool ${n.poolStart}-${n.poolEnd}`).join(', ')}`,
+    )
+    const started = performance.now()
     const found = await validateFiles(files, 'subcloud', {
-      systemControllers: systemControllersFromFlags(
-        this.flags['system-controller-subnet'],
-        this.flags['system-controller-pool'],
-      ),
+      systemControllers,
       bootstrapAddress: this.flags['bootstrap-address'],
     })
+    this.debugLine(
+      `${files.length} file(s), ${found.length} finding(s) in ${(performance.now() - started).toFixed(0)} ms (schema validators: ${await validatorOrigin()})`,
+    )
     const findings = this.flags.strict ? strictFindings(found) : found
     const rows = findings.map(findingRow)
     const empty = rows.length === 0 && this.flags.format === 'table'
