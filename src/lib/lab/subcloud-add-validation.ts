@@ -181,7 +181,7 @@ export async function validateSubcloudAdd(parts: Map<string, FormPart>, context:
     )
   }
   const scSubnet = parseSubnet(scNetwork.subnet)!
-  expectAddress(scGatewayText, [{...scSubnet, written: scNetwork.subnet}], 'systemcontroller_gateway_address')
+  expectAddress(scGatewayText, [{...scSubnet, typed: scNetwork.subnet}], 'systemcontroller_gateway_address')
   const poolStart = parseAddress(scNetwork.poolStart)
   const poolEnd = parseAddress(scNetwork.poolEnd)
   if (poolStart && poolEnd && scGateway.value >= poolStart.value && scGateway.value <= poolEnd.value) {

@@ -1,48 +1,14 @@
-import {broadcastOf, contains, formatAddress, parseAddress, parseSubnet, sizeOf, type Subnet} from '../net/cidr.js'
+import {formatAddress, type Subnet} from '../net/cidr.js'
+import {checkAddressText, checkNetworkText, type Checked, type TypedSubnet} from '../overrides/network-values.js'
 
 /**
  * dcmanager's generic validators `validate_network_str` and `validate_address_str` (dcmanager-api.md §4.4,
- * bootstrap-overrides.md 8.1.a/8.1.b): each returns the upstream reason text, or the parsed values.
- * Both accept a comma list of up to two values of different families (dual stack).
+ * bootstrap-overrides.md 8.1.a/8.1.b) as the server applies them: charter B's implementation in
+ * src/lib/overrides (the same reason texts the client-side validation reports), with the server's options
+ * (the /64 IPv6 rule, no "network address" check: quirk Q2) and addresses normalised as the server stores them.
  */
-export type Check<T> = {ok: true; value: T} | {ok: false; reason: string}
-
-export interface ParsedSubnet extends Subnet {
-  /** The text as written (netaddr prints the network with its host bits). */
-  written: string
-}
-
-export function splitList(text: unknown): string[] {
-  if (text === undefined || text === null) return []
-  return String(text)
-    .split(',')
-    .map((part) => part.trim())
-}
-
-export function validateNetworkStr(text: unknown, minimumSize: number, existing: Subnet[] = []): Check<ParsedSubnet[]> {
-  const parts = splitList(text)
-  if (parts.length > 2) return {ok: false, reason: 'Invalid subnet - more than two IP subnets'}
-  const subnets: ParsedSubnet[] = []
-  for (const part of parts) {
-    const subnet = parseSubnet(part)
-    if (!subnet) return {ok: false, reason: 'Invalid subnet - not a valid IP subnet'}
-    subnets.push({...subnet, written: part})
-  }
-  if (subnets.length === 0) return {ok: false, reason: 'Invalid subnet - not a valid IP subnet'}
-  if (subnets.length === 2 && subnets[0].family === subnets[1].family) {
-    return {ok: false, reason: 'Invalid subnet - dual-stack of same IP family'}
-  }
-  for (const subnet of subnets) {
-    if (sizeOf(subnet) < BigInt(minimumSize)) {
-      return {ok: false, reason: `Subnet too small - must have at least ${minimumSize} addresses`}
-    }
-    if (subnet.family === 6 && subnet.prefix > 64) return {ok: false, reason: 'IPv6 minimum prefix length is 64'}
-    if (existing.some((other) => contains(other, {family: subnet.family, value: subnet.network}))) {
-      return {ok: false, reason: 'Subnet overlaps with another configured subnet'}
-    }
-  }
-  return {ok: true, value: subnets}
-}
+export type Check<T> = Checked<T>
+export type ParsedSubnet = TypedSubnet
 
 export interface ParsedAddress {
   family: 4 | 6
@@ -51,34 +17,27 @@ export interface ParsedAddress {
   text: string
 }
 
+/** Upstream `value.split(',')` with the parts trimmed (only where the server itself strips). */
+export function splitList(text: unknown): string[] {
+  if (text === undefined || text === null) return []
+  return String(text)
+    .split(',')
+    .map((part) => part.trim())
+}
+
+export function validateNetworkStr(text: unknown, minimumSize: number, existing: Subnet[] = []): Check<ParsedSubnet[]> {
+  return checkNetworkText(text, {minimumSize, ipv6MinimumPrefix: true, existingNetworks: existing})
+}
+
 export function validateAddressStr(text: unknown, networks: ParsedSubnet[]): Check<ParsedAddress[]> {
-  if (text === undefined || text === null || String(text).trim() === '') {
-    return {ok: false, reason: 'Invalid address - IP address not specified'}
+  const result = checkAddressText(text, networks)
+  if (!result.ok) return result
+  return {
+    ok: true,
+    value: result.value.map((address) => ({
+      family: address.family,
+      value: address.value,
+      text: formatAddress(address.family, address.value),
+    })),
   }
-  const parts = splitList(text)
-  if (parts.length > 2) return {ok: false, reason: 'Invalid address - more than two IP addresses'}
-  const addresses: ParsedAddress[] = []
-  for (const part of parts) {
-    const address = parseAddress(part)
-    if (!address) return {ok: false, reason: 'Invalid address - not a valid IP address'}
-    addresses.push({...address, text: formatAddress(address.family, address.value)})
-  }
-  if (addresses.length === 2 && addresses[0].family === addresses[1].family) {
-    return {ok: false, reason: 'Invalid address - dual-stack of same IP family'}
-  }
-  if (addresses.length !== networks.length) {
-    return {ok: false, reason: 'Invalid address - Not of same size (single or dual-stack) with subnet'}
-  }
-  for (const [index, address] of addresses.entries()) {
-    const network = networks[index]
-    if (address.family !== network.family) {
-      return {ok: false, reason: `Invalid IP version - must match network version IPv${network.family}`}
-    }
-    // Upstream's "Cannot use network address" check compares the wrong types and never fires (quirk Q2).
-    if (network.family === 4 && address.value === broadcastOf(network)) {
-      return {ok: false, reason: 'Cannot use broadcast address'}
-    }
-    if (!contains(network, address)) return {ok: false, reason: `Address must be in subnet ${network.written}`}
-  }
-  return {ok: true, value: addresses}
 }

@@ -192,8 +192,8 @@ describe('POST /subclouds server checks (dcmanager-api.md §4), first failure wi
       '400 management_subnet invalid: Subnet too small - must have at least 8 addresses',
     ],
     [
-      'ipv6 prefix',
-      {...BASE, management_subnet: 'fd00:101::/120'},
+      'ipv6 prefix shorter than /64',
+      {...BASE, management_subnet: 'fd00:101::/48'},
       {},
       '400 management_subnet invalid: IPv6 minimum prefix length is 64',
     ],
