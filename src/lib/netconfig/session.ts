@@ -182,12 +182,16 @@ export async function runSession(options: SessionOptions, ui: SessionUi): Promis
       kept: plan.kept,
       neighbours,
     }
-    if (options.dryRun || plan.steps.length === 0) return result
+    if (options.dryRun) return result
 
-    if (!options.yes && !(await confirmed(ui, options.signal)))
-      throw new OperationError('not applied: the changes were not confirmed')
-    await applyGrouped(options, plan.steps, journal, ui, hooks, LABELS)
+    if (plan.steps.length > 0) {
+      if (!options.yes && !(await confirmed(ui, options.signal)))
+        throw new OperationError('not applied: the changes were not confirmed')
+      await applyGrouped(options, plan.steps, journal, ui, hooks, LABELS)
+    }
+    // Also when only the discovery step changed something (a configured interface that was down).
     result.applied = journal.steps.map((step) => formatArgv(step.argv))
+    if (result.applied.length === 0) return result
     ui.emit({type: 'note', message: 'These settings are runtime state only: they are lost when the host reboots.'})
     if (options.recordFile) {
       try {
