@@ -384,7 +384,7 @@ describeNetns('dcm config-management in network namespaces', () => {
 
   it('runs interactively on a terminal with the upstream prompts, re-asking after invalid answers', async () => {
     const result = await runDcmOnPty(
-      [...base(), '--lldp-timeout', '5'],
+      [...base(), '--lldp-timeout', '8'],
       [
         {expect: 'Enabling interfaces...  DONE'},
         {expect: 'Available interfaces:'},
