@@ -265,3 +265,36 @@ describe('kill -9 in the middle of writes', () => {
     expect(total).toBeGreaterThan(0)
   })
 })
+
+describe('kill -9 of a process that does nothing but rewrite a large state', () => {
+  test('every kill leaves state.json parseable, holding one of the versions written', async () => {
+    const dataDir = await tempDir()
+    // A writer that rewrites a ~2 MB state in a loop, bumping a counter each time: a kill lands mid-write.
+    const script = `
+      const {LabStore} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lib', 'lab', 'lab-store.js'))})
+      const {newSubcloudRecord} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lib', 'lab', 'subcloud-model.js'))})
+      const store = await LabStore.open(process.argv[1])
+      for (let i = 1; i <= 1500; i++) store.insertSubcloud(newSubcloudRecord({id: store.allocateSubcloudId(), name: 'sc' + i,
+        softwareVersion: '24.09', managementSubnet: '10.0.0.0/24', managementStartIp: '10.0.0.2', managementEndIp: '10.0.0.50',
+        managementGatewayIp: '10.0.0.1', systemcontrollerGatewayIp: '192.168.204.101', bootstrapAddress: '10.1.0.1',
+        oamFloatingAddress: '10.1.0.1'}))
+      process.stdout.write('ready\\n')
+      for (let n = 0; ; n++) { store.updateSubcloud(1, {description: 'v' + n}); await store.persist() }
+    `
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, dataDir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      cleanups.push(async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      })
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()))
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 200)))
+      child.kill('SIGKILL')
+      await new Promise((resolve) => child.once('exit', resolve))
+      const state = await readState(dataDir)
+      expect(state.subclouds.length).toBeGreaterThanOrEqual(round === 0 ? 0 : 1500)
+      if (state.subclouds.length > 0) expect(state.subclouds[0].description).toMatch(/^v\d+$|^null$/)
+    }
+  })
+})
