@@ -627,3 +627,12 @@ describe('error bodies as the python client reads them', () => {
     expect(list.subclouds[0].sync_status).toBe('out-of-sync')
   })
 })
+
+describe('concurrent adds', () => {
+  test('the same subcloud posted 10 times at once is added once; the others get 409', async () => {
+    const responses = await Promise.all(Array.from({length: 10}, () => postSubcloud(lab, SIMPLEX)))
+    const statuses = responses.map((response) => response.status).sort()
+    expect(statuses).toEqual([200, 409, 409, 409, 409, 409, 409, 409, 409, 409])
+    expect(lab.store.subclouds).toHaveLength(1)
+  })
+})

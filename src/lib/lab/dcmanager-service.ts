@@ -171,7 +171,22 @@ export class DcmanagerService {
     return subcloudToApi(record, {enrichErrors: true})
   }
 
-  private async addSubcloud(request: LabRequest): Promise<LabResponse> {
+  /**
+   * Adds run one at a time: the checks against existing subclouds (name, ranges, OAM) and the insert must not
+   * interleave with another add's, or two concurrent adds could both pass and overlap.
+   */
+  private addSubcloud(request: LabRequest): Promise<LabResponse> {
+    const result = this.addQueue.then(() => this.addSubcloudNow(request))
+    this.addQueue = result.then(
+      () => undefined,
+      () => undefined,
+    )
+    return result
+  }
+
+  private addQueue: Promise<void> = Promise.resolve()
+
+  private async addSubcloudNow(request: LabRequest): Promise<LabResponse> {
     const parts = readForm(request, false)
     const {store} = this.options
     const valid = await validateSubcloudAdd(parts, {
