@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -5,7 +6,7 @@ import path from 'node:path'
 import {afterAll, describe, expect, test} from '@jest/globals'
 import {Agent, request} from 'undici'
 
-import {runDcm} from '../helpers/cli.js'
+import {repoRoot, runDcm} from '../helpers/cli.js'
 
 /** `dcm lab start|status|env|stop|demo` through the built CLI, as an operator types them. */
 const dirs: string[] = []
@@ -165,5 +166,31 @@ describe('dcm lab demo', () => {
       (name) => name.startsWith('dcm-lab-demo-') && !before.has(name),
     )
     expect(after).toEqual([])
+  })
+})
+
+describe('dcm lab start in the foreground', () => {
+  test('prints where it listens (no password), serves until SIGINT, then stops cleanly', async () => {
+    const dir = await dataDir()
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), 'lab', 'start', '--data-dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    while (!stdout.includes('Press Ctrl-C to stop.')) {
+      if (child.exitCode !== null) throw new Error(`lab exited: ${stdout}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]
+    expect(stdout).toContain(`OS_AUTH_URL=${url}/identity/v3`)
+    const password = (await fs.readFile(path.join(dir, 'admin-password'), 'utf8')).trim()
+    expect(stdout).not.toContain(password)
+    expect((await fetch(`${url}/lab/status`)).status).toBe(200)
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(stdout).toMatch(/dcm lab: stopped\n$/)
+    expect(await fs.readdir(dir)).not.toContain('lab.json')
+    await expect(fetch(`${url}/lab/status`)).rejects.toThrow()
   })
 })
