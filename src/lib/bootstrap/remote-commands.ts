@@ -41,6 +41,7 @@ export const WAITING_MARKER = 'dcm-waiting-not-abortable'
  * Stop a process group: optionally wait (at most `waitNotAbortableS`, stopping early if the group is gone)
  * while the not-abortable flag exists, then SIGTERM the group, give it 10 s, then SIGKILL what is left.
  * Prints WAITING_MARKER when it waits for the flag, and `stopped` when the group is gone at the end.
+ * `kill -s SIG -- -PGID` is the one spelling both bash and dash accept (dash refuses `kill -0 -- -PGID`).
  */
 export function killGroupCommand(pgid: number, waitNotAbortableS = 0): string {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to signal process group ${pgid}`)
@@ -48,12 +49,12 @@ export function killGroupCommand(pgid: number, waitNotAbortableS = 0): string {
   const waitFlag =
     waitNotAbortableS > 0
       ? `[ -e "$HOME/${NOT_ABORTABLE_FLAG}" ] && echo ${WAITING_MARKER}; ` +
-        `n=0; while [ -e "$HOME/${NOT_ABORTABLE_FLAG}" ] && [ $n -lt ${Math.floor(waitNotAbortableS)} ] && kill -0 -- ${g} 2>/dev/null; do sleep 1; n=$((n+1)); done; `
+        `n=0; while [ -e "$HOME/${NOT_ABORTABLE_FLAG}" ] && [ $n -lt ${Math.floor(waitNotAbortableS)} ] && kill -s 0 -- ${g} 2>/dev/null; do sleep 1; n=$((n+1)); done; `
       : ''
   return (
     waitFlag +
-    `kill -TERM -- ${g} 2>/dev/null; ` +
-    `n=0; while kill -0 -- ${g} 2>/dev/null && [ $n -lt 20 ]; do sleep 0.5; n=$((n+1)); done; ` +
-    `kill -KILL -- ${g} 2>/dev/null; sleep 0.2; kill -0 -- ${g} 2>/dev/null || echo stopped`
+    `kill -s TERM -- ${g} 2>/dev/null; ` +
+    `n=0; while kill -s 0 -- ${g} 2>/dev/null && [ $n -lt 20 ]; do sleep 0.5; n=$((n+1)); done; ` +
+    `kill -s KILL -- ${g} 2>/dev/null; sleep 0.2; kill -s 0 -- ${g} 2>/dev/null || echo stopped`
   )
 }

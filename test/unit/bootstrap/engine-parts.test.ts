@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test} from '@jest/globals'
-import {spawnSync} from 'node:child_process'
+import {execFile, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -48,10 +48,30 @@ describe('remote command strings', () => {
   test('kill commands only for a real process group', () => {
     expect(() => killGroupCommand(0)).toThrow()
     expect(() => killGroupCommand(1)).toThrow()
-    expect(killGroupCommand(4242)).toContain('kill -TERM -- -4242')
-    expect(killGroupCommand(4242, 600)).toMatch(
-      /^n=0; while \[ -e "\$HOME\/\.localhost_deploy_not_abortable" \] && \[ \$n -lt 600 \]/,
+  })
+
+  test('the kill command stops a real process group, waiting first while the not-abortable flag exists', async () => {
+    const home = scratch()
+    writeFileSync(path.join(home, '.localhost_deploy_not_abortable'), '')
+    // A process group of its own, as the playbook's (detached = setsid): a shell and its sleeping children.
+    const group = spawn('sh', ['-c', 'sleep 301 & sleep 302; wait'], {detached: true, stdio: 'ignore'})
+    const pgid = group.pid as number
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(
+      spawnSync('pgrep', ['-g', String(pgid)], {encoding: 'utf8'})
+        .stdout.trim()
+        .split('\n'),
+    ).toHaveLength(3)
+    const started = Date.now()
+    // Asynchronously, so that this process (the group leader's parent) can reap it while the command polls.
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile('/bin/sh', ['-c', killGroupCommand(pgid, 1)], {env: {...process.env, HOME: home}}, (error, out) =>
+        error ? reject(error) : resolve(out),
+      ),
     )
+    expect(stdout).toBe('dcm-waiting-not-abortable\nstopped\n')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    expect(spawnSync('pgrep', ['-g', String(pgid)]).status).toBe(1)
   })
 })
 
