@@ -3,7 +3,23 @@ import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
-const run = promisify(execFile)
+import {OperationError} from '../errors.js'
+
+const execFileAsync = promisify(execFile)
+
+async function run(command: string, args: string[]): Promise<void> {
+  try {
+    await execFileAsync(command, args)
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & {stderr?: string}
+    if (failure.code === 'ENOENT') {
+      throw new OperationError('The openssl command is needed to generate the lab certificate and was not found', {
+        hint: 'apt-get install openssl, or pass --tls-cert FILE --tls-key FILE',
+      })
+    }
+    throw new OperationError(`openssl failed: ${(failure.stderr ?? failure.message).trim().split('\n').pop()}`)
+  }
+}
 
 /**
  * A private CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI, so the lab can
