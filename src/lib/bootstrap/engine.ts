@@ -35,7 +35,8 @@ type StopReason = 'timeout' | 'inactivity' | 'aborted'
  * Bootstrap one controller-0 over SSH (local-bootstrap.md §4 and §7): upload the overrides to
  * `$HOME/localhost.yml` (0600), run the bootstrap playbook in its own process group, stream its output to the
  * log file and to `onEvent`, and return a result naming the failing task. Never throws for run failures: every
- * outcome (including unreachable hosts) is a result, so batches and the lab's deployer can carry on.
+ * outcome (including unreachable hosts) is a result, so batches and the lab's deployer can carry on. It throws
+ * only when the log file cannot be created, before anything is contacted.
  */
 export async function runBootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
   registerSecret(options.password)
