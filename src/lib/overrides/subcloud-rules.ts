@@ -17,6 +17,23 @@ export interface SubcloudRuleOptions {
   knownKeys: ReadonlySet<string>
 }
 
+/**
+ * The System Controller's and the existing subclouds' networks are the same for every file of a batch: parse each
+ * text once per process instead of once per file (a third of the time of a 1,000-file call otherwise).
+ */
+const subnetCache = new Map<string, Subnet | undefined>()
+const addressCache = new Map<string, ReturnType<typeof parseAddress>>()
+
+function sharedSubnet(text: string): Subnet | undefined {
+  if (!subnetCache.has(text)) subnetCache.set(text, parseSubnet(text))
+  return subnetCache.get(text)
+}
+
+function sharedAddress(text: string): ReturnType<typeof parseAddress> {
+  if (!addressCache.has(text)) addressCache.set(text, parseAddress(text))
+  return addressCache.get(text)
+}
+
 const RFC1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 
 export function subcloudRules(context: RuleContext, options: SubcloudRuleOptions): void {
@@ -209,8 +226,8 @@ function rangeClash(
   // With an admin network dcmanager stores (and compares) the admin range, not the site-local management one (Q9).
   if (!applies) return undefined
   for (const subcloud of existing) {
-    const low = parseAddress(subcloud.management_start_ip ?? '')
-    const high = parseAddress(subcloud.management_end_ip ?? '')
+    const low = sharedAddress(subcloud.management_start_ip ?? '')
+    const high = sharedAddress(subcloud.management_end_ip ?? '')
     if (!low || !high || low.family !== first.family) continue
     if (first.value <= high.value && low.value <= last.value) return subcloud.name
   }
@@ -234,7 +251,7 @@ function systemControllerGateway(
     return
   }
   const pools = systemControllers
-    .map((network) => ({network, subnet: parseSubnet(network.managementSubnet)}))
+    .map((network) => ({network, subnet: sharedSubnet(network.managementSubnet)}))
     .filter((entry): entry is {network: SystemControllerNetwork; subnet: Subnet} => entry.subnet !== undefined)
   const pool = pools.find((entry) => entry.subnet.family === family)
   if (!pool) {
@@ -250,8 +267,8 @@ function systemControllerGateway(
     context.report('SEM-SC-2', key, `${key} invalid: ${inside.reason}`)
     return
   }
-  const low = parseAddress(pool.network.poolStart)
-  const high = parseAddress(pool.network.poolEnd)
+  const low = sharedAddress(pool.network.poolStart)
+  const high = sharedAddress(pool.network.poolEnd)
   if (low && high && gateway.value >= low.value && gateway.value <= high.value)
     context.report(
       'SEM-SC-3',
@@ -265,7 +282,7 @@ function externalOam(context: RuleContext, existing: readonly ExistingSubcloud[]
   const key = 'external_oam_subnet'
   if (!context.has(key) || context.broken.has(key)) return undefined
   const others = existing
-    .map((subcloud) => ({name: subcloud.name, subnet: parseSubnet(subcloud.management_subnet ?? '')}))
+    .map((subcloud) => ({name: subcloud.name, subnet: sharedSubnet(subcloud.management_subnet ?? '')}))
     .filter((entry): entry is {name: string; subnet: Subnet} => entry.subnet !== undefined)
   const checked = checkNetworkText(context.values[key], {
     minimumSize: 3,
@@ -349,7 +366,7 @@ function systemControllerOverlap(
   systemControllers: readonly SystemControllerNetwork[],
 ): void {
   const central = systemControllers
-    .map((network) => parseSubnet(network.managementSubnet))
+    .map((network) => sharedSubnet(network.managementSubnet))
     .filter((s): s is Subnet => !!s)
   for (const network of planned) {
     for (const subnet of network.subnets) {
