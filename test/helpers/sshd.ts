@@ -156,7 +156,12 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       break
     } catch (error) {
       await stopDaemon()
-      if (attempt >= 4) throw error
+      if (attempt >= 4) {
+        // Leave nothing behind when sshd never came up: the throwaway user and the scratch directory go too.
+        removeUser(user)
+        rmSync(dir, {recursive: true, force: true})
+        throw error
+      }
     }
   }
 
@@ -207,15 +212,19 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
-      try {
-        execFileSync('/usr/sbin/userdel', ['-r', '-f', user], {stdio: 'ignore'})
-      } catch {
-        // userdel -r warns about a missing mail spool; the user is gone either way
-      }
+      removeUser(user)
       rmSync(dir, {recursive: true, force: true})
     },
   }
   return server
+}
+
+function removeUser(user: string): void {
+  try {
+    execFileSync('/usr/sbin/userdel', ['-r', '-f', user], {stdio: 'ignore'})
+  } catch {
+    // userdel -r warns about a missing mail spool; the user is gone either way
+  }
 }
 
 function mkdirRunSshd(): void {
