@@ -210,7 +210,10 @@ export class LabHostRegistry {
       hostKey = await fs.readFile(file, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      hostKey = utils.generateKeyPairSync('ed25519', {comment: `dcm-lab-${name}`}).private
+      // ssh2 1.17 now and then generates an ed25519 key its own parser rejects ("Malformed OpenSSH private
+      // key", about 1 in 200): keep only a key that parses.
+      do hostKey = utils.generateKeyPairSync('ed25519', {comment: `dcm-lab-${name}`}).private
+      while (utils.parseKey(hostKey) instanceof Error)
       await writeFileAtomic(file, hostKey, 0o600)
     }
     const parsed = utils.parseKey(hostKey)
