@@ -104,6 +104,24 @@ describe('keystone', () => {
     expect(gone.status).toBe(404)
   })
 
+  test("a subcloud's view of Keystone (/identity/<region>/v3) is the same Keystone", async () => {
+    const response = await fetch(`${lab.url}/identity/${'ab'.repeat(16)}/v3/auth/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {user: {name: 'admin', domain: {name: 'Default'}, password: lab.password}},
+          },
+        },
+      }),
+    })
+    expect(response.status).toBe(201)
+    expect((await fetch(`${lab.url}/identity/not-a-region/v3/auth/tokens`, {method: 'POST', body: '{}'})).status).toBe(
+      404,
+    )
+  })
+
   test('version discovery at the auth URL', async () => {
     const response = await fetch(lab.authUrl)
     expect(response.status).toBe(200)

@@ -11,11 +11,19 @@ export default class LabEnv extends BaseCommand<typeof LabEnv> {
 They include the lab's admin password (generated per data dir, kept in <data-dir>/admin-password, mode 0600).
 
 ${EXIT_CODES_HELP}`
-  static examples = ['eval "$(<%= config.bin %> lab env)"', 'eval "$(<%= config.bin %> lab env --data-dir ./mylab)"']
+  static examples = [
+    'eval "$(<%= config.bin %> lab env)"',
+    'eval "$(<%= config.bin %> lab env --data-dir ./mylab)"',
+    'eval "$(<%= config.bin %> lab env --subcloud subcloud1)"    # a shell on the subcloud: its region and sysinv',
+  ]
   static flags = {
     'data-dir': Flags.string({
       description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
       env: 'DCM_LAB_DIR',
+    }),
+    subcloud: Flags.string({
+      description:
+        "the environment of a shell on this subcloud's controller-0 (source /etc/platform/openrc there): its own region and sysinv",
     }),
   }
 
@@ -30,7 +38,15 @@ ${EXIT_CODES_HELP}`
         hint: `dcm lab start --detach --data-dir ${dataDir}`,
       })
     }
-    const env = labEnvironment(instance, password)
+    let env = labEnvironment(instance, password)
+    if (this.flags.subcloud) {
+      const {subcloudShellEnvironment} = await import('../../lib/lab/sysinv-env.js')
+      const shell = await subcloudShellEnvironment(dataDir, instance.url, env, this.flags.subcloud)
+      this.log(`# ${this.flags.subcloud}: region ${shell.regionName}, sysinv ${shell.sysinvUrl}`)
+      // The subcloud's own Keystone URL (the lab serves it under /identity/<region>): a client's token cache
+      // then never hands the subcloud shell a System Controller token whose catalog predates the subcloud.
+      env = {...shell.env, OS_AUTH_URL: `${instance.url}/identity/${shell.regionName}/v3`}
+    }
     for (const [key, value] of Object.entries(env)) this.log(`export ${key}=${shellQuote(value)}`)
   }
 }

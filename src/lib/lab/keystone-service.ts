@@ -96,7 +96,10 @@ export class KeystoneService {
   }
 
   readonly service: LabService = async (request) => {
-    const path = request.path.replace(/\/+$/, '') || '/'
+    // `/identity/<region>/v3` is the same Keystone seen from a subcloud (`dcm lab env --subcloud`): on a real
+    // system each subcloud has its own Keystone, so clients must not share cached tokens (and catalogs) with
+    // the System Controller's.
+    const path = request.path.replace(/^\/[0-9a-f]{32}(?=\/)/, '').replace(/\/+$/, '') || '/'
     if (request.method === 'GET' && path === '/') return {status: 300, body: {versions: {values: [this.version()]}}}
     if (request.method === 'GET' && path === '/v3') return {status: 200, body: {version: this.version()}}
     if (path === '/v3/auth/tokens') {
