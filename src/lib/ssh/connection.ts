@@ -10,6 +10,7 @@ import {defaultKnownHostsFile, hostKeyFromBlob, knownHostsName, verifyHostKey} f
 import {shellQuote} from './shell-quote.js'
 import {resolveSshTarget} from './ssh-config.js'
 import type {ExecOptions, ExecResult, ResolvedHop, ResolvedTarget, SshTargetOptions} from './types.js'
+import {loadSsh2} from './ssh2-module.js'
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000
 const DEFAULT_KEEPALIVE_MS = 15_000
@@ -28,7 +29,7 @@ export class AuthenticationError extends OperationError {}
  */
 export async function connectSsh(options: SshTargetOptions): Promise<SshSession> {
   const target = resolveSshTarget(options)
-  const {Client} = await import('ssh2')
+  const {Client} = await loadSsh2()
   const clients: Client[] = []
   try {
     let previous: Client | undefined
@@ -91,7 +92,7 @@ async function connectHop(
   sock: ClientChannel | undefined,
   isTarget: boolean,
 ): Promise<Client> {
-  const {utils} = await import('ssh2')
+  const {utils} = await loadSsh2()
   const auth: AuthMethod[] = []
   for (const key of identities(hop, isTarget ? (options.identityFiles ?? []) : [], options.onDebug)) {
     const parsed = utils.parseKey(key)
