@@ -107,6 +107,26 @@ describe('dcm lab start --detach / status / env / stop', () => {
     await expect(fetch(`${shown.url}/lab/status`)).rejects.toThrow()
   })
 
+  test('a stale lab.json naming a live process that is not a lab is ignored, never signalled', async () => {
+    const dir = await dataDir()
+    const stranger = spawn('sleep', ['30'])
+    try {
+      await fs.writeFile(
+        path.join(dir, 'lab.json'),
+        JSON.stringify({pid: stranger.pid, port: 1, url: 'http://127.0.0.1:1', authUrl: '', dcmanagerUrl: ''}),
+      )
+      expect(await runDcm(['lab', 'stop', '--data-dir', dir])).toMatchObject({
+        code: 0,
+        stdout: `No lab is running in ${dir}\n`,
+      })
+      expect(stranger.exitCode).toBeNull()
+      expect(stranger.signalCode).toBeNull()
+      expect((await runDcm(['lab', 'status', '--data-dir', dir])).code).toBe(1)
+    } finally {
+      stranger.kill('SIGKILL')
+    }
+  })
+
   test('bad flags exit 2 with one line, and nothing starts', async () => {
     const dir = await dataDir()
     const scale = await runDcm(['lab', 'start', '--data-dir', dir, '--time-scale', 'fast'])

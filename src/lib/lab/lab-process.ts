@@ -13,8 +13,22 @@ import {type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} 
 /** The lab running in a data dir, or undefined (a stale lab.json of a dead process is ignored). */
 export async function runningInstance(dataDir: string): Promise<LabInstance | undefined> {
   const instance = await readInstance(dataDir)
-  if (!instance || !processAlive(instance.pid)) return undefined
+  if (!instance || !processAlive(instance.pid) || !(await isLabProcess(instance.pid))) return undefined
   return instance
+}
+
+/**
+ * After a reboot a stale lab.json may name a pid now used by something else: never signal that. On Linux the
+ * command line tells (`... lab start ...`); elsewhere the pid is trusted.
+ */
+async function isLabProcess(pid: number): Promise<boolean> {
+  try {
+    const argv = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')
+    const lab = argv.indexOf('lab')
+    return lab >= 0 && argv[lab + 1] === 'start'
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT'
+  }
 }
 
 /** Ask the lab itself (GET /lab/status); proves it serves requests, not only that the pid exists. */
