@@ -118,6 +118,8 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
 
   test('success: pre-flight verdicts, log path first, summary table, exit 0, no password anywhere', async () => {
     const result = await single()
+    // The log path comes first; the pre-flight verdicts follow (and are in the log too).
+    expect(result.stderr.split('\n')[0]).toMatch(/^subcloud1: log file \//)
     expect(result.stderr).toContain('pre-flight [PASS] SSH reachable')
     expect(result.code).toBe(0)
     expect(result.stderr).toContain('pre-flight [PASS] sysadmin password accepted')
@@ -135,6 +137,9 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     )
     expect(result.stdout).toMatch(/\| subcloud1 \| 10\.10\.10\.12 +\| complete \| +11 \|/)
     expect(fileMode(logPath)).toBe(0o600)
+    expect(readFileSync(logPath, 'utf8')).toMatch(
+      /^\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2} pre-flight PASS SSH reachable: /,
+    )
     for (const text of [result.stdout, result.stderr, readFileSync(logPath, 'utf8')])
       expect(text).not.toContain(PASSWORD)
   })

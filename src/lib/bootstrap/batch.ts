@@ -9,6 +9,7 @@ import type {Finding, LoadedOverrides} from '../overrides/types.js'
 import {validateSubcloudOverrides} from '../overrides/validate.js'
 import {runBootstrap} from './engine.js'
 import {describeError} from './error-description.js'
+import {BootstrapLog} from './log-file.js'
 import {type PreflightCheck, runPreflight} from './preflight.js'
 import type {BootstrapEvent, BootstrapOptions, BootstrapResult} from './types.js'
 
@@ -146,6 +147,9 @@ export interface RunTargetOptions extends Omit<
 export async function runTarget(target: BootstrapTarget, options: RunTargetOptions): Promise<BootstrapResult> {
   const {ssh, preflight, release, onPreflightCheck, onEvent, ...rest} = options
   const sshTarget = {...ssh, host: target.address}
+  // One log per run, opened first so that its path is the first thing reported and the verdicts are in it.
+  const log = BootstrapLog.create(target.name, options.logDir)
+  onEvent?.(target, {type: 'log-file', path: log.path})
   if (preflight) {
     const started = Date.now()
     const report = await runPreflight({
@@ -154,10 +158,14 @@ export async function runTarget(target: BootstrapTarget, options: RunTargetOptio
       bootstrapAddress: target.address,
       overrides: target.loaded.values,
       release,
-      onCheck: (check) => onPreflightCheck?.(target, check),
+      onCheck: (check) => {
+        log.note(`pre-flight ${check.verdict.toUpperCase()} ${check.title}: ${check.detail}`)
+        onPreflightCheck?.(target, check)
+      },
     })
     if (!report.ok) {
       const error = report.error ?? new UsageError('pre-flight failed')
+      log.close()
       const result: BootstrapResult = {
         subcloudName: target.name,
         outcome: 'not-started',
@@ -166,6 +174,7 @@ export async function runTarget(target: BootstrapTarget, options: RunTargetOptio
         errorDescription: describeError(target.name, error.message),
         tasksRun: 0,
         elapsedMs: Date.now() - started,
+        logPath: log.path,
         error,
       }
       onEvent?.(target, {type: 'finished', result})
@@ -174,6 +183,7 @@ export async function runTarget(target: BootstrapTarget, options: RunTargetOptio
   }
   return runBootstrap({
     ...rest,
+    log,
     target: sshTarget,
     overridesText: target.overridesText,
     subcloudName: target.name,

@@ -47,8 +47,8 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   const ansiblePlaybook = options.ansiblePlaybook ?? 'ansible-playbook'
   const timeoutS = options.timeoutSeconds ?? DEFAULT_BOOTSTRAP_TIMEOUT_S
 
-  const log = BootstrapLog.create(name, options.logDir)
-  emit({type: 'log-file', path: log.path})
+  const log = options.log ?? BootstrapLog.create(name, options.logDir)
+  if (!options.log) emit({type: 'log-file', path: log.path})
   const tracker = new RunTracker()
   const finish = (partial: Omit<BootstrapResult, 'subcloudName' | 'tasksRun' | 'elapsedMs' | 'logPath' | 'recap'>) => {
     log.close()

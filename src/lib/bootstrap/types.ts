@@ -1,4 +1,5 @@
 import type {SshTargetOptions} from '../ssh/types.js'
+import type {BootstrapLog} from './log-file.js'
 
 /** The StarlingX bootstrap playbook (local-bootstrap.md §1). */
 export const DEFAULT_BOOTSTRAP_PLAYBOOK = '/usr/share/ansible/stx-ansible/playbooks/bootstrap.yml'
@@ -92,6 +93,11 @@ export interface BootstrapOptions {
   onEvent?: (event: BootstrapEvent) => void
   /** Directory for the run's log file; default /var/log/dcmanager when writable, else the user's state dir. */
   logDir?: string
+  /**
+   * A log already opened by the caller (the pre-flight wrote to it first); default: a new one in `logDir`.
+   * Its path was reported by the caller, so no `log-file` event is emitted for it.
+   */
+  log?: BootstrapLog
   /** Keep the uploaded overrides file (holds the password, 0600) after the run; default: removed. */
   keepOverrides?: boolean
 }
