@@ -1,3 +1,4 @@
+import {UsageError} from '../errors.js'
 import type {Deployer} from './deployer.js'
 import {SimulatedDeployer} from './simulated-deployer.js'
 
@@ -37,6 +38,6 @@ export function deployerKinds(): string[] {
 
 export async function createDeployer(kind: string, context: DeployerContext): Promise<Deployer> {
   const factory = factories.get(kind)
-  if (!factory) throw new Error(`Unknown deployer "${kind}" (known: ${deployerKinds().join(', ')})`)
+  if (!factory) throw new UsageError(`Unknown deployer "${kind}" (known: ${deployerKinds().join(', ')})`)
   return factory(context)
 }
