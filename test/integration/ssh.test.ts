@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, test} from '@jest/globals'
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -81,6 +82,29 @@ maybe('SSH layer against a real OpenSSH sshd', () => {
       expect((await session.run('id -un', 'id')).trim()).toBe(sshd.user)
     } finally {
       session.close()
+    }
+  })
+
+  test('ssh-agent authentication (the way operators reach jump hosts)', async () => {
+    const socket = path.join(scratch, 'agent.sock')
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'})
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      execFileSync('ssh-add', ['-q', sshd.clientKeyFile], {
+        env: {...process.env, SSH_AUTH_SOCK: socket},
+        stdio: 'ignore',
+      })
+      const session = await connectSsh({...base(), password: undefined, agentSocket: socket})
+      try {
+        expect((await session.run('id -un', 'id')).trim()).toBe(sshd.user)
+      } finally {
+        session.close()
+      }
+      // Without the agent (and no password, no key) the same login is refused.
+      const refused = await connectSsh({...base(), password: undefined, agentSocket: null}).catch((e) => e)
+      expect(refused).toBeInstanceOf(AuthenticationError)
+    } finally {
+      agent.kill()
     }
   })
 

@@ -102,7 +102,11 @@ async function connectHop(
     }
     auth.push({type: 'publickey', username: hop.user, key} as AuthMethod)
   }
+  // The password before the agent: an agent holding many keys would otherwise use up sshd's MaxAuthTries
+  // before the sysadmin password is ever offered.
   if (password !== undefined) auth.push({type: 'password', username: hop.user, password} as AuthMethod)
+  const agent = options.agentSocket === null ? undefined : (options.agentSocket ?? process.env.SSH_AUTH_SOCK)
+  if (agent) auth.push({type: 'agent', username: hop.user, agent} as AuthMethod)
   if (auth.length === 0) auth.push({type: 'none', username: hop.user})
 
   const knownHostsFile = defaultKnownHostsFile(options.knownHostsFile)

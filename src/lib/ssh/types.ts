@@ -9,6 +9,12 @@ export interface SshTargetOptions {
   port?: number
   user?: string
   identityFiles?: string[]
+  /**
+   * ssh-agent socket tried after the identity files and the password (every hop, jump hosts included);
+   * default $SSH_AUTH_SOCK.
+   * null: no agent.
+   */
+  agentSocket?: string | null
   /** Password for password authentication (and for `sudo -S`); never put on a command line. */
   password?: string
   /**
