@@ -103,6 +103,49 @@ describe('dcm subcloud add', () => {
     expect(fake.posts()).toHaveLength(0)
   })
 
+  it('--install-values sends the file and a base64 BMC password; without one (no terminal) exit 2, nothing sent', async () => {
+    const file = files.write(
+      'sc-iv.yml',
+      bootstrapValues('sc-iv', {
+        management_subnet: '192.168.160.0/24',
+        management_start_address: '192.168.160.2',
+        management_end_address: '192.168.160.50',
+        management_gateway_address: '192.168.160.1',
+      }),
+    )
+    const install = files.write('sc-iv-install.yml', 'bmc_address: 10.10.10.20\nbmc_username: root\ninstall_type: 3\n')
+    const args = [
+      'subcloud',
+      'add',
+      '--bootstrap-address',
+      '10.10.10.12',
+      '--bootstrap-values',
+      file,
+      '--install-values',
+      install,
+      '--no-preflight',
+    ]
+    const missing = await runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: password})})
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('Error: the BMC password is required: no terminal to prompt on')
+    expect(missing.stderr).toContain('--bmc-password, DCM_BMC_PASSWORD')
+    expect(fake.posts()).toHaveLength(0)
+    const sent = await runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: password, DCM_BMC_PASSWORD: 'Bmc-Pw-55'})})
+    expect({code: sent.code, stderr: sent.stderr}).toEqual({code: 0, stderr: ''})
+    const [post] = fake.posts()
+    const parts = multipartParts(post.body, String(post.headers['content-type']))
+    expect(parts.map((p) => p.name)).toEqual([
+      'bootstrap_values',
+      'install_values',
+      'bootstrap-address',
+      'sysadmin_password',
+      'bmc_password',
+    ])
+    const form = parseMultipart(post.body, String(post.headers['content-type']))
+    expect(form.get('bmc_password')).toBe(Buffer.from('Bmc-Pw-55').toString('base64'))
+    expect(form.get('install_values')).toContain('bmc_address: 10.10.10.20')
+  })
+
   it('client-side checks use the upstream messages before any request', async () => {
     const missing = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', '/nonexistent.yml'],

@@ -100,6 +100,21 @@ describe('dcm subcloud commands', () => {
     expect(fake.subclouds.map((s) => s.name)).not.toContain('online1')
   })
 
+  it('unmanage asks for confirmation only with CLI_CONFIRMATIONS=enabled (then --yes or a terminal)', async () => {
+    const before = fake.requests.length
+    const asked = await runDcm(['subcloud', 'unmanage', 'offline2'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
+    expect(asked.code).toBe(2)
+    expect(asked.stderr).toBe('Error: confirmation required: no terminal to prompt on\nHint: pass --yes\n')
+    expect(fake.requests.length).toBe(before)
+    const yes = await runDcm(['subcloud', 'unmanage', 'offline2', '--yes'], {
+      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+    })
+    // offline2 is already unmanaged: the server's message proves the request was sent.
+    expect(yes.stderr).toBe(
+      'Error: Unable to unmanage subcloud offline2: Bad subcloud request: Subcloud offline2 already unmanaged (HTTP 422)\n',
+    )
+  })
+
   it('update sends only the given fields; nothing to update is exit 2 without a request', async () => {
     const result = await dcm(
       'subcloud',
