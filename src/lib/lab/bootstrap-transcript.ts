@@ -36,6 +36,8 @@ export interface TranscriptOptions {
 export const PLAYBOOK_EXIT = {ok: 0, hostFailed: 2} as const
 
 const WIDTH = 80
+/** A task at least this long has its banner written before it runs (progress displays show it live). */
+const LIVE_MS = 50
 const ROLES_DIR = '/usr/share/ansible/stx-ansible/playbooks/roles'
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 const MONTHS = [
@@ -120,7 +122,16 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
   const totalWeight = tasks.reduce((sum, task) => sum + task.weight, 0)
   const substitute = (text: string) =>
     text.replaceAll('{host}', options.hostName).replaceAll('{overrides}', options.overrideFilesDir)
-  const emit = (...lines: string[]) => options.write(lines.map((line) => line + '\n').join(''))
+  // Output is written when the play is about to wait for a while (and at the end): a task that takes less
+  // than LIVE_MS goes out together with its neighbours, in one SSH packet instead of two each. Tasks that
+  // take longer show their banner while they run, as ansible's does.
+  let pending = ''
+  const emit = (...lines: string[]) => (pending += lines.map((line) => line + '\n').join(''))
+  const flush = () => {
+    const text = pending
+    pending = ''
+    if (text) options.write(text)
+  }
   const counts: RecapCounts = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0}
   const durations: Array<{name: string; ms: number}> = []
 
@@ -138,7 +149,19 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
     previousStart = taskStart
     const skipped = task.result === 'skipping' || (task.notAbortable && options.distributedCloudRole !== 'subcloud')
     if (!skipped) options.onTaskStart?.(task)
-    await sleep((options.durationMs * task.weight) / totalWeight, options.signal)
+    const taskMs = (options.durationMs * task.weight) / totalWeight
+    if (taskMs >= LIVE_MS) flush()
+    try {
+      await sleep(taskMs, options.signal)
+    } catch (error) {
+      // Killed: what the play had printed so far was on the wire already.
+      try {
+        flush()
+      } catch {
+        // The reader is gone too.
+      }
+      throw error
+    }
     durations.push({name: `${task.role} : ${substitute(task.name)}`, ms: now().getTime() - taskStart})
 
     if (options.failAt?.task === task) {
@@ -172,6 +195,7 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
   emit(banner('TASKS RECAP'), timingLine(end, end.getTime() - previousStart, end.getTime() - started), '='.repeat(79))
   const slowest = [...durations].sort((a, b) => b.ms - a.ms).slice(0, 20)
   emit(...slowest.map(({name, ms}) => profileLine(name, ms)))
+  flush()
   return failed ? PLAYBOOK_EXIT.hostFailed : PLAYBOOK_EXIT.ok
 }
 
