@@ -160,7 +160,11 @@ describe('interactive login', () => {
     channel.write(`${PASSWORD}\r`)
     await waitFor('root\r\n')
     channel.write('sleep 60\r')
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Interrupt only once the command runs (checked from a second connection, as an operator would).
+    const probe = await connectSsh({...target('10.10.10.12'), password: PASSWORD})
+    for (let i = 0; i < 100 && (await probe.exec("pgrep -f 'sleep 60'")).code !== 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    probe.close()
     channel.write('\x03')
     await waitFor('^C')
     channel.write('echo status=$?\r')
