@@ -2,8 +2,7 @@ import {promises as fs} from 'node:fs'
 
 import {ConnectionError, OperationError, UsageError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
-import {readAdminPassword, type LabInstance} from './lab-files.js'
-import {runningInstance} from './lab-process.js'
+import {processAlive, readAdminPassword, readInstance, type LabInstance} from './lab-files.js'
 
 /**
  * Client side of the `/lab/hosts` API (host-admin-service.ts) for `dcm lab host ...`: finds the lab running
@@ -43,7 +42,10 @@ export class LabHostClient {
   ) {}
 
   static async connect(dataDir: string): Promise<LabHostClient> {
-    const instance = await runningInstance(dataDir)
+    // lab.json of a live process; whether it really is this lab is proven by its Keystone taking the
+    // data dir's admin password below (a stale file's port answers nothing, or refuses it).
+    const found = await readInstance(dataDir)
+    const instance = found && processAlive(found.pid) ? found : undefined
     const password = await readAdminPassword(dataDir)
     if (!instance || !password) {
       throw new ConnectionError(`no lab is running in ${dataDir}`, {
