@@ -86,6 +86,15 @@ describe('dcm lab start --detach / status / env / stop', () => {
     const again = await runDcm(['lab', 'start', '--detach', '--data-dir', dir])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(`Error: A lab is already running in ${dir}`)
+    // Even without lab.json (deleted by hand), the data dir's lock keeps a second lab off it.
+    const instanceFile = await fs.readFile(path.join(dir, 'lab.json'))
+    await fs.rm(path.join(dir, 'lab.json'))
+    const locked = await runDcm(['lab', 'start', '--data-dir', dir])
+    expect(locked.code).toBe(1)
+    expect(locked.stderr).toMatch(
+      new RegExp(`^Error: The lab data dir ${dir} is in use by another lab \\(pid \\d+\\)\\n`),
+    )
+    await fs.writeFile(path.join(dir, 'lab.json'), instanceFile)
 
     const other = await dataDir()
     expect((await runDcm(['lab', 'start', '--detach', '--data-dir', other])).code).toBe(0)

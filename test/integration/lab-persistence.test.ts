@@ -94,6 +94,17 @@ describe('lab state on disk', () => {
     expect(next.id).toBe(id + 1)
   })
 
+  test('one lab per data dir: a second one is refused while the first runs, allowed after it stopped', async () => {
+    const dataDir = await tempDir()
+    const first = await startTestLab({dataDir})
+    await expect(startTestLab({dataDir})).rejects.toThrow(
+      `The lab data dir ${dataDir} is already served by this process`,
+    )
+    await first.stop()
+    const second = await started({dataDir})
+    expect(second.store.subclouds).toHaveLength(0)
+  })
+
   test('stopping during a deploy leaves the failure state of the phase, as a dcmanager restart does', async () => {
     const dataDir = await tempDir()
     const lab = await startTestLab({dataDir, timeScale: 1})

@@ -3,6 +3,7 @@ import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import {OperationError} from '../errors.js'
 import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from './atomic-file.js'
 
 /**
@@ -98,4 +99,39 @@ export function labEnvironment(
   }
   if (instance.caCert) env.OS_CACERT = instance.caCert
   return env
+}
+
+export const LOCK_FILE = 'lock'
+
+/**
+ * One lab per data dir: two servers writing the same state would lose each other's changes. The lock file
+ * holds the owner's pid; a lock whose process is gone (kill -9, reboot) is taken over.
+ */
+export async function acquireDataDirLock(dataDir: string): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, LOCK_FILE)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await fs.open(file, 'wx', 0o600)
+      await handle.writeFile(String(process.pid))
+      await handle.close()
+      return async () => {
+        const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim())
+        if (owner === process.pid) await fs.rm(file, {force: true})
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim())
+      if (owner > 0 && owner !== process.pid && processAlive(owner)) {
+        throw new OperationError(`The lab data dir ${dataDir} is in use by another lab (pid ${owner})`, {
+          hint: `dcm lab stop --data-dir ${dataDir}, or use another --data-dir`,
+        })
+      }
+      if (owner === process.pid) {
+        throw new OperationError(`The lab data dir ${dataDir} is already served by this process`)
+      }
+      // Stale: its owner is gone.
+      await fs.rm(file, {force: true})
+    }
+  }
+  throw new OperationError(`Could not lock the lab data dir ${dataDir}`)
 }

@@ -1,5 +1,6 @@
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
+import {promises as fs} from 'node:fs'
 import type {AddressInfo} from 'node:net'
 
 import {OperationError} from '../errors.js'
@@ -12,6 +13,7 @@ import type {LabRequest, LabResponse, LabService} from './http-types.js'
 import {type CatalogService, KeystoneService} from './keystone-service.js'
 import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.js'
 import {type LabMount, labMountFactories, type LabMountFactory} from './lab-mounts.js'
+import {acquireDataDirLock} from './lab-files.js'
 import {LabStore} from './lab-store.js'
 import {createSysinvService} from './sysinv-service.js'
 
@@ -76,7 +78,15 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   const systemController = options.systemController ?? DEFAULT_SYSTEM_CONTROLLER
   const releases = options.releases ?? [systemController.softwareVersion]
   const timeScale = options.timeScale ?? 1
-  const store = await LabStore.open(options.dataDir)
+  await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
+  const releaseLock = await acquireDataDirLock(options.dataDir)
+  let store: LabStore
+  try {
+    store = await LabStore.open(options.dataDir)
+  } catch (error) {
+    await releaseLock()
+    throw error
+  }
   const deployer =
     typeof options.deployer === 'object'
       ? options.deployer
@@ -147,6 +157,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   } catch (error) {
     clearInterval(auditTimer)
     await runner.stopAll()
+    await releaseLock()
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') {
       throw new OperationError(`Port ${options.port} on 127.0.0.1 is already in use`, {
@@ -184,6 +195,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
         await runner.stopAll()
         for (const mount of mounts) await mount.close?.()
         await store.persist()
+        await releaseLock()
       })()
       return stopping
     },
