@@ -266,6 +266,26 @@ describe('rejections', () => {
     expect(result).toMatchObject({code: 0, stdout: '[]\n'})
   })
 
+  it('a subcloud added after the token was cached is found (the catalog is fetched again once)', async () => {
+    const later = newSubcloudRecord({
+      id: lab.store.allocateSubcloudId(),
+      name: 'subcloud2',
+      softwareVersion: '24.09',
+      deployStatus: 'complete',
+      managementSubnet: '192.168.102.0/24',
+      managementStartIp: '192.168.102.2',
+      managementEndIp: '192.168.102.50',
+      managementGatewayIp: '192.168.102.1',
+      systemcontrollerGatewayIp: '192.168.204.101',
+      bootstrapAddress: '10.10.10.13',
+      oamFloatingAddress: '10.10.10.13',
+    })
+    lab.store.insertSubcloud(later)
+    await lab.store.persist()
+    const result = await dcm(['host-route-list', 'controller-0', '-f', 'json'], {OS_REGION_NAME: later.regionName})
+    expect(result).toMatchObject({code: 0, stdout: '[]\n'})
+  })
+
   it('a region without sysinv, and a lab that is down, are clear errors', async () => {
     const wrongRegion = await dcm(['host-route-list', '1'], {OS_REGION_NAME: 'NoSuchRegion'})
     expect(wrongRegion.code).toBe(3)

@@ -16,6 +16,7 @@ import {type LabMount, labMountFactories, type LabMountFactory} from './lab-moun
 import {acquireDataDirLock} from './lab-files.js'
 import {LabStore} from './lab-store.js'
 import {createSysinvService} from './sysinv-service.js'
+import {systemControllerSysinv} from './sysinv-system-controller.js'
 
 /**
  * The embedded System Controller: one node:http(s) server on 127.0.0.1 serving Keystone (`/identity`), the
@@ -114,8 +115,15 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     {prefix: '/identity', service: keystone.service},
     {prefix: '/dcmanager', service: dcmanager.service},
     {prefix: '/lab', service: labInfoService(() => ({deployer: deployer.kind, store, baseUrl}))},
-    // Each subcloud's sysinv (host routes), the `platform` endpoints of the catalog.
-    {prefix: '/sysinv', service: createSysinvService(store, {mountPath: '/sysinv'}), authenticate: true},
+    // Each subcloud's sysinv (host routes), the `platform` endpoints of the catalog, and RegionOne's own.
+    {
+      prefix: '/sysinv',
+      service: createSysinvService(store, {
+        mountPath: '/sysinv',
+        systemController: systemControllerSysinv(systemController),
+      }),
+      authenticate: true,
+    },
   ]
   for (const factory of [...labMountFactories, ...(options.mounts ?? [])]) {
     mounts.push(await factory({store, keystone, systemController, dataDir: options.dataDir, baseUrl: () => baseUrl}))

@@ -1,4 +1,5 @@
 import type {KeystoneSession} from '../api/keystone.js'
+import {ConnectionError} from '../errors.js'
 import type {Cell} from '../output/types.js'
 import type {RouteSpec} from './route-input.js'
 import {SysinvApiError, SysinvClient} from './sysinv-client.js'
@@ -11,7 +12,18 @@ import type {SysinvRoute} from './types.js'
 
 /** The sysinv of the region the operator's environment names (OS_REGION_NAME), from the catalog. */
 export async function sysinvFor(session: KeystoneSession, regionName: string | undefined): Promise<SysinvClient> {
-  const endpoint = await session.endpointFor('platform', {region: regionName})
+  // Authentication failures surface here; below, only the catalog lookup can fail.
+  await session.authenticate()
+  let endpoint: string
+  try {
+    endpoint = await session.endpointFor('platform', {region: regionName})
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error
+    // A cached token carries the catalog of its time, which may predate the region (a subcloud added
+    // since): ask Keystone once more before saying the region has no sysinv.
+    await session.authenticate({force: true})
+    endpoint = await session.endpointFor('platform', {region: regionName})
+  }
   return new SysinvClient(session, endpoint.replace(/\/+$/, ''))
 }
 
