@@ -267,6 +267,8 @@ describe('rejections', () => {
   })
 
   it('a subcloud added after the token was cached is found (the catalog is fetched again once)', async () => {
+    // A token (and its catalog) in the client's cache from before the new subcloud.
+    expect((await dcm(['host-route-list', 'controller-0'])).code).toBe(0)
     const later = newSubcloudRecord({
       id: lab.store.allocateSubcloudId(),
       name: 'subcloud2',
