@@ -235,9 +235,20 @@ describe('bad input: one clear line, exit 2, no stack', () => {
     expectNoStack(result.stderr)
   })
 
-  it('unknown top-level keys are warnings (upstream passes them to Ansible): exit 0, rows name key and line', async () => {
+  it('unknown top-level keys are refused by default: one error line per key, exit 2, naming line and the likely typo', async () => {
+    const file = write('unknown.yml', `${validText()}managment_subnet: 10.0.0.0/24\nntp_servers: [10.10.10.5]\n`)
+    const result = await runDcm(['subcloud', 'validate', file])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      `${file}:52:1: unknown parameter managment_subnet (passed to Ansible as is); did you mean management_subnet?\n`,
+    )
+    expect(result.stderr).toContain(`${file}:53:1: unknown parameter ntp_servers`)
+    expectNoStack(result.stderr)
+  })
+
+  it('with --allow-unknown-keys they are warnings (upstream passes them to Ansible): exit 0, rows name key and line', async () => {
     const file = write('typo.yml', `${validText()}managment_subnet: 10.0.0.0/24\nntp_servers: [10.10.10.5]\n`)
-    const result = await runDcm(['subcloud', 'validate', file, '-f', 'json'])
+    const result = await runDcm(['subcloud', 'validate', file, '--allow-unknown-keys', '-f', 'json'])
     expect(result.code).toBe(0)
     expect(
       (JSON.parse(result.stdout) as {key: string; line: number; severity: string}[]).map((f) => [
@@ -251,9 +262,9 @@ describe('bad input: one clear line, exit 2, no stack', () => {
     ])
   })
 
-  it('with --strict an unknown key is an error: one line naming file, line, key and the likely typo', async () => {
+  it('one unknown key is one error line naming file, line, key and the likely typo', async () => {
     const file = write('strict.yml', `${validText()}managment_subnet: 10.0.0.0/24\n`)
-    const result = await runDcm(['subcloud', 'validate', file, '--strict'])
+    const result = await runDcm(['subcloud', 'validate', file])
     expect(result.code).toBe(2)
     expect(result.stderr).toBe(
       `Error: ${file}:52:1: unknown parameter managment_subnet (passed to Ansible as is); did you mean management_subnet?\n`,

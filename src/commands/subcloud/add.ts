@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {OperationError} from '../../lib/errors.js'
-import {formatFinding} from '../../lib/overrides/findings.js'
+import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../lib/overrides/findings.js'
 import {
   addPath,
   type AddRequest,
@@ -81,6 +81,7 @@ ${EXIT_CODES_HELP}`
       description:
         "the System Controller's management address pool START-END, one per IP family [default: .2-.50 of the default subnets]",
     }),
+    'allow-unknown-keys': Flags.boolean({description: ALLOW_UNKNOWN_KEYS_HELP}),
     'no-preflight': Flags.boolean({
       description:
         'skip the SSH pre-flight check of the bootstrap address (reachable, password accepted, not bootstrapped yet)',
@@ -98,6 +99,7 @@ ${EXIT_CODES_HELP}`
       release: f.release,
       migrate: f.migrate,
       name: f.name,
+      allowUnknownKeys: f['allow-unknown-keys'],
     }
     await checkAddRequest(request)
     const {systemControllersFromFlags} = await import('../../lib/overrides/batch.js')

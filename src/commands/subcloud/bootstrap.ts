@@ -9,6 +9,7 @@ import {
   TimeoutError,
   type DcmError,
 } from '../../lib/errors.js'
+import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
 import {listerFlags} from '../../output-flags.js'
 import {resolveSecret} from '../../prompts.js'
 import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
@@ -60,6 +61,7 @@ ${EXIT_CODES_HELP}`
     }),
     parallel: Flags.integer({description: 'how many subclouds to bootstrap at the same time', default: 1, min: 1}),
     'no-preflight': Flags.boolean({description: 'skip the pre-flight checks'}),
+    'allow-unknown-keys': Flags.boolean({description: ALLOW_UNKNOWN_KEYS_HELP}),
     'log-dir': Flags.string({
       description:
         'directory for the run logs [default: /var/log/dcmanager when writable, else ~/.local/state/dcm/logs]',
@@ -72,11 +74,11 @@ ${EXIT_CODES_HELP}`
     const f = this.flags
     const {planBootstrapTargets, validateTargets, runTarget, runBatch, batchExitCode} =
       await import('../../lib/bootstrap/batch.js')
-    const {findingsError, formatFinding} = await import('../../lib/overrides/findings.js')
+    const {findingsError, formatFinding, refuseUnknownKeys} = await import('../../lib/overrides/findings.js')
 
     // Everything local first: a bad file or flag exits 2 before any connection is made.
     const targets = planBootstrapTargets(f['bootstrap-values'] ?? [], f['bootstrap-address'] ?? [])
-    const findings = await validateTargets(targets)
+    const findings = refuseUnknownKeys(await validateTargets(targets), f['allow-unknown-keys'])
     const invalid = findingsError(findings)
     if (invalid) throw invalid
     for (const warning of findings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)

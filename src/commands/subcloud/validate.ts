@@ -3,7 +3,14 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {systemControllersFromFlags, validateFiles} from '../../lib/overrides/batch.js'
 import {validatorOrigin} from '../../lib/overrides/schema.js'
-import {FINDING_COLUMNS, findingRow, strictFindings, validationFailure} from '../../lib/overrides/findings.js'
+import {
+  ALLOW_UNKNOWN_KEYS_HELP,
+  FINDING_COLUMNS,
+  findingRow,
+  refuseUnknownKeys,
+  strictFindings,
+  validationFailure,
+} from '../../lib/overrides/findings.js'
 import {noneRow} from '../../lib/output/index.js'
 import {listerFlags} from '../../output-flags.js'
 
@@ -40,6 +47,7 @@ ${EXIT_CODES_HELP}`
       description:
         "the System Controller's management address pool START-END, one per IP family [default: .2-.50 of the default subnets]",
     }),
+    'allow-unknown-keys': Flags.boolean({description: ALLOW_UNKNOWN_KEYS_HELP}),
     strict: Flags.boolean({
       description: 'treat warnings (unknown parameters, names that are not RFC 1123, ...) as errors',
     }),
@@ -66,7 +74,8 @@ ${EXIT_CODES_HELP}`
     this.debugLine(
       `${files.length} file(s), ${found.length} finding(s) in ${(performance.now() - started).toFixed(0)} ms (schema validators: ${await validatorOrigin()})`,
     )
-    const findings = this.flags.strict ? strictFindings(found) : found
+    const checked = refuseUnknownKeys(found, this.flags['allow-unknown-keys'])
+    const findings = this.flags.strict ? strictFindings(checked) : checked
     const rows = findings.map(findingRow)
     const empty = rows.length === 0 && this.flags.format === 'table'
     const records = this.printList([...FINDING_COLUMNS], empty ? [noneRow(FINDING_COLUMNS)] : rows)

@@ -2,7 +2,14 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {validateFiles} from '../../lib/overrides/batch.js'
-import {FINDING_COLUMNS, findingRow, strictFindings, validationFailure} from '../../lib/overrides/findings.js'
+import {
+  ALLOW_UNKNOWN_KEYS_HELP,
+  FINDING_COLUMNS,
+  findingRow,
+  refuseUnknownKeys,
+  strictFindings,
+  validationFailure,
+} from '../../lib/overrides/findings.js'
 import {noneRow} from '../../lib/output/index.js'
 import {listerFlags} from '../../output-flags.js'
 
@@ -18,12 +25,14 @@ ${EXIT_CODES_HELP}`
   static args = {file: Args.string({description: "the System Controller's localhost.yml", required: true})}
   static flags = {
     ...listerFlags,
+    'allow-unknown-keys': Flags.boolean({description: ALLOW_UNKNOWN_KEYS_HELP}),
     strict: Flags.boolean({description: 'treat warnings (unknown parameters, subcloud-only keys) as errors'}),
   }
 
   async run() {
     const found = await validateFiles([this.args.file], 'system-controller')
-    const findings = this.flags.strict ? strictFindings(found) : found
+    const checked = refuseUnknownKeys(found, this.flags['allow-unknown-keys'])
+    const findings = this.flags.strict ? strictFindings(checked) : checked
     const rows = findings.map(findingRow)
     const empty = rows.length === 0 && this.flags.format === 'table'
     const records = this.printList([...FINDING_COLUMNS], empty ? [noneRow(FINDING_COLUMNS)] : rows)

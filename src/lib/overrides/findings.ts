@@ -84,6 +84,22 @@ export function validationFailure(
 }
 
 /** `--strict`: every warning (unknown parameter, non-RFC 1123 name, ...) counts as an error. */
+/**
+ * dcm refuses parameters it does not know by default: upstream passes them to Ansible as they are, so a typo
+ * (`managment_subnet`) silently becomes a variable nobody reads. `--allow-unknown-keys` keeps upstream's
+ * leniency, and then they stay warnings (SEM-KEYS-2). The lab, playing upstream, never calls this.
+ */
+export function refuseUnknownKeys(findings: readonly Finding[], allowUnknownKeys = false): Finding[] {
+  if (allowUnknownKeys) return [...findings]
+  return findings.map((finding) =>
+    finding.rule === 'SEM-KEYS-2' && finding.severity === 'warning' ? {...finding, severity: 'error'} : finding,
+  )
+}
+
 export function strictFindings(findings: readonly Finding[]): Finding[] {
   return findings.map((finding) => (finding.severity === 'warning' ? {...finding, severity: 'error'} : finding))
 }
+
+/** The `--allow-unknown-keys` flag's help, shared by every command that reads override files. */
+export const ALLOW_UNKNOWN_KEYS_HELP =
+  'accept parameters dcm does not know (upstream passes them to Ansible as they are); without it they are errors'

@@ -22,6 +22,8 @@ export interface AddRequest {
   release?: string
   migrate?: boolean
   name?: string
+  /** Keep unknown parameters as warnings (upstream's leniency) instead of refusing them. */
+  allowUnknownKeys?: boolean
 }
 
 /** Flag combinations and file existence, in the upstream client's wording. No network, no prompts. */
@@ -72,7 +74,7 @@ export async function validateAddFiles(
   systemControllers?: SystemControllerNetwork[],
 ): Promise<LocalValidation> {
   const overrides = await import('../overrides/index.js')
-  const {findingsError} = await import('../overrides/findings.js')
+  const {findingsError, refuseUnknownKeys} = await import('../overrides/findings.js')
   const loaded = overrides.loadOverrideFile(request.bootstrapValues)
   const findings: Finding[] = await overrides.validateSubcloudOverrides(loaded, {
     systemControllers,
@@ -80,7 +82,7 @@ export async function validateAddFiles(
     bootstrapAddress: request.bootstrapAddress,
   })
   // The validator's findings already include the loader's (duplicate keys).
-  const all = findings
+  const all = refuseUnknownKeys(findings, request.allowUnknownKeys)
   const error = findingsError(all)
   if (error) throw error
   if (request.installValues) overrides.loadOverrideFile(request.installValues)
