@@ -9,6 +9,8 @@ export default class LabEnv extends BaseCommand<typeof LabEnv> {
   static summary = 'Print the environment that points dcm (and OpenStack clients) at a running lab.'
   static description = `Prints \`export OS_...\` lines as /etc/platform/openrc would on a System Controller, to be eval'ed.
 They include the lab's admin password (generated per data dir, kept in <data-dir>/admin-password, mode 0600).
+DCM_SSH_CONFIG and DCM_KNOWN_HOSTS point dcm's SSH at the lab's simulated subcloud hosts (dcm lab host add), so
+\`dcm subcloud bootstrap\` and the pre-flight of \`dcm subcloud add\` reach them by their bootstrap addresses.
 
 ${EXIT_CODES_HELP}`
   static examples = [
@@ -46,6 +48,11 @@ ${EXIT_CODES_HELP}`
       // The subcloud's own Keystone URL (the lab serves it under /identity/<region>): a client's token cache
       // then never hands the subcloud shell a System Controller token whose catalog predates the subcloud.
       env = {...shell.env, OS_AUTH_URL: `${instance.url}/identity/${shell.regionName}/v3`}
+    }
+    if (!this.flags.subcloud) {
+      // The lab's simulated subcloud hosts (dcm lab host): dcm's SSH reaches them by bootstrap address.
+      const {labSshEnvironment} = await import('../../lib/lab/host-files.js')
+      env = {...env, ...labSshEnvironment(dataDir)}
     }
     for (const [key, value] of Object.entries(env)) this.log(`export ${key}=${shellQuote(value)}`)
   }

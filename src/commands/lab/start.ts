@@ -11,7 +11,9 @@ export default class LabStart extends BaseCommand<typeof LabStart> {
 never written). In the foreground (default) it runs until Ctrl-C; with --detach it starts in the background,
 writes <data-dir>/lab.json and returns once it answers. Then \`eval "$(dcm lab env)"\` points dcm at it.
 
-Deploys are simulated (deployer "simulated", shown by \`dcm lab status\`) unless another deployer is chosen.
+Deploys run dcm's SSH bootstrap engine against the lab's simulated subcloud hosts (deployer "ssh": add a host
+for each bootstrap address with \`dcm lab host add\`); \`--deployer simulated\` gives the timed simulation instead.
+\`dcm lab status\` shows which one runs.
 
 ${EXIT_CODES_HELP}`
   static examples = [
@@ -30,7 +32,11 @@ ${EXIT_CODES_HELP}`
     'tls-cert': Flags.string({description: 'serve HTTPS with this PEM certificate', dependsOn: ['tls-key']}),
     'tls-key': Flags.string({description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert']}),
     'token-lifetime': Flags.integer({description: 'Keystone token lifetime in seconds', default: 3600, min: 1}),
-    deployer: Flags.string({description: 'how added subclouds are deployed', default: 'simulated'}),
+    deployer: Flags.string({
+      description:
+        'how added subclouds are deployed: ssh (a real SSH bootstrap of the lab host at the bootstrap address, see dcm lab host add) or simulated (timed, no hosts needed)',
+      default: 'ssh',
+    }),
     'time-scale': Flags.string({
       description: 'scale of the simulated deploy timings (1 = about 4 s per subcloud)',
       default: '1',
@@ -83,6 +89,9 @@ ${EXIT_CODES_HELP}`
 
     const {promises: fs} = await import('node:fs')
     const {startLab} = await import('../../lib/lab/lab-server.js')
+    // The simulated subcloud hosts (dcm lab host, served by this lab) and the `ssh` deployer bootstrapping them.
+    const {registerLabHosts} = await import('../../lib/lab/host-wiring.js')
+    registerLabHosts()
     const password = await ensureAdminPassword(dataDir)
     let tls: {cert: Buffer; key: Buffer} | undefined
     let caCert: string | undefined

@@ -6,6 +6,7 @@ import {parseAddress} from '../net/cidr.js'
 import {UsageError} from '../errors.js'
 import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from './atomic-file.js'
 import {findTask, roleNames} from './bootstrap-transcript-tasks.js'
+import {KNOWN_HOSTS_FILE, SSH_CONFIG_FILE} from './host-files.js'
 import {loadSsh2, SshHost} from './ssh-host.js'
 import {hashPassword, HostMachine, type PasswordHash} from './ssh-host-machine.js'
 
@@ -25,8 +26,6 @@ import {hashPassword, HostMachine, type PasswordHash} from './ssh-host-machine.j
  */
 export const HOSTS_FILE = 'hosts.json'
 export const HOST_KEYS_DIR = 'host-keys'
-export const SSH_CONFIG_FILE = 'ssh_config'
-export const KNOWN_HOSTS_FILE = 'known_hosts'
 
 /** What a new host looks like when the operator gives no more than a name and an address. */
 export const DEFAULT_HOST_DURATION_S = 5
