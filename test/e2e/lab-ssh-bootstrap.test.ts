@@ -149,6 +149,10 @@ describe('dcm lab with the SSH deployer, end to end', () => {
       `${SYSADMIN_PASSWORD}\n`,
     )
     expectOk(added)
+    // The pre-flight reached the lab host by its bootstrap address (DCM_SSH_CONFIG) before anything was sent.
+    expect(added.stderr).toContain('pre-flight [PASS] SSH reachable')
+    expect(added.stderr).toContain('pre-flight [PASS] sysadmin password accepted')
+    expect(added.stderr).toContain('pre-flight [PASS] not already bootstrapped')
     expect(added.stderr).toContain('bootstrapping')
     const shown = await dcm(['subcloud', 'show', 'subcloud1', '-f', 'json'], labEnv)
     expect(JSON.parse(shown.stdout)).toMatchObject({name: 'subcloud1', deploy_status: 'complete'})
