@@ -43,7 +43,11 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
     // 1. The System Controller.
     const password = await ensureAdminPassword(dataDir)
     registerSecret(password)
-    lab = await startLab({dataDir, adminPassword: password, timeScale: options.timeScale ?? 1})
+    // The subcloud's controller-0 is a lab host (dcm lab host): served over SSH on loopback and bootstrapped
+    // for real by the lab's `ssh` deployer with dcm's own engine.
+    const {registerLabHosts} = await import('./host-wiring.js')
+    registerLabHosts()
+    lab = await startLab({dataDir, adminPassword: password, timeScale: options.timeScale ?? 1, deployer: 'ssh'})
     emit({
       kind: 'step',
       number: 1,
@@ -98,6 +102,19 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
     // The demo's sysadmin password is random, used once, and never printed.
     const sysadminPassword = randomBytes(12).toString('base64url')
     registerSecret(sysadminPassword)
+    const {labHostRegistry} = await import('./ssh-host-registry.js')
+    const host = await (
+      await labHostRegistry(dataDir)
+    ).add({
+      name: 'subcloud1',
+      bootstrapAddress: request.bootstrapAddress,
+      password: sysadminPassword,
+      durationSeconds: 4 * (options.timeScale ?? 1),
+    })
+    emit({
+      kind: 'note',
+      line: `controller-0 of subcloud1: a simulated StarlingX host on 127.0.0.1:${host.port}, reached as ${host.bootstrapAddress} through ${path.join(dataDir, 'ssh_config')}`,
+    })
     const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword}))
     emit({
       kind: 'step',
