@@ -67,7 +67,17 @@ export async function startSeededLab({count, timeScale = 0.05} = {}) {
   const {labEnvironment} = await lab('lab-files.js')
   const child = spawn(
     process.execPath,
-    [path.join(root, 'bin', 'run.js'), 'lab', 'start', '--data-dir', dataDir, '--time-scale', String(timeScale)],
+    [
+      path.join(root, 'bin', 'run.js'),
+      'lab',
+      'start',
+      '--data-dir',
+      dataDir,
+      '--deployer',
+      'simulated',
+      '--time-scale',
+      String(timeScale),
+    ],
     {stdio: 'ignore'},
   )
   const stop = async () => {

@@ -18,7 +18,8 @@ const ROUNDS = 3
 const REQUESTS = 1000
 
 async function startChildLab(dataDir) {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'lab', 'start', '--data-dir', dataDir], {
+  const args = ['lab', 'start', '--data-dir', dataDir, '--deployer', 'simulated']
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), ...args], {
     stdio: 'ignore',
   })
   for (let i = 0; i < 300; i++) {

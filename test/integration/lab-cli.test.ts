@@ -36,7 +36,17 @@ function parseEnv(text: string): Record<string, string> {
 describe('dcm lab start --detach / status / env / stop', () => {
   test('the lifecycle of a background lab, and a second lab beside it', async () => {
     const dir = await dataDir()
-    const start = await runDcm(['lab', 'start', '--detach', '--data-dir', dir, '--time-scale', '0.05'])
+    const start = await runDcm([
+      'lab',
+      'start',
+      '--detach',
+      '--data-dir',
+      dir,
+      '--deployer',
+      'simulated',
+      '--time-scale',
+      '0.05',
+    ])
     expect(start.stderr).toBe('')
     expect(start.code).toBe(0)
     expect(start.stdout).toMatch(/^Lab started in the background \(pid \d+\): http:\/\/127\.0\.0\.1:\d+\n/)
@@ -44,6 +54,7 @@ describe('dcm lab start --detach / status / env / stop', () => {
     const status = await runDcm(['lab', 'status', '--data-dir', dir, '-f', 'json'])
     expect(status.code).toBe(0)
     const shown = JSON.parse(status.stdout) as Record<string, unknown>
+    // The deployer chosen is shown, so nobody mistakes a simulation for a real run.
     expect(shown).toMatchObject({state: 'running', deployer: 'simulated', subclouds: 0, data_dir: dir, tls_ca: null})
     expect(String(shown.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
 
@@ -60,6 +71,9 @@ describe('dcm lab start --detach / status / env / stop', () => {
       'OS_REGION_NAME',
       'OS_INTERFACE',
       'OS_IDENTITY_API_VERSION',
+      // The lab hosts' SSH settings (charter D2), so pre-flight and direct bootstraps reach them.
+      'DCM_SSH_CONFIG',
+      'DCM_KNOWN_HOSTS',
     ])
     expect(env).toMatchObject({
       OS_AUTH_URL: `${shown.url}/identity/v3`,

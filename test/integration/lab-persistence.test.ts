@@ -179,7 +179,17 @@ describe('kill -9 in the middle of writes', () => {
   async function spawnLab(dataDir: string): Promise<{child: ChildProcess; url: string; password: string}> {
     const child = spawn(
       process.execPath,
-      [path.join(repoRoot, 'bin', 'run.js'), 'lab', 'start', '--data-dir', dataDir, '--time-scale', '0.02'],
+      [
+        path.join(repoRoot, 'bin', 'run.js'),
+        'lab',
+        'start',
+        '--data-dir',
+        dataDir,
+        '--deployer',
+        'simulated',
+        '--time-scale',
+        '0.02',
+      ],
       {stdio: ['ignore', 'ignore', 'pipe']},
     )
     let stderr = ''
