@@ -29,7 +29,9 @@ export function auditSubcloud(record: SubcloudRecord, routes: StoredRoute[], scN
     record.deployStatus === 'complete' && routes.some((r) => routeReachesSystemController(r, scNetworks))
   const inSync = reachable && record.managementState === 'managed'
   const status: SyncStatus = inSync ? 'in-sync' : 'unknown'
-  const endpointSyncStatus = Object.fromEntries(ENDPOINT_TYPES.map((type) => [type, status]))
+  const endpointSyncStatus: Record<string, SyncStatus> = Object.fromEntries(
+    ENDPOINT_TYPES.map((type) => [type, status]),
+  )
   // dc-cert belongs to cert-mon (PATCH .../update_status): while the subcloud is reachable and unmanaged
   // the audit leaves the value cert-mon reported.
   if (reachable && !inSync) endpointSyncStatus['dc-cert'] = record.endpointSyncStatus['dc-cert'] ?? 'unknown'
