@@ -34,19 +34,10 @@ function subclouds(count) {
 }
 
 export default async function () {
-  const {formatList} = await import(pathToFileURL(path.join(here, '../dist/lib/output/index.js')).href)
+  const {defaultOutputOptions, formatList} = await import(
+    pathToFileURL(path.join(here, '../dist/lib/output/index.js')).href
+  )
   const rows = subclouds(ROWS)
-  const base = {
-    columns: [],
-    noindent: false,
-    maxWidth: 0,
-    fitWidth: false,
-    printEmpty: false,
-    quote: 'nonnumeric',
-    prefix: '',
-    sortColumns: [],
-    sortDescending: false,
-  }
   const cases = [
     ['table', {format: 'table'}],
     ['table --max-width 60 (wrapping)', {format: 'table', maxWidth: 60}],
@@ -58,7 +49,7 @@ export default async function () {
   ]
   console.log(`rendering ${ROWS} subcloud rows x ${COLUMNS.length} columns, median of ${RUNS} runs after 1 warm-up`)
   for (const [name, overrides] of cases) {
-    const options = {...base, ...overrides}
+    const options = defaultOutputOptions(overrides)
     let bytes = formatList(COLUMNS, rows, options).length
     const times = []
     for (let i = 0; i < RUNS; i++) {

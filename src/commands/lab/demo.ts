@@ -2,22 +2,10 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {UsageError} from '../../lib/errors.js'
-import {formatList, formatShow} from '../../lib/output/index.js'
-import type {OutputOptions} from '../../lib/output/types.js'
+import {defaultOutputOptions, formatList, formatShow} from '../../lib/output/index.js'
 
 /** Plain tables, as `dcm subcloud list|show` print them by default. */
-const TABLE: OutputOptions = {
-  format: 'table',
-  columns: [],
-  noindent: false,
-  maxWidth: 0,
-  fitWidth: false,
-  printEmpty: false,
-  quote: 'nonnumeric',
-  prefix: '',
-  sortColumns: [],
-  sortDescending: false,
-}
+const TABLE = defaultOutputOptions()
 
 export default class LabDemo extends BaseCommand<typeof LabDemo> {
   static summary = 'A guided first run: start a lab, add a subcloud, route it, manage it, show it.'

@@ -16,6 +16,23 @@ import {valueList, valueOne} from './value-format.js'
 
 export type {Cell, CsvQuote, OutputFormat, OutputOptions} from './types.js'
 
+/** cliff's defaults (no output flag given, stdout not a TTY), with `overrides` on top. A fresh object each call. */
+export function defaultOutputOptions(overrides: Partial<OutputOptions> = {}): OutputOptions {
+  return {
+    format: 'table',
+    columns: [],
+    noindent: false,
+    maxWidth: 0,
+    fitWidth: false,
+    printEmpty: false,
+    quote: 'nonnumeric',
+    prefix: '',
+    sortColumns: [],
+    sortDescending: false,
+    ...overrides,
+  }
+}
+
 /** The value dcmanager puts in every column of an empty list, so that the table is never empty. */
 export const NONE_MARKER = '<none>'
 
