@@ -139,7 +139,7 @@ describe('SFTP', () => {
 
 describe('interactive login', () => {
   it('gives a prompt with line editing, sudo on the terminal, Ctrl-C and logout (pty)', async () => {
-    const {loadSsh2} = await import('../../src/lib/lab/ssh-host.js')
+    const {loadSsh2} = await import('../../src/lib/ssh/ssh2-module.js')
     const {Client} = await loadSsh2()
     const client = new Client()
     await new Promise<void>((resolve, reject) =>

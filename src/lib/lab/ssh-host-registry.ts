@@ -4,10 +4,11 @@ import path from 'node:path'
 
 import {parseAddress} from '../net/cidr.js'
 import {UsageError} from '../errors.js'
+import {loadSsh2} from '../ssh/ssh2-module.js'
 import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from './atomic-file.js'
 import {findTask, roleNames} from './bootstrap-transcript-tasks.js'
 import {KNOWN_HOSTS_FILE, SSH_CONFIG_FILE} from './host-files.js'
-import {loadSsh2, SshHost} from './ssh-host.js'
+import {SshHost} from './ssh-host.js'
 import {hashPassword, HostMachine, type PasswordHash} from './ssh-host-machine.js'
 
 /**

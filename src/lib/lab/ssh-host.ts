@@ -2,6 +2,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {Connection, Server, ServerChannel} from 'ssh2'
 
+import {loadSsh2} from '../ssh/ssh2-module.js'
 import {type HostMachine, SYSADMIN} from './ssh-host-machine.js'
 import {runLoginShell} from './ssh-host-login.js'
 import {serveSftp} from './ssh-host-sftp.js'
@@ -60,15 +61,6 @@ export class SshHost {
     for (const connection of this.connections) connection.end()
     await closed
   }
-}
-
-/**
- * ssh2 is CommonJS and Node's ESM interop only detects some of its exports (not Server or utils), so
- * take them from the module object itself. Loaded lazily: only a lab with hosts pays for it.
- */
-export async function loadSsh2(): Promise<typeof import('ssh2')> {
-  const module = await import('ssh2')
-  return (module as unknown as {default?: typeof import('ssh2')}).default ?? module
 }
 
 function listen(server: Server, port: number): Promise<number> {
