@@ -1,8 +1,7 @@
-import path from 'node:path'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {labFlags} from '../../lab-flags.js'
 import {OperationError} from '../../lib/errors.js'
 
 export default class LabEnv extends BaseCommand<typeof LabEnv> {
@@ -19,10 +18,7 @@ ${EXIT_CODES_HELP}`
     'eval "$(<%= config.bin %> lab env --subcloud subcloud1)"    # a shell on the subcloud: its region and sysinv',
   ]
   static flags = {
-    'data-dir': Flags.string({
-      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
-      env: 'DCM_LAB_DIR',
-    }),
+    ...labFlags,
     subcloud: Flags.string({
       description:
         "the environment of a shell on this subcloud's controller-0 (source /etc/platform/openrc there): its own region and sysinv",
@@ -30,9 +26,9 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {defaultDataDir, labEnvironment, readAdminPassword} = await import('../../lib/lab/lab-files.js')
+    const {resolveDataDir, labEnvironment, readAdminPassword} = await import('../../lib/lab/lab-files.js')
     const {runningInstance, shellQuote} = await import('../../lib/lab/lab-process.js')
-    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const dataDir = resolveDataDir(this.flags['data-dir'])
     const instance = await runningInstance(dataDir)
     const password = await readAdminPassword(dataDir)
     if (!instance || !password) {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {labFlags} from '../../lab-flags.js'
 import {OperationError, UsageError} from '../../lib/errors.js'
 
 export default class LabStart extends BaseCommand<typeof LabStart> {
@@ -22,10 +23,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab start --detach --tls    # HTTPS with a private CA: OS_CACERT=<data-dir>/tls/ca.pem',
   ]
   static flags = {
-    'data-dir': Flags.string({
-      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
-      env: 'DCM_LAB_DIR',
-    }),
+    ...labFlags,
     port: Flags.integer({description: 'TCP port on 127.0.0.1 (0 = any free port)', default: 0, min: 0, max: 65535}),
     detach: Flags.boolean({description: 'run in the background and return once the lab answers'}),
     tls: Flags.boolean({description: 'serve HTTPS with a certificate from a private CA generated in <data-dir>/tls'}),
@@ -53,11 +51,11 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {defaultDataDir, ensureAdminPassword, writeInstance, removeInstance, labEnvironment} =
+    const {resolveDataDir, ensureAdminPassword, writeInstance, removeInstance, labEnvironment} =
       await import('../../lib/lab/lab-files.js')
     const {runningInstance, startDetached} = await import('../../lib/lab/lab-process.js')
     const flags = this.flags
-    const dataDir = path.resolve(flags['data-dir'] ?? defaultDataDir())
+    const dataDir = resolveDataDir(flags['data-dir'])
     const timeScale = Number(flags['time-scale'])
     if (!Number.isFinite(timeScale) || timeScale < 0) {
       throw new UsageError(`--time-scale must be a non-negative number, got "${flags['time-scale']}"`)

@@ -1,8 +1,5 @@
-import path from 'node:path'
-
-import {Flags} from '@oclif/core'
-
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {labFlags} from '../../lab-flags.js'
 import {OperationError} from '../../lib/errors.js'
 import {showFlags} from '../../output-flags.js'
 
@@ -14,16 +11,13 @@ ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab status', '<%= config.bin %> lab status --data-dir ./mylab -f json']
   static flags = {
     ...showFlags,
-    'data-dir': Flags.string({
-      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
-      env: 'DCM_LAB_DIR',
-    }),
+    ...labFlags,
   }
 
   async run() {
-    const {defaultDataDir} = await import('../../lib/lab/lab-files.js')
+    const {resolveDataDir} = await import('../../lib/lab/lab-files.js')
     const {runningInstance, probeInstance} = await import('../../lib/lab/lab-process.js')
-    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const dataDir = resolveDataDir(this.flags['data-dir'])
     const instance = await runningInstance(dataDir)
     if (!instance) {
       throw new OperationError(`No lab is running in ${dataDir}`, {

@@ -21,6 +21,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(stateHome, 'dcm', 'lab')
 }
 
+/** The data dir a `dcm lab ...` command works on: its --data-dir, else the default, as an absolute path. */
+export function resolveDataDir(flag: string | undefined): string {
+  return path.resolve(flag ?? defaultDataDir())
+}
+
 export async function ensureAdminPassword(dataDir: string): Promise<string> {
   await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
   const file = path.join(dataDir, ADMIN_PASSWORD_FILE)

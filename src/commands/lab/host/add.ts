@@ -1,8 +1,7 @@
-import path from 'node:path'
-
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
+import {labFlags} from '../../../lab-flags.js'
 import {showFlags} from '../../../output-flags.js'
 import {UsageError} from '../../../lib/errors.js'
 import {resolveSecret} from '../../../prompts.js'
@@ -30,10 +29,7 @@ ${EXIT_CODES_HELP}`
   }
   static flags = {
     ...showFlags,
-    'data-dir': Flags.string({
-      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
-      env: 'DCM_LAB_DIR',
-    }),
+    ...labFlags,
     'bootstrap-address': Flags.string({description: "the host's bootstrap (OAM) address, as given to subcloud add"}),
     'bootstrap-values': Flags.string({description: 'take the bootstrap address from this bootstrap values file'}),
     'fail-at': Flags.string({
@@ -50,8 +46,8 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const flags = this.flags
-    const {defaultDataDir} = await import('../../../lib/lab/lab-files.js')
-    const dataDir = path.resolve(flags['data-dir'] ?? defaultDataDir())
+    const {resolveDataDir} = await import('../../../lib/lab/lab-files.js')
+    const dataDir = resolveDataDir(flags['data-dir'])
     const durationSeconds = Number(flags.duration)
     if (!Number.isFinite(durationSeconds) || durationSeconds < 0)
       throw new UsageError(`--duration must be a non-negative number of seconds, got "${flags.duration}"`)

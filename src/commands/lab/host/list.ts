@@ -1,8 +1,5 @@
-import path from 'node:path'
-
-import {Flags} from '@oclif/core'
-
 import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
+import {labFlags} from '../../../lab-flags.js'
 import {listerFlags} from '../../../output-flags.js'
 
 export default class LabHostList extends BaseCommand<typeof LabHostList> {
@@ -14,15 +11,12 @@ ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab host list', '<%= config.bin %> lab host list -f value -c name -c port']
   static flags = {
     ...listerFlags,
-    'data-dir': Flags.string({
-      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
-      env: 'DCM_LAB_DIR',
-    }),
+    ...labFlags,
   }
 
   async run() {
-    const {defaultDataDir} = await import('../../../lib/lab/lab-files.js')
-    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const {resolveDataDir} = await import('../../../lib/lab/lab-files.js')
+    const dataDir = resolveDataDir(this.flags['data-dir'])
     const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
     const client = await LabHostClient.connect(dataDir)
     try {

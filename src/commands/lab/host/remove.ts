@@ -1,8 +1,7 @@
-import path from 'node:path'
-
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
+import {labFlags} from '../../../lab-flags.js'
 
 export default class LabHostRemove extends BaseCommand<typeof LabHostRemove> {
   static summary = 'Stop serving a simulated subcloud controller and forget it.'
@@ -15,15 +14,12 @@ ${EXIT_CODES_HELP}`
     name: Args.string({description: 'host name', required: true}),
   }
   static flags = {
-    'data-dir': Flags.string({
-      description: 'lab state directory [default: $DCM_LAB_DIR or ~/.local/state/dcm/lab]',
-      env: 'DCM_LAB_DIR',
-    }),
+    ...labFlags,
   }
 
   async run() {
-    const {defaultDataDir} = await import('../../../lib/lab/lab-files.js')
-    const dataDir = path.resolve(this.flags['data-dir'] ?? defaultDataDir())
+    const {resolveDataDir} = await import('../../../lib/lab/lab-files.js')
+    const dataDir = resolveDataDir(this.flags['data-dir'])
     const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
     const client = await LabHostClient.connect(dataDir)
     try {
