@@ -9,16 +9,18 @@ import {type CliResult, runDcm} from '../helpers/cli.js'
 /**
  * The installation guide, end to end, with the CLI words an operator types (issue 5, Must show 2):
  *
- *   dcm lab start --detach                         the System Controller
- *   eval "$(dcm lab env)"
- *   dcm subcloud add --bootstrap-address ... --bootstrap-values ... --wait
+ *   dcm lab start --detach                         the System Controller (default deployer: ssh)
+ *   eval "$(dcm lab env)"                          OS_* and DCM_SSH_CONFIG / DCM_KNOWN_HOSTS
+ *   dcm lab host add subcloud1 --bootstrap-values ...   the freshly installed controller-0, over SSH
+ *   dcm subcloud add --bootstrap-address ... --bootstrap-values ... --wait   pre-flight, then a real bootstrap
  *   dcm subcloud list                              deployed, but offline: no route back yet
  *   eval "$(dcm lab env --subcloud subcloud1)"     a shell on the subcloud after source /etc/platform/openrc
  *   dcm host-route-add controller-0 enp0s8 192.168.204.0 24 192.168.101.1
  *   dcm subcloud list                              online
  *   dcm subcloud manage subcloud1                  managed, then in-sync
  *
- * Everything runs against a lab on 127.0.0.1; the addresses in the bootstrap values are data only.
+ * Everything runs against a lab on 127.0.0.1; the addresses in the bootstrap values are data only: the lab's
+ * ssh_config maps 10.10.10.12 to the simulated controller-0's loopback port.
  */
 const BOOTSTRAP_VALUES = `# The guide's AIO-SX subcloud (as ../shared/examples/bootstrap/valid-simplex-ipv4.yaml)
 system_mode: simplex
@@ -80,6 +82,11 @@ interface ListedSubcloud {
   sync: string
 }
 
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, {withFileTypes: true, recursive: true})
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name))
+}
+
 async function listSubclouds(): Promise<ListedSubcloud[]> {
   const result = await dcm(['subcloud', 'list', '-f', 'json'], scEnv)
   expect(result.stderr).toBe('')
@@ -100,19 +107,38 @@ afterAll(async () => {
 
 describe('the installation guide against dcm lab, in one flow', () => {
   it('lab start -> subcloud add --wait -> host-route-add -> online -> manage -> managed/in-sync', async () => {
-    // The System Controller, in the background, with fast simulated deploys.
-    const started = await dcm(
-      ['lab', 'start', '--detach', '--data-dir', dataDir, '--deployer', 'simulated', '--time-scale', '0.05'],
-      {},
-    )
+    // The System Controller, in the background, with its default deployer: a real SSH bootstrap.
+    const started = await dcm(['lab', 'start', '--detach', '--data-dir', dataDir], {})
     expectOk(started)
     expect(started.stderr).toBe('')
     const envResult = await dcm(['lab', 'env', '--data-dir', dataDir], {})
     expectOk(envResult)
     scEnv = parseExports(envResult.stdout)
     expect(scEnv.OS_AUTH_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
+    expect(scEnv.DCM_SSH_CONFIG).toBe(path.join(dataDir, 'ssh_config'))
+    expect(scEnv.DCM_KNOWN_HOSTS).toBe(path.join(dataDir, 'known_hosts'))
 
-    // Add the subcloud and wait for its bootstrap.
+    // The freshly installed controller-0 at the values file's bootstrap address, with a short playbook.
+    const host = await dcm(
+      [
+        'lab',
+        'host',
+        'add',
+        'subcloud1',
+        '--data-dir',
+        dataDir,
+        '--bootstrap-values',
+        valuesFile,
+        '--duration',
+        '1',
+        '--sysadmin-password-stdin',
+      ],
+      scEnv,
+      `${SYSADMIN_PASSWORD}\n`,
+    )
+    expectOk(host)
+
+    // Add the subcloud: the SSH pre-flight, then wait for its bootstrap.
     const added = await dcm(
       [
         'subcloud',
@@ -122,13 +148,34 @@ describe('the installation guide against dcm lab, in one flow', () => {
         '--bootstrap-values',
         valuesFile,
         '--sysadmin-password-stdin',
-        '--no-preflight',
         '--wait',
+        '--timeout',
+        '120',
+        // hidden test knob: poll the deploy status every 250 ms instead of 2 s, the bootstrap takes ~1 s
+        '--poll-interval',
+        '250',
       ],
       scEnv,
       `${SYSADMIN_PASSWORD}\n`,
     )
     expectOk(added)
+    // The pre-flight reached the host by its bootstrap address through DCM_SSH_CONFIG, and the deploy went
+    // through a real bootstrap: the host played the playbook to its end and is now marked bootstrapped, and
+    // the lab kept the run's log. (Not the `--wait` progress lines: they are polled, a short run can finish
+    // between two polls without one saying `bootstrapping`.)
+    expect(added.stderr).toMatch(/^pre-flight \[PASS\] SSH reachable: sysadmin@10\.10\.10\.12 \(127\.0\.0\.1:\d+\)$/m)
+    expect(added.stderr).toContain('pre-flight [PASS] sysadmin password accepted')
+    expect(added.stderr).toContain('pre-flight [PASS] not already bootstrapped')
+    const hosts = await dcm(
+      ['lab', 'host', 'list', '--data-dir', dataDir, '-f', 'json', '-c', 'name', '-c', 'bootstrapped'],
+      scEnv,
+    )
+    expect(JSON.parse(hosts.stdout)).toEqual([{name: 'subcloud1', bootstrapped: true}])
+    const logs = await filesUnder(path.join(dataDir, 'ansible'))
+    expect(logs).toHaveLength(1)
+    const log = await fs.readFile(logs[0], 'utf8')
+    expect(log).toMatch(/^TASK \[bootstrap\/complete-bootstrap : Set bootstrap completed flag\] \*+$/m)
+    expect(log).toMatch(/^localhost +: ok=\d+ +changed=\d+ +unreachable=0 +failed=0 /m)
     let [subcloud] = await listSubclouds()
     expect(subcloud).toMatchObject({name: 'subcloud1', 'deploy status': 'complete', availability: 'offline'})
 
@@ -174,11 +221,17 @@ describe('the installation guide against dcm lab, in one flow', () => {
       sync: 'in-sync',
     })
 
-    // The sysadmin password never appears in any output; the lab's admin password only where it is meant
-    // to be (the export lines of `dcm lab env`).
+    // The sysadmin password never appears in any output nor in any file the lab wrote (it keeps a salted
+    // hash); the lab's admin password only where it is meant to be (the export lines of `dcm lab env`).
     for (const {stdout, stderr} of outputs) {
       expect(stdout + stderr).not.toContain(SYSADMIN_PASSWORD)
       if (!stdout.includes('export OS_PASSWORD=')) expect(stdout + stderr).not.toContain(scEnv.OS_PASSWORD)
+    }
+    for (const file of await filesUnder(dataDir)) {
+      expect({file, leaked: (await fs.readFile(file, 'utf8')).includes(SYSADMIN_PASSWORD)}).toEqual({
+        file,
+        leaked: false,
+      })
     }
   })
 })
