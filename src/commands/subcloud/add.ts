@@ -15,8 +15,8 @@ import {
 import {subcloudShow} from '../../lib/subclouds/columns.js'
 import {type DeployProgress, formatElapsed, waitForDeploy} from '../../lib/subclouds/wait.js'
 import {showFlags} from '../../output-flags.js'
-import {resolveSecret} from '../../prompts.js'
 import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
+import {resolveBmcPassword, resolveSysadminPassword} from '../../subcloud-passwords.js'
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
@@ -123,24 +123,8 @@ ${EXIT_CODES_HELP}`
       return this.printShow(names, values)
     }
 
-    const sysadminPassword = await resolveSecret({
-      label: 'sysadmin password',
-      flagName: '--sysadmin-password',
-      flagValue: f['sysadmin-password'],
-      stdinFlagName: '--sysadmin-password-stdin',
-      fromStdin: f['sysadmin-password-stdin'],
-      envName: 'DCM_SYSADMIN_PASSWORD',
-      prompt: 'Enter the sysadmin password for the subcloud:',
-    })
-    const bmcPassword = request.installValues
-      ? await resolveSecret({
-          label: 'BMC password',
-          flagName: '--bmc-password',
-          flagValue: f['bmc-password'],
-          envName: 'DCM_BMC_PASSWORD',
-          prompt: 'Enter the bmc password for the subcloud:',
-        })
-      : undefined
+    const sysadminPassword = await resolveSysadminPassword(f)
+    const bmcPassword = request.installValues ? await resolveBmcPassword(f) : undefined
 
     // PRE-FLIGHT (src/lib/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
     // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.

@@ -11,8 +11,8 @@ import {
 } from '../../lib/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
 import {listerFlags} from '../../output-flags.js'
-import {resolveSecret} from '../../prompts.js'
 import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
+import {resolveSysadminPassword} from '../../subcloud-passwords.js'
 
 const COLUMNS = ['name', 'bootstrap address', 'result', 'tasks', 'elapsed', 'failed task', 'detail', 'log file']
 
@@ -83,13 +83,7 @@ ${EXIT_CODES_HELP}`
     if (invalid) throw invalid
     for (const warning of findings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
 
-    const password = await resolveSecret({
-      label: 'sysadmin password',
-      flagName: '--sysadmin-password',
-      flagValue: f['sysadmin-password'],
-      stdinFlagName: '--sysadmin-password-stdin',
-      fromStdin: f['sysadmin-password-stdin'],
-      envName: 'DCM_SYSADMIN_PASSWORD',
+    const password = await resolveSysadminPassword(f, {
       prompt: 'Enter the sysadmin password of the subcloud controller:',
       // The password already exists on the host (it is not being set): asking twice would add nothing.
       confirm: false,

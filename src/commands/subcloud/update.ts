@@ -5,7 +5,7 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {subcloudShow} from '../../lib/subclouds/columns.js'
 import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../lib/subclouds/update.js'
 import {showFlags} from '../../output-flags.js'
-import {resolveSecret} from '../../prompts.js'
+import {resolveBmcPassword, resolveSysadminPassword} from '../../subcloud-passwords.js'
 
 export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
   static summary = 'Update attributes of a subcloud.'
@@ -56,28 +56,8 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     }
     const needs = await checkUpdateRequest(request, Boolean(f['bmc-password'] || f['sysadmin-password']))
     const secrets = {
-      sysadminPassword:
-        needs.sysadminPassword || f['sysadmin-password']
-          ? await resolveSecret({
-              label: 'sysadmin password',
-              flagName: '--sysadmin-password',
-              flagValue: f['sysadmin-password'],
-              stdinFlagName: '--sysadmin-password-stdin',
-              fromStdin: f['sysadmin-password-stdin'],
-              envName: 'DCM_SYSADMIN_PASSWORD',
-              prompt: 'Enter the sysadmin password for the subcloud:',
-            })
-          : undefined,
-      bmcPassword:
-        needs.bmcPassword || f['bmc-password']
-          ? await resolveSecret({
-              label: 'BMC password',
-              flagName: '--bmc-password',
-              flagValue: f['bmc-password'],
-              envName: 'DCM_BMC_PASSWORD',
-              prompt: 'Enter the bmc password for the subcloud:',
-            })
-          : undefined,
+      sysadminPassword: needs.sysadminPassword || f['sysadmin-password'] ? await resolveSysadminPassword(f) : undefined,
+      bmcPassword: needs.bmcPassword || f['bmc-password'] ? await resolveBmcPassword(f) : undefined,
     }
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const ref = this.args.subcloud

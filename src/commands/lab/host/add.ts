@@ -4,7 +4,7 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
 import {labFlags} from '../../../lab-flags.js'
 import {showFlags} from '../../../output-flags.js'
 import {UsageError} from '../../../lib/errors.js'
-import {resolveSecret} from '../../../prompts.js'
+import {resolveSysadminPassword} from '../../../subcloud-passwords.js'
 
 export default class LabHostAdd extends BaseCommand<typeof LabHostAdd> {
   static summary = 'Add a simulated subcloud controller-0 to the running lab, served over SSH on loopback.'
@@ -52,13 +52,7 @@ ${EXIT_CODES_HELP}`
     if (!Number.isFinite(durationSeconds) || durationSeconds < 0)
       throw new UsageError(`--duration must be a non-negative number of seconds, got "${flags.duration}"`)
     const bootstrapAddress = flags['bootstrap-address'] ?? (await addressFromValues(flags['bootstrap-values']))
-    const password = await resolveSecret({
-      label: 'sysadmin password',
-      flagName: '--sysadmin-password',
-      flagValue: flags['sysadmin-password'],
-      stdinFlagName: '--sysadmin-password-stdin',
-      fromStdin: flags['sysadmin-password-stdin'],
-      envName: 'DCM_SYSADMIN_PASSWORD',
+    const password = await resolveSysadminPassword(flags, {
       prompt: `Enter the sysadmin password for lab host ${this.args.name}:`,
     })
     const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
