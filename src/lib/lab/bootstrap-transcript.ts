@@ -1,3 +1,4 @@
+import type {RecapCounts} from '../bootstrap/types.js'
 import {BOOTSTRAP_TASKS, type TaskFailure, type TranscriptTask} from './bootstrap-transcript-tasks.js'
 
 /**
@@ -87,16 +88,6 @@ export function recapLine(host: string, counts: RecapCounts): string {
     `${field('unreachable', counts.unreachable)} ${field('failed', counts.failed)} ${field('skipped', counts.skipped)} ` +
     `${field('rescued', counts.rescued)} ${field('ignored', counts.ignored)}`
   )
-}
-
-export interface RecapCounts {
-  ok: number
-  changed: number
-  unreachable: number
-  failed: number
-  skipped: number
-  rescued: number
-  ignored: number
 }
 
 /** The `fatal:` line and its indented YAML block, as the yaml result format prints them. */
