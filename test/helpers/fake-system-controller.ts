@@ -3,6 +3,8 @@ import http from 'node:http'
 import https from 'node:https'
 import type {AddressInfo} from 'node:net'
 
+import {webobErrorResponse} from '../../src/lib/lab/webob-error.js'
+
 /**
  * A small System Controller on 127.0.0.1:0 for the client's tests: Keystone v3 (password and token auth,
  * catalog, expiring and revocable tokens) and the dcmanager calls dcm makes, with webob-shaped error
@@ -27,22 +29,6 @@ export interface FakeOptions {
 }
 
 type Json = Record<string, unknown>
-
-const TITLES: Record<number, [string, string]> = {
-  400: [
-    'Bad Request',
-    'The server could not comply with the request since it is either malformed or otherwise incorrect.',
-  ],
-  401: [
-    'Unauthorized',
-    'This server could not verify that you are authorized to access the document you requested.  Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.',
-  ],
-  404: ['Not Found', 'The resource could not be found.'],
-  409: ['Conflict', 'There was a conflict when trying to complete your request.'],
-  422: ['Unprocessable Entity', 'Unable to process the contained instructions'],
-  500: ['Internal Server Error', 'The server has either erred or is incapable of performing the requested operation.'],
-  503: ['Service Unavailable', 'The server is currently unavailable. Please try again at a later time.'],
-}
 
 export class FakeSystemController {
   readonly requests: RecordedRequest[] = []
@@ -168,13 +154,11 @@ export class FakeSystemController {
       res.writeHead(status, {'content-type': 'application/json', ...headers})
       res.end(text)
     }
+    // webob's error body, HTML or JSON by Accept, as the lab's dcmanager renders it.
     const fail = (status: number, detail: string) => {
-      const [title, explanation] = TITLES[status] ?? ['Error', '']
-      if (json) return send(status, {code: status, title, description: detail})
-      res.writeHead(status, {'content-type': 'text/html; charset=UTF-8'})
-      res.end(
-        `<html>\n <head>\n  <title>${status} ${title}</title>\n </head>\n <body>\n  <h1>${status} ${title}</h1>\n  ${explanation}<br /><br />\n${detail}\n\n\n </body>\n</html>`,
-      )
+      const answer = webobErrorResponse(status, detail, json)
+      res.writeHead(answer.status, answer.headers)
+      res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body))
     }
     try {
       if (path.startsWith('/identity')) return this.keystone(req, path.slice('/identity'.length), body, send)

@@ -21,6 +21,7 @@ const TITLES: Record<number, [title: string, explanation: string]> = {
   410: ['Gone', 'This resource is no longer available.  No forwarding address is given.'],
   422: ['Unprocessable Entity', 'Unable to process the contained instructions'],
   500: ['Internal Server Error', 'The server has either erred or is incapable of performing the requested operation.'],
+  503: ['Service Unavailable', 'The server is currently unavailable. Please try again at a later time.'],
 }
 
 /** A dcmanager API refusal: thrown by handlers, rendered by `webobErrorResponse`. */
