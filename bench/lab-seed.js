@@ -2,12 +2,11 @@
 // second), and start a lab over it. Used by bench/lab.bench.js and by the `dcm subcloud list` benchmark.
 //
 //   import {seedLabState, startSeededLab} from './lab-seed.js'
-//   const lab = await startSeededLab({count: 5000})      // a `dcm lab start` child on 127.0.0.1:<ephemeral>
+//   const lab = await startSeededLab({count: 5000})      // a background `dcm lab start` on 127.0.0.1:<ephemeral>
 //   ... run `dcm subcloud list` with lab.env (spawnSync is fine: the lab has its own process) ...
 //   await lab.stop()                                     // stops it and removes its temp data dir
 //
 // Needs the built CLI (dist/, `npm run compile`).
-import {spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -57,56 +56,35 @@ export async function seedLabState(dataDir, count) {
 }
 
 /**
- * Seed a temp data dir and start `dcm lab start` on it as a child process (its own event loop, so callers
- * may time the CLI with spawnSync). `env` is what `dcm lab env` prints; `stop()` ends the lab and removes
- * the dir.
+ * Seed a temp data dir and start `dcm lab start` on it in the background, as `dcm lab start --detach` does
+ * (its own process and event loop, so callers may time the CLI with spawnSync). `env` is what `dcm lab env`
+ * prints; `stop()` ends the lab and removes the dir.
  */
 export async function startSeededLab({count, timeScale = 0.05} = {}) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-bench-'))
-  await seedLabState(dataDir, count)
-  const {labEnvironment} = await lab('lab-files.js')
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'bin', 'run.js'),
-      'lab',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--deployer',
-      'simulated',
-      '--time-scale',
-      String(timeScale),
-    ],
-    {stdio: 'ignore'},
-  )
+  const {labEnvironment, readAdminPassword} = await lab('lab-files.js')
+  const {startDetached, stopInstance} = await lab('lab-process.js')
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      await new Promise((resolve) => child.once('exit', resolve))
-    }
+    await stopInstance(dataDir)
     await fs.rm(dataDir, {recursive: true, force: true})
   }
-  for (let i = 0; i < 400; i++) {
-    try {
-      const instance = JSON.parse(await fs.readFile(path.join(dataDir, 'lab.json'), 'utf8'))
-      if (instance.pid === child.pid) {
-        const password = (await fs.readFile(path.join(dataDir, 'admin-password'), 'utf8')).trim()
-        return {
-          ...instance,
-          dataDir,
-          password,
-          pid: child.pid,
-          env: {...labEnvironment(instance, password), XDG_CACHE_HOME: path.join(dataDir, 'client-cache')},
-          stop,
-        }
-      }
-    } catch {
-      // not written yet
+  try {
+    await seedLabState(dataDir, count)
+    const instance = await startDetached({
+      runScript: path.join(root, 'bin', 'run.js'),
+      dataDir,
+      args: ['--data-dir', dataDir, '--deployer', 'simulated', '--time-scale', String(timeScale)],
+    })
+    const password = await readAdminPassword(dataDir)
+    return {
+      ...instance,
+      dataDir,
+      password,
+      env: {...labEnvironment(instance, password), XDG_CACHE_HOME: path.join(dataDir, 'client-cache')},
+      stop,
     }
-    if (child.exitCode !== null) break
-    await new Promise((resolve) => setTimeout(resolve, 50))
+  } catch (error) {
+    await stop()
+    throw error
   }
-  await stop()
-  throw new Error('the seeded lab did not start')
 }
