@@ -8,18 +8,9 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const ROWS = 5000
 const RUNS = 7
 
-const COLUMNS = [
-  'id',
-  'name',
-  'management',
-  'availability',
-  'deploy status',
-  'sync',
-  'backup status',
-  'prestage status',
-]
 const DEPLOY = ['complete', 'bootstrap-failed', 'not-deployed', 'bootstrapping', 'install-failed']
 
+/** Rows in `subcloud list` column order (SUBCLOUD_LIST). */
 function subclouds(count) {
   return Array.from({length: count}, (_, i) => [
     i + 1,
@@ -34,9 +25,9 @@ function subclouds(count) {
 }
 
 export default async function () {
-  const {defaultOutputOptions, formatList} = await import(
-    pathToFileURL(path.join(here, '../dist/lib/output/index.js')).href
-  )
+  const dist = (module) => import(pathToFileURL(path.join(here, '../dist/lib', module)).href)
+  const {defaultOutputOptions, formatList} = await dist('output/index.js')
+  const {SUBCLOUD_LIST: COLUMNS} = await dist('subclouds/columns.js')
   const rows = subclouds(ROWS)
   const cases = [
     ['table', {format: 'table'}],
