@@ -3,16 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {systemControllersFromFlags, validateFiles} from '../../lib/overrides/batch.js'
 import {validatorOrigin} from '../../lib/overrides/schema.js'
-import {
-  ALLOW_UNKNOWN_KEYS_HELP,
-  FINDING_COLUMNS,
-  findingRow,
-  refuseUnknownKeys,
-  strictFindings,
-  validationFailure,
-} from '../../lib/overrides/findings.js'
-import {noneRow} from '../../lib/output/index.js'
+import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
 import {listerFlags} from '../../output-flags.js'
+import {reportFindings} from '../../validate-report.js'
 
 export default class SubcloudValidate extends BaseCommand<typeof SubcloudValidate> {
   static summary = 'Check subcloud bootstrap-values files offline, before anything is sent.'
@@ -74,16 +67,12 @@ ${EXIT_CODES_HELP}`
     this.debugLine(
       `${files.length} file(s), ${found.length} finding(s) in ${(performance.now() - started).toFixed(0)} ms (schema validators: ${await validatorOrigin()})`,
     )
-    const checked = refuseUnknownKeys(found, this.flags['allow-unknown-keys'])
-    const findings = this.flags.strict ? strictFindings(checked) : checked
-    const rows = findings.map(findingRow)
-    const empty = rows.length === 0 && this.flags.format === 'table'
-    const records = this.printList([...FINDING_COLUMNS], empty ? [noneRow(FINDING_COLUMNS)] : rows)
-    const failure = validationFailure(findings, files.length)
-    if (failure) {
-      for (const line of failure.lines) process.stderr.write(`${line}\n`)
-      throw failure.error
-    }
-    return empty ? [] : records
+    return reportFindings(found, {
+      allowUnknownKeys: this.flags['allow-unknown-keys'],
+      strict: this.flags.strict,
+      fileCount: files.length,
+      format: this.flags.format,
+      printList: (columns, rows) => this.printList(columns, rows),
+    })
   }
 }

@@ -2,16 +2,9 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {validateFiles} from '../../lib/overrides/batch.js'
-import {
-  ALLOW_UNKNOWN_KEYS_HELP,
-  FINDING_COLUMNS,
-  findingRow,
-  refuseUnknownKeys,
-  strictFindings,
-  validationFailure,
-} from '../../lib/overrides/findings.js'
-import {noneRow} from '../../lib/output/index.js'
+import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
 import {listerFlags} from '../../output-flags.js'
+import {reportFindings} from '../../validate-report.js'
 
 export default class SystemControllerValidate extends BaseCommand<typeof SystemControllerValidate> {
   static summary = "Check a System Controller's own bootstrap overrides (localhost.yml) before bootstrapping it."
@@ -31,16 +24,12 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const found = await validateFiles([this.args.file], 'system-controller')
-    const checked = refuseUnknownKeys(found, this.flags['allow-unknown-keys'])
-    const findings = this.flags.strict ? strictFindings(checked) : checked
-    const rows = findings.map(findingRow)
-    const empty = rows.length === 0 && this.flags.format === 'table'
-    const records = this.printList([...FINDING_COLUMNS], empty ? [noneRow(FINDING_COLUMNS)] : rows)
-    const failure = validationFailure(findings, 1)
-    if (failure) {
-      for (const line of failure.lines) process.stderr.write(`${line}\n`)
-      throw failure.error
-    }
-    return empty ? [] : records
+    return reportFindings(found, {
+      allowUnknownKeys: this.flags['allow-unknown-keys'],
+      strict: this.flags.strict,
+      fileCount: 1,
+      format: this.flags.format,
+      printList: (columns, rows) => this.printList(columns, rows),
+    })
   }
 }
