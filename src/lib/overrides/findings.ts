@@ -83,7 +83,6 @@ export function validationFailure(
   }
 }
 
-/** `--strict`: every warning (unknown parameter, non-RFC 1123 name, ...) counts as an error. */
 /**
  * dcm refuses parameters it does not know by default: upstream passes them to Ansible as they are, so a typo
  * (`managment_subnet`) silently becomes a variable nobody reads. `--allow-unknown-keys` keeps upstream's
@@ -96,6 +95,7 @@ export function refuseUnknownKeys(findings: readonly Finding[], allowUnknownKeys
   )
 }
 
+/** `--strict`: every warning (unknown parameter, non-RFC 1123 name, ...) counts as an error. */
 export function strictFindings(findings: readonly Finding[]): Finding[] {
   return findings.map((finding) => (finding.severity === 'warning' ? {...finding, severity: 'error'} : finding))
 }
