@@ -1,8 +1,10 @@
+import {statSync} from 'node:fs'
+
 import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {OperationError} from '../../lib/errors.js'
+import {ExitCode, OperationError, UsageError} from '../../lib/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../lib/overrides/findings.js'
 import {
   addPath,
@@ -22,20 +24,28 @@ export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
   static description = `Validates the bootstrap values locally first (schema, network rules, overlap with the subclouds the System Controller already has): an invalid file exits 2 and nothing is sent. Passwords come from the flags, --sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, or a hidden prompt (asked twice) on a terminal.
 --wait follows the deploy status: exit 0 when complete, 1 on a failure state (with the error description), 4 on --timeout.
+Several subclouds: repeat --bootstrap-values FILE --bootstrap-address IP in pairs, or pass a directory holding the files and an addresses.yml map ("<subcloud name>: <address>"); every file is validated first (against the live subclouds and each other), --parallel N adds N at a time, one failure does not stop the others, and a summary table ends the run (exit 0 if all succeeded, else the worst code).
 
 ${EXIT_CODES_HELP}`
   static examples = [
     '<%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --wait',
     'printf %s "$PW" | <%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --sysadmin-password-stdin',
     '<%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --dry-run',
+    '<%= config.bin %> subcloud add --bootstrap-values ./site-a/ --parallel 4 --wait',
   ]
   static flags = {
     ...showFlags,
     ...authFlags,
     ...sshFlags,
-    'bootstrap-address': Flags.string({description: 'IP address for initial subcloud controller', required: true}),
+    'bootstrap-address': Flags.string({
+      description:
+        'IP address for initial subcloud controller (repeatable: one per --bootstrap-values file, same order)',
+      multiple: true,
+    }),
     'bootstrap-values': Flags.string({
-      description: 'YAML file containing subcloud configuration settings',
+      description:
+        'YAML file containing subcloud configuration settings, or a directory of them with an addresses.yml map (repeatable)',
+      multiple: true,
       required: true,
     }),
     'deploy-config': Flags.string({
@@ -70,6 +80,11 @@ ${EXIT_CODES_HELP}`
       min: 10,
       hidden: true,
     }),
+    parallel: Flags.integer({
+      description: 'with several --bootstrap-values: how many subclouds to add at the same time',
+      default: 1,
+      min: 1,
+    }),
     quiet: Flags.boolean({char: 'q', description: 'no progress output (pre-flight failures and warnings still print)'}),
     'system-controller-subnet': Flags.string({
       multiple: true,
@@ -90,9 +105,17 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const f = this.flags
+    const valuesArgs = f['bootstrap-values'] ?? []
+    const addressArgs = f['bootstrap-address'] ?? []
+    if (valuesArgs.length > 1 || isDirectory(valuesArgs[0])) return this.addSeveral()
+    if (addressArgs.length === 0) throw new UsageError('Missing required flag bootstrap-address')
+    if (addressArgs.length > 1)
+      throw new UsageError(`--bootstrap-address given ${addressArgs.length} time(s) for 1 --bootstrap-values file(s)`, {
+        hint: 'give one --bootstrap-address per file, in the same order, or use a directory with an address map',
+      })
     const request: AddRequest = {
-      bootstrapAddress: f['bootstrap-address'],
-      bootstrapValues: f['bootstrap-values'],
+      bootstrapAddress: addressArgs[0],
+      bootstrapValues: valuesArgs[0],
       installValues: f['install-values'],
       deployConfig: f['deploy-config'],
       group: f.group,
@@ -174,11 +197,107 @@ ${EXIT_CODES_HELP}`
       process.removeListener('SIGTERM', onSignal)
     }
   }
+
+  /**
+   * Several bootstrap values files (repeated flag or a directory with an address map): all validated first (exit
+   * 2, nothing sent), then each one through the single add flow, --parallel at a time, and a summary table.
+   */
+  private async addSeveral() {
+    const f = this.flags
+    for (const single of ['install-values', 'deploy-config', 'name', 'dry-run'] as const)
+      if (f[single]) throw new UsageError(`--${single} takes a single --bootstrap-values file`)
+    const {planBootstrapTargets, runConcurrently, batchExitCode, batchError} =
+      await import('../../lib/bootstrap/batch.js')
+    const {addTarget, validateAddBatch} = await import('../../lib/subclouds/add-batch.js')
+    const {findingsError, refuseUnknownKeys} = await import('../../lib/overrides/findings.js')
+    const {systemControllersFromFlags} = await import('../../lib/overrides/batch.js')
+    const targets = planBootstrapTargets(f['bootstrap-values'] ?? [], f['bootstrap-address'] ?? [])
+    const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
+    if (f['bmc-password']) this.warn('--bmc-password is only sent with --install-values; ignoring it')
+    const client = await dcmanagerFromFlags(this.flags, this.debugLine)
+    const existing = await client.listSubclouds()
+    const group = f.group && !/^\d+$/.test(f.group) ? String((await client.getGroup(f.group)).id) : f.group
+    const findings = refuseUnknownKeys(
+      await validateAddBatch(targets, existing, systemControllers),
+      f['allow-unknown-keys'],
+    )
+    const invalid = findingsError(findings)
+    if (invalid) throw invalid
+    for (const warning of findings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
+
+    // One password for the whole batch, asked before the first subcloud starts.
+    const sysadminPassword = await resolveSysadminPassword(f)
+    const {formatPreflightCheck} = await import('../../lib/output/progress-preflight.js')
+    // Several subclouds interleave: one timestamped line per change, each starting with the subcloud name.
+    const progress = progressWriter(Boolean(f.quiet), false)
+    const controller = new AbortController()
+    const onSignal = () => controller.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    let results
+    try {
+      results = await runConcurrently(
+        targets,
+        f.parallel,
+        controller.signal,
+        (target) =>
+          addTarget(target, {
+            client,
+            request: {group, release: f.release, migrate: f.migrate, allowUnknownKeys: f['allow-unknown-keys']},
+            sysadminPassword,
+            preflightTarget: f['no-preflight'] ? undefined : (address) => sshTargetFrom(f, address, this.debugLine),
+            wait: f.wait
+              ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal: controller.signal}
+              : undefined,
+            onPreflightCheck: (t, check) => {
+              if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
+                process.stderr.write(`${formatPreflightCheck(check, t.name)}\n`)
+            },
+            onProgress: (_t, p) => progress.update(p),
+          }),
+        (target, error) => ({
+          subcloudName: target.name,
+          bootstrapAddress: target.address,
+          outcome: 'not-started' as const,
+          deployStatus: '',
+          exitCode: error.exitCode,
+          detail: error.message,
+          error,
+        }),
+      )
+    } finally {
+      process.removeListener('SIGINT', onSignal)
+      process.removeListener('SIGTERM', onSignal)
+    }
+    const records = this.printList(
+      ['name', 'bootstrap address', 'result', 'deploy status', 'detail'],
+      results.map((r) => [r.subcloudName, r.bootstrapAddress, r.outcome, r.deployStatus, r.detail]),
+    )
+    const code = batchExitCode(results)
+    if (code !== ExitCode.ok) {
+      const bad = results.filter((r) => r.exitCode !== ExitCode.ok)
+      throw batchError(
+        code,
+        `${bad.length} of ${results.length} subclouds were not added${f.wait ? ' and deployed' : ''}: ${bad
+          .map((r) => r.subcloudName)
+          .join(', ')}`,
+        f.wait ? `see 'dcm subcloud errors <name>' for a failed deployment's error description` : undefined,
+      )
+    }
+    return records
+  }
+}
+
+function isDirectory(file: string | undefined): boolean {
+  try {
+    return file !== undefined && statSync(file).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** Live progress on stderr: one rewritten line on a terminal, a timestamped line per change otherwise. */
-function progressWriter(quiet: boolean) {
-  const tty = Boolean(process.stderr.isTTY)
+function progressWriter(quiet: boolean, tty = Boolean(process.stderr.isTTY)) {
   let drawn = false
   const describe = (p: DeployProgress) =>
     `${p.name}: ${p.status}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`

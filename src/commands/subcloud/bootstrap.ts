@@ -1,14 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {
-  ConnectionError,
-  ExitCode,
-  InterruptedError,
-  OperationError,
-  TimeoutError,
-  type DcmError,
-} from '../../lib/errors.js'
+import {ExitCode, type DcmError} from '../../lib/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
 import {listerFlags} from '../../output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
@@ -72,7 +65,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const f = this.flags
-    const {planBootstrapTargets, validateTargets, runTarget, runBatch, batchExitCode} =
+    const {planBootstrapTargets, validateTargets, runTarget, runBatch, batchExitCode, batchError} =
       await import('../../lib/bootstrap/batch.js')
     const {findingsError, formatFinding, refuseUnknownKeys} = await import('../../lib/overrides/findings.js')
 
@@ -167,7 +160,7 @@ ${EXIT_CODES_HELP}`
         ? `${bad.length} of ${results.length} bootstraps did not complete: ${bad.map((r) => r.subcloudName).join(', ')}`
         : bad[0].summary
       const hint = !several ? (bad[0].error as DcmError | undefined)?.hint : undefined
-      throw errorFor(code, message, hint ?? (bad[0].logPath ? `see the log ${bad[0].logPath}` : undefined))
+      throw batchError(code, message, hint ?? (bad[0].logPath ? `see the log ${bad[0].logPath}` : undefined))
     }
     return records
   }
@@ -184,12 +177,4 @@ function escapeRegExp(text: string): string {
 
 function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`
-}
-
-function errorFor(code: number, message: string, hint?: string): DcmError {
-  const options = hint ? {hint} : {}
-  if (code === ExitCode.interrupted) return new InterruptedError(message, options)
-  if (code === ExitCode.timeout) return new TimeoutError(message, options)
-  if (code === ExitCode.unreachable) return new ConnectionError(message, options)
-  return new OperationError(message, options)
 }

@@ -1,11 +1,19 @@
 import {readFileSync, readdirSync, statSync} from 'node:fs'
 import path from 'node:path'
 
-import {ExitCode, InterruptedError, UsageError} from '../errors.js'
+import {
+  ConnectionError,
+  type DcmError,
+  ExitCode,
+  InterruptedError,
+  OperationError,
+  TimeoutError,
+  UsageError,
+} from '../errors.js'
 import {isAddress} from '../net/cidr.js'
 import {findCrossFileConflicts} from '../overrides/cross-file.js'
 import {loadOverrideFile} from '../overrides/load.js'
-import type {Finding, LoadedOverrides} from '../overrides/types.js'
+import type {Finding, LoadedOverrides, SubcloudValidationOptions} from '../overrides/types.js'
 import {validateSubcloudOverrides} from '../overrides/validate.js'
 import {runBootstrap} from './engine.js'
 import {describeError} from './error-description.js'
@@ -122,11 +130,17 @@ export function planBootstrapTargets(valuesArgs: string[], addressArgs: string[]
   return targets
 }
 
-/** Every file's own findings (with its bootstrap address) plus conflicts between the files of a batch. */
-export async function validateTargets(targets: BootstrapTarget[]): Promise<Finding[]> {
+/**
+ * Every file's own findings (with its bootstrap address) plus conflicts between the files of a batch. `context`
+ * adds what `subcloud add` knows besides the files: the live subclouds and the System Controller's networks.
+ */
+export async function validateTargets(
+  targets: BootstrapTarget[],
+  context: Omit<SubcloudValidationOptions, 'bootstrapAddress'> = {},
+): Promise<Finding[]> {
   const findings: Finding[] = []
   for (const target of targets) {
-    findings.push(...(await validateSubcloudOverrides(target.loaded, {bootstrapAddress: target.address})))
+    findings.push(...(await validateSubcloudOverrides(target.loaded, {...context, bootstrapAddress: target.address})))
   }
   if (targets.length > 1) findings.push(...findCrossFileConflicts(targets.map((t) => t.loaded)))
   return findings
@@ -191,43 +205,67 @@ export async function runTarget(target: BootstrapTarget, options: RunTargetOptio
   })
 }
 
-/** Run every target with at most `parallel` at a time; results in the order of `targets`. */
-export async function runBatch(
-  targets: BootstrapTarget[],
+/**
+ * Run `run` over every target with at most `parallel` at a time; one failure does not stop the others. Once
+ * `signal` is aborted, the targets not started yet get `notStarted(target, error)` instead. Results in the order
+ * of `targets`.
+ */
+export async function runConcurrently<T, R>(
+  targets: T[],
   parallel: number,
   signal: AbortSignal | undefined,
-  run: (target: BootstrapTarget) => Promise<BootstrapResult>,
-): Promise<BootstrapResult[]> {
-  const results: BootstrapResult[] = new Array(targets.length)
+  run: (target: T) => Promise<R>,
+  notStarted: (target: T, error: InterruptedError) => R,
+): Promise<R[]> {
+  const results: R[] = new Array(targets.length)
   let next = 0
   const worker = async () => {
     while (next < targets.length) {
       const index = next++
       const target = targets[index]
-      if (signal?.aborted) {
-        const error = new InterruptedError('interrupted before this bootstrap started')
-        results[index] = {
-          subcloudName: target.name,
-          outcome: 'not-started',
-          exitCode: ExitCode.interrupted,
-          summary: `${target.name}: ${error.message}`,
-          tasksRun: 0,
-          elapsedMs: 0,
-          error,
-        }
-        continue
-      }
-      results[index] = await run(target)
+      results[index] = signal?.aborted
+        ? notStarted(target, new InterruptedError('interrupted before this subcloud started'))
+        : await run(target)
     }
   }
   await Promise.all(Array.from({length: Math.max(1, Math.min(parallel, targets.length))}, worker))
   return results
 }
 
+/** Run every bootstrap target with at most `parallel` at a time; results in the order of `targets`. */
+export async function runBatch(
+  targets: BootstrapTarget[],
+  parallel: number,
+  signal: AbortSignal | undefined,
+  run: (target: BootstrapTarget) => Promise<BootstrapResult>,
+): Promise<BootstrapResult[]> {
+  return runConcurrently(targets, parallel, signal, run, (target) => {
+    const error = new InterruptedError('interrupted before this bootstrap started')
+    return {
+      subcloudName: target.name,
+      outcome: 'not-started',
+      exitCode: ExitCode.interrupted,
+      summary: `${target.name}: ${error.message}`,
+      tasksRun: 0,
+      elapsedMs: 0,
+      error,
+    }
+  })
+}
+
 /** 0 when all completed; 130 when interrupted; the shared code when every failure agrees (3, 4), else 1. */
-export function batchExitCode(results: BootstrapResult[]): number {
+export function batchExitCode(results: {exitCode: number}[]): number {
   const codes = results.map((r) => r.exitCode).filter((code) => code !== ExitCode.ok)
   if (codes.length === 0) return ExitCode.ok
   if (codes.includes(ExitCode.interrupted)) return ExitCode.interrupted
   return codes.every((code) => code === codes[0]) ? codes[0] : ExitCode.failed
+}
+
+/** The typed error that makes the command exit with a batch's code (see {@link batchExitCode}). */
+export function batchError(code: number, message: string, hint?: string): DcmError {
+  const options = hint ? {hint} : {}
+  if (code === ExitCode.interrupted) return new InterruptedError(message, options)
+  if (code === ExitCode.timeout) return new TimeoutError(message, options)
+  if (code === ExitCode.unreachable) return new ConnectionError(message, options)
+  return new OperationError(message, options)
 }
