@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {type CliResult, runDcm} from '../helpers/cli.js'
+import {expectOk, parseExports, recordingDcm, runDcm} from '../helpers/cli.js'
 
 /**
  * The installation guide, end to end, with the CLI words an operator types (issue 5, Must show 2):
@@ -44,35 +44,7 @@ let workDir: string
 let dataDir: string
 let valuesFile: string
 let scEnv: Record<string, string>
-const outputs: CliResult[] = []
-
-async function dcm(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-  const result = await runDcm(args, {
-    env: {...env, XDG_CACHE_HOME: path.join(workDir, 'cache')},
-    input,
-    timeoutMs: 120_000,
-  })
-  outputs.push(result)
-  return result
-}
-
-/** A step that must succeed; on failure the message carries the command's output. */
-function expectOk(result: CliResult): CliResult {
-  if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}${result.stderr}`)
-  return result
-}
-
-/** `eval "$(dcm lab env ...)"`: the export lines as an environment. */
-function parseExports(stdout: string): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const line of stdout.split('\n')) {
-    const match = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line)
-    if (!match) continue
-    const raw = match[2]
-    env[match[1]] = raw.startsWith("'") ? raw.slice(1, -1).replace(/'\\''/g, "'") : raw
-  }
-  return env
-}
+const {run: dcm, outputs} = recordingDcm(() => path.join(workDir, 'cache'))
 
 interface ListedSubcloud {
   name: string

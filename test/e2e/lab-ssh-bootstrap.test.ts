@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {type CliResult, runDcm} from '../helpers/cli.js'
+import {expectOk, parseExports, recordingDcm, runDcm} from '../helpers/cli.js'
 
 /**
  * Issue 4, Must show 2, with the CLI words an operator types: `subcloud add --wait` against `dcm lab` runs a
@@ -38,33 +38,7 @@ const SYSADMIN_PASSWORD = 'E2e-Ssh*B00tstrap'
 let workDir: string
 let dataDir: string
 let labEnv: Record<string, string>
-const outputs: CliResult[] = []
-
-async function dcm(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-  const result = await runDcm(args, {
-    env: {...env, XDG_CACHE_HOME: path.join(workDir, 'cache')},
-    input,
-    timeoutMs: 120_000,
-  })
-  outputs.push(result)
-  return result
-}
-
-function expectOk(result: CliResult): CliResult {
-  if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}${result.stderr}`)
-  return result
-}
-
-function parseExports(stdout: string): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const line of stdout.split('\n')) {
-    const match = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line)
-    if (!match) continue
-    const raw = match[2]
-    env[match[1]] = raw.startsWith("'") ? raw.slice(1, -1).replace(/'\\''/g, "'") : raw
-  }
-  return env
-}
+const {run: dcm, outputs} = recordingDcm(() => path.join(workDir, 'cache'))
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, {withFileTypes: true, recursive: true})

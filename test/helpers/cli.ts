@@ -46,3 +46,35 @@ export function runDcm(args: string[], options: CliOptions = {}): Promise<CliRes
     child.stdin.end(options.input ?? '')
   })
 }
+
+/**
+ * A runner for multi-step flows (the e2e tests): every result is kept in `outputs`, so a test can scan all of
+ * them for secrets at the end, and the token cache goes to the test's own directory, resolved when a step runs.
+ */
+export function recordingDcm(cacheDir: () => string, timeoutMs = 120_000) {
+  const outputs: CliResult[] = []
+  async function run(args: string[], env: Record<string, string | undefined>, input?: string): Promise<CliResult> {
+    const result = await runDcm(args, {env: {...env, XDG_CACHE_HOME: cacheDir()}, input, timeoutMs})
+    outputs.push(result)
+    return result
+  }
+  return {run, outputs}
+}
+
+/** A step that must succeed; on failure the error carries the command's output. */
+export function expectOk(result: CliResult): CliResult {
+  if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}${result.stderr}`)
+  return result
+}
+
+/** `eval "$(dcm lab env ...)"`: the export lines as an environment, single-quoting undone. */
+export function parseExports(stdout: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const line of stdout.split('\n')) {
+    const match = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line)
+    if (!match) continue
+    const raw = match[2]
+    env[match[1]] = raw.startsWith("'") ? raw.slice(1, -1).replace(/'\\''/g, "'") : raw
+  }
+  return env
+}
