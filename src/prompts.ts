@@ -30,7 +30,7 @@ export interface SecretSource {
 let stdinCache: Promise<string> | undefined
 
 /** All of stdin, read once per process (several secrets cannot share it). */
-export function readAllStdin(): Promise<string> {
+function readAllStdin(): Promise<string> {
   stdinCache ??= new Promise((resolve, reject) => {
     let data = ''
     process.stdin.setEncoding('utf8')
@@ -64,7 +64,7 @@ async function findSecret(source: SecretSource): Promise<string> {
 }
 
 /** Hidden input, refused when empty, asked twice until both match (dcmanager-api.md §5.2). */
-export async function promptSecret(message: string, confirm: boolean): Promise<string> {
+async function promptSecret(message: string, confirm: boolean): Promise<string> {
   const {default: password} = await import('@inquirer/password')
   try {
     for (;;) {
@@ -76,17 +76,6 @@ export async function promptSecret(message: string, confirm: boolean): Promise<s
     }
   } catch (error) {
     throw asInterrupted(error, 'Password prompt interrupted.')
-  }
-}
-
-/** Ask for any value on a TTY, or fail naming the flag that supplies it. */
-export async function promptValue(message: string, flagName: string, validate?: (v: string) => true | string) {
-  if (!canPrompt()) throw new UsageError(`${flagName} is required: no terminal to prompt on`)
-  const {default: input} = await import('@inquirer/input')
-  try {
-    return await input({message, validate})
-  } catch (error) {
-    throw asInterrupted(error, 'Prompt interrupted.')
   }
 }
 
