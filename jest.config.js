@@ -1,4 +1,4 @@
-// ESM jest setup measured in ../shared/notes/ecosystem.md §1.3 (ts-jest only transpiles; `npm run typecheck` type-checks).
+// ESM jest setup (ts-jest with ESM, measured for this project) (ts-jest only transpiles; `npm run typecheck` type-checks).
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

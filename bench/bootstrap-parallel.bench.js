@@ -1,7 +1,7 @@
 // Bootstrap of 100 lab hosts with `dcm subcloud bootstrap --parallel 1, 10, 50`: wall time against the ideal
 // ceil(100/P) x per-host time, overhead %, and the CLI's peak RSS (targets: overhead < 15% at P=50, RSS < 300 MB).
 //
-// The hosts are the lab's simulated controllers (dist/lib/lab/ssh-host-registry.js) served from this process on
+// The hosts are the lab's simulated controllers (dist/lab/hosts/ssh-host-registry.js) served from this process on
 // loopback ports; the CLI reaches them by their 10.x bootstrap addresses through the registry's ssh_config, as
 // `eval "$(dcm lab env)"` sets it up. Each host plays the same fixed transcript of BENCH_HOST_SECONDS (0.5 s).
 // The per-host time is what one bootstrap costs end to end (SSH connect, upload, playbook, cleanup): the median
@@ -81,7 +81,7 @@ function seconds(text) {
 
 export default async function bench() {
   const {LabHostRegistry} = await import(
-    pathToFileURL(path.join(root, 'dist', 'lib', 'lab', 'ssh-host-registry.js')).href
+    pathToFileURL(path.join(root, 'dist', 'lab', 'hosts', 'ssh-host-registry.js')).href
   )
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-bench-bootstrap-'))
   const registry = await LabHostRegistry.open(path.join(dir, 'lab'))

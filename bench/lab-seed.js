@@ -13,16 +13,16 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const lab = (module) => import(pathToFileURL(path.join(root, 'dist', 'lib', 'lab', module)).href)
+const built = (module) => import(pathToFileURL(path.join(root, 'dist', module)).href)
 
 /**
  * Write `<dataDir>/state.json` holding `count` subclouds: every tenth one unmanaged/offline, the others
  * managed, online (with their route to the System Controller) and in-sync. Returns the state written.
  */
 export async function seedLabState(dataDir, count) {
-  const {emptyLabState} = await lab('lab-store.js')
-  const {newSubcloudRecord, ENDPOINT_TYPES} = await lab('subcloud-model.js')
-  const {writeJsonAtomic} = await lab('atomic-file.js')
+  const {emptyLabState} = await built('lab/lab-store.js')
+  const {newSubcloudRecord, ENDPOINT_TYPES} = await built('lab/dcmanager/subcloud-model.js')
+  const {writeJsonAtomic} = await built('core/files/atomic-file.js')
   await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
   const state = emptyLabState()
   for (let i = 1; i <= count; i++) {
@@ -62,8 +62,8 @@ export async function seedLabState(dataDir, count) {
  */
 export async function startSeededLab({count, timeScale = 0.05} = {}) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-bench-'))
-  const {labEnvironment, readAdminPassword} = await lab('lab-files.js')
-  const {startDetached, stopInstance} = await lab('lab-process.js')
+  const {labEnvironment, readAdminPassword} = await built('lab/lab-files.js')
+  const {startDetached, stopInstance} = await built('lab/lab-process.js')
   const stop = async () => {
     await stopInstance(dataDir)
     await fs.rm(dataDir, {recursive: true, force: true})

@@ -25,7 +25,7 @@ function subclouds(count) {
 }
 
 export default async function () {
-  const dist = (module) => import(pathToFileURL(path.join(here, '../dist/lib', module)).href)
+  const dist = (module) => import(pathToFileURL(path.join(here, '../dist/core', module)).href)
   const {defaultOutputOptions, formatList} = await dist('output/index.js')
   const {SUBCLOUD_LIST: COLUMNS} = await dist('subclouds/columns.js')
   const rows = subclouds(ROWS)

@@ -1,14 +1,14 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
-import type {Executor} from '../lib/netconfig/executor.js'
-import {faultsFromEnv} from '../lib/netconfig/fault-injection.js'
-import {SessionRenderer} from '../lib/netconfig/render.js'
-import {LoggingExecutor, DEFAULT_LOG_FILE} from '../lib/netconfig/logging-executor.js'
-import {type SessionResult, type SessionUi, type UndoResult, runSession, runUndo} from '../lib/netconfig/session.js'
-import {DEFAULT_RECORD_DIR, recordFileFor} from '../lib/netconfig/undo-record.js'
-import {openTarget, requireRoot, sessionAddress} from '../lib/netconfig/target.js'
-import {type LinePrompter, canPrompt, openLinePrompter} from '../prompts.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
+import type {Executor} from '../core/netconfig/executor.js'
+import {faultsFromEnv} from '../core/netconfig/fault-injection.js'
+import {SessionRenderer} from '../core/netconfig/render.js'
+import {LoggingExecutor, DEFAULT_LOG_FILE} from '../core/netconfig/logging-executor.js'
+import {type SessionResult, type SessionUi, type UndoResult, runSession, runUndo} from '../core/netconfig/session.js'
+import {DEFAULT_RECORD_DIR, recordFileFor} from '../core/netconfig/undo-record.js'
+import {openTarget, requireRoot, sessionAddress} from '../core/netconfig/target.js'
+import {type LinePrompter, canPrompt, openLinePrompter} from '../cli/prompts.js'
 
 export default class ConfigManagement extends BaseCommand<typeof ConfigManagement> {
   static summary = "Bring up a subcloud controller's management interface and its route to the System Controller."

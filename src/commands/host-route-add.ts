@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, sessionFromFlags} from '../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
-import {addHostRoute, routeCells, sysinvFor} from '../lib/sysinv/host-routes.js'
-import {parseRouteArguments} from '../lib/sysinv/route-input.js'
-import {ROUTE_SHOW_FIELDS} from '../lib/sysinv/types.js'
-import {showFlags} from '../output-flags.js'
+import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
+import {addHostRoute, routeCells, sysinvFor} from '../core/sysinv/host-routes.js'
+import {parseRouteArguments} from '../core/sysinv/route-input.js'
+import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
+import {showFlags} from '../cli/output-flags.js'
 
 export default class HostRouteAdd extends BaseCommand<typeof HostRouteAdd> {
   static summary = 'Add a static route to an interface of a host (sysinv), as `system host-route-add`.'

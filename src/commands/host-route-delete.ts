@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, sessionFromFlags} from '../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
-import {OperationError} from '../lib/errors.js'
-import {deleteHostRoute, sysinvFor} from '../lib/sysinv/host-routes.js'
-import {confirmAction} from '../prompts.js'
+import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
+import {OperationError} from '../core/errors.js'
+import {deleteHostRoute, sysinvFor} from '../core/sysinv/host-routes.js'
+import {confirmAction} from '../cli/prompts.js'
 
 export default class HostRouteDelete extends BaseCommand<typeof HostRouteDelete> {
   static summary = 'Delete a host route, as `system host-route-delete`.'

@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
 
-import {authFlags, sessionFromFlags} from '../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
-import {listHostRoutes, routeCells, routeRecord, sysinvFor} from '../lib/sysinv/host-routes.js'
-import {ROUTE_LIST_COLUMNS} from '../lib/sysinv/types.js'
-import {listerFlags} from '../output-flags.js'
+import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
+import {listHostRoutes, routeCells, routeRecord, sysinvFor} from '../core/sysinv/host-routes.js'
+import {ROUTE_LIST_COLUMNS} from '../core/sysinv/types.js'
+import {listerFlags} from '../cli/output-flags.js'
 
 export default class HostRouteList extends BaseCommand<typeof HostRouteList> {
   static summary = 'List the static routes of a host, as `system host-route-list`.'

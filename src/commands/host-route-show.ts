@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
 
-import {authFlags, sessionFromFlags} from '../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
-import {routeCells, showHostRoute, sysinvFor} from '../lib/sysinv/host-routes.js'
-import {ROUTE_SHOW_FIELDS} from '../lib/sysinv/types.js'
-import {showFlags} from '../output-flags.js'
+import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
+import {routeCells, showHostRoute, sysinvFor} from '../core/sysinv/host-routes.js'
+import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
+import {showFlags} from '../cli/output-flags.js'
 
 export default class HostRouteShow extends BaseCommand<typeof HostRouteShow> {
   static summary = 'Show a host route, as `system host-route-show`.'

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {Ajv, type ValidateFunction} from 'ajv'
 import {parse as parseYaml} from 'yaml'
 
-import {runDcm, sharedDir} from '../helpers/cli.js'
+import {runDcm, fixturesDir} from '../helpers/cli.js'
 import {
   FakeSystemController,
   multipartParts,
@@ -15,11 +15,11 @@ import {
 import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-fixtures.js'
 
 /**
- * Contract tests against ../shared/reference/dcmanager: every request dcm sends is matched to an operation of
+ * Contract tests against test/fixtures/reference/dcmanager: every request dcm sends is matched to an operation of
  * dc-openapi.yaml and its body validated against the operation's request schema (and the api-ref samples'
  * field sets); `subcloud list/show` of the api-ref sample subcloud must match dcmanager's output byte for byte.
  */
-const reference = path.join(sharedDir, 'reference', 'dcmanager')
+const reference = path.join(fixturesDir, 'reference', 'dcmanager')
 const openapi = parseYaml(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8'), {uniqueKeys: false}) as {
   paths: Record<string, Record<string, Operation>>
   components: {schemas: Record<string, unknown>}

@@ -22,7 +22,7 @@ import {expectOk, parseExports, recordingDcm, runDcm} from '../helpers/cli.js'
  * Everything runs against a lab on 127.0.0.1; the addresses in the bootstrap values are data only: the lab's
  * ssh_config maps 10.10.10.12 to the simulated controller-0's loopback port.
  */
-const BOOTSTRAP_VALUES = `# The guide's AIO-SX subcloud (as ../shared/examples/bootstrap/valid-simplex-ipv4.yaml)
+const BOOTSTRAP_VALUES = `# The guide's AIO-SX subcloud (as test/fixtures/examples/bootstrap/valid-simplex-ipv4.yaml)
 system_mode: simplex
 name: subcloud1
 description: "AIO-SX edge site, IPv4"

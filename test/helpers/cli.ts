@@ -3,7 +3,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const sharedDir = path.resolve(repoRoot, '..', 'shared')
+/** Upstream reference data, spec texts and example override files, copied in so a clone tests on its own. */
+export const fixturesDir = path.join(repoRoot, 'test', 'fixtures')
 
 export interface CliResult {
   code: number | null

@@ -3,14 +3,14 @@ import http from 'node:http'
 import https from 'node:https'
 import type {AddressInfo} from 'node:net'
 
-import {webobErrorResponse} from '../../src/lib/lab/webob-error.js'
+import {webobErrorResponse} from '../../src/lab/http/webob-error.js'
 
 /**
  * A small System Controller on 127.0.0.1:0 for the client's tests: Keystone v3 (password and token auth,
  * catalog, expiring and revocable tokens) and the dcmanager calls dcm makes, with webob-shaped error
  * bodies (HTML or JSON by Accept, dcmanager-api.md §1.6). It records every request so tests can assert
  * what was (not) sent, and can be told to fail in the ways a real one does (restart, 503, expiry).
- * The full emulator is `dcm lab` (src/lib/lab); this one is deliberately tiny and test-controlled.
+ * The full emulator is `dcm lab` (src/lab); this one is deliberately tiny and test-controlled.
  */
 export interface RecordedRequest {
   method: string

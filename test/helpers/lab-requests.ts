@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {buildMultipart} from '../../src/lib/lab/multipart.js'
+import {buildMultipart} from '../../src/lab/http/multipart.js'
 import {repoRoot} from './cli.js'
 import type {TestLab} from './lab.js'
 
-/** Fixture bootstrap-values files (copies of ../shared/examples/bootstrap). */
+/** Fixture bootstrap-values files (copies of test/fixtures/examples/bootstrap). */
 export function labFixture(name: string): string {
   return readFileSync(path.join(repoRoot, 'test', 'fixtures', 'lab', `${name}.yaml`), 'utf8')
 }

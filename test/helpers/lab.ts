@@ -2,9 +2,9 @@ import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {ensureAdminPassword, labEnvironment} from '../../src/lib/lab/lab-files.js'
-import {type LabHandle, type LabServerOptions, startLab} from '../../src/lib/lab/lab-server.js'
-import {ensureLabCertificate} from '../../src/lib/lab/lab-tls.js'
+import {ensureAdminPassword, labEnvironment} from '../../src/lab/lab-files.js'
+import {type LabHandle, type LabServerOptions, startLab} from '../../src/lab/lab-server.js'
+import {ensureLabCertificate} from '../../src/lab/http/lab-tls.js'
 
 /**
  * A `dcm lab` System Controller for tests: started in this process on 127.0.0.1, an ephemeral port and a

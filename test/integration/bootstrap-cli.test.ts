@@ -25,7 +25,7 @@ const maybe = skip ? describe.skip : describe
 // Real ansible runs: generous per-test limits for a loaded 2-core CI machine.
 jest.setTimeout(120_000)
 
-/** A valid AIO-SX subcloud file (after ../shared/examples/bootstrap/valid-simplex-ipv4.yaml); n picks the networks. */
+/** A valid AIO-SX subcloud file (after test/fixtures/examples/bootstrap/valid-simplex-ipv4.yaml); n picks the networks. */
 function subcloudValues(name: string, n: number, description = 'AIO-SX edge site'): string {
   return `system_mode: simplex
 name: ${name}

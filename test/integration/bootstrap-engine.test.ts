@@ -4,9 +4,9 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {runBootstrap} from '../../src/lib/bootstrap/engine.js'
-import type {BootstrapEvent, BootstrapOptions} from '../../src/lib/bootstrap/types.js'
-import {ExitCode} from '../../src/lib/errors.js'
+import {runBootstrap} from '../../src/core/bootstrap/engine.js'
+import type {BootstrapEvent, BootstrapOptions} from '../../src/core/bootstrap/types.js'
+import {ExitCode} from '../../src/core/errors.js'
 import {allProcessCommandLines, fileMode, installTestPlaybooks} from '../helpers/playbooks.js'
 import {type TestSshd, startSshd, sshdUnavailable} from '../helpers/sshd.js'
 

@@ -5,8 +5,8 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
-import {type BootstrapMarkers, type PreflightOptions, runPreflight} from '../../src/lib/bootstrap/preflight.js'
-import {ExitCode} from '../../src/lib/errors.js'
+import {type BootstrapMarkers, type PreflightOptions, runPreflight} from '../../src/core/bootstrap/preflight.js'
+import {ExitCode} from '../../src/core/errors.js'
 import {type TestSshd, startSshd, sshdUnavailable} from '../helpers/sshd.js'
 
 const skip = sshdUnavailable()

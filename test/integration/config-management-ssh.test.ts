@@ -10,7 +10,7 @@ import {runDcm} from '../helpers/cli.js'
 import {type NetnsLab, createNetnsLab, netnsSkipReason} from '../helpers/netns.js'
 
 /**
- * `dcm config-management --host`: the same plan run over SSH (charter D1's src/lib/ssh) against a real
+ * `dcm config-management --host`: the same plan run over SSH (charter D1's src/core/ssh) against a real
  * OpenSSH sshd on 127.0.0.1 that admits only root with a throwaway key. Every remote command is confined
  * to the test's network namespace with --netns, so the host's own interfaces are never touched.
  */

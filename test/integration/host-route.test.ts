@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {newSubcloudRecord, type SubcloudRecord} from '../../src/lib/lab/subcloud-model.js'
+import {newSubcloudRecord, type SubcloudRecord} from '../../src/lab/dcmanager/subcloud-model.js'
 import {type CliResult, runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab} from '../helpers/lab.js'
 import {runDcmOnPty} from '../helpers/pty.js'

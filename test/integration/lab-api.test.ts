@@ -597,7 +597,7 @@ describe('error bodies as the python client reads them', () => {
     const manage = await patchSubcloud(lab, `${id}`, {'management-state': 'managed'})
     expect(manage.status).toBe(422)
     // patchSubcloud asks for JSON; ask again as the python client does (Accept: */*).
-    const form = (await import('../../src/lib/lab/multipart.js')).buildMultipart([
+    const form = (await import('../../src/lab/http/multipart.js')).buildMultipart([
       {name: 'management-state', value: 'managed'},
     ])
     const html = await lab.api(`/dcmanager/v1.0/subclouds/${id}`, {

@@ -6,16 +6,16 @@ import {Ajv, type ValidateFunction} from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import {parse} from 'yaml'
 
-import {sharedDir} from '../helpers/cli.js'
+import {fixturesDir} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {labFixture, patchSubcloud, postSubcloud} from '../helpers/lab-requests.js'
 
 /**
- * Contract tests: the lab's answers against the upstream reference in ../shared/reference/dcmanager
+ * Contract tests: the lab's answers against the upstream reference in test/fixtures/reference/dcmanager
  * (dc-openapi.yaml response schemas and examples, and the api-ref samples' field sets). The reference is
  * read at test time only; nothing of it is copied into src.
  */
-const reference = path.join(sharedDir, 'reference', 'dcmanager')
+const reference = path.join(fixturesDir, 'reference', 'dcmanager')
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document navigated by path
 const openapi = parse(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8')) as Record<string, any>
 /** The api-ref samples are hand-written; 8 are not valid JSON (trailing commas) but are valid YAML flow. */

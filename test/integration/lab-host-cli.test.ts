@@ -5,8 +5,8 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from '@jest/global
 
 import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab} from '../helpers/lab.js'
-import {hostAdminMount} from '../../src/lib/lab/host-admin-service.js'
-import {writeInstance} from '../../src/lib/lab/lab-files.js'
+import {hostAdminMount} from '../../src/lab/hosts/host-admin-service.js'
+import {writeInstance} from '../../src/lab/lab-files.js'
 
 /**
  * `dcm lab host add|list|remove` (the built CLI) against a lab running in this process with the

@@ -5,9 +5,9 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from '@jest/global
 
 import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
-import {hostAdminMount} from '../../src/lib/lab/host-admin-service.js'
-import {SshDeployer} from '../../src/lib/lab/ssh-deployer.js'
-import {labHostRegistry} from '../../src/lib/lab/ssh-host-registry.js'
+import {hostAdminMount} from '../../src/lab/hosts/host-admin-service.js'
+import {SshDeployer} from '../../src/lab/deploy/ssh-deployer.js'
+import {labHostRegistry} from '../../src/lab/hosts/ssh-host-registry.js'
 
 /**
  * The lab's dcmanager deploying through the SSH deployer (an in-process lab with the /lab/hosts API

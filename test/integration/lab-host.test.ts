@@ -7,12 +7,12 @@ import {promisify} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {runBootstrap} from '../../src/lib/bootstrap/engine.js'
-import type {BootstrapOptions} from '../../src/lib/bootstrap/types.js'
-import type {DeployRequest} from '../../src/lib/lab/deployer.js'
-import {SshDeployer} from '../../src/lib/lab/ssh-deployer.js'
-import {LabHostRegistry} from '../../src/lib/lab/ssh-host-registry.js'
-import {connectSsh} from '../../src/lib/ssh/connection.js'
+import {runBootstrap} from '../../src/core/bootstrap/engine.js'
+import type {BootstrapOptions} from '../../src/core/bootstrap/types.js'
+import type {DeployRequest} from '../../src/lab/deploy/deployer.js'
+import {SshDeployer} from '../../src/lab/deploy/ssh-deployer.js'
+import {LabHostRegistry} from '../../src/lab/hosts/ssh-host-registry.js'
+import {connectSsh} from '../../src/core/ssh/connection.js'
 
 /**
  * Lab hosts end to end over real SSH on loopback: dcm's own SSH layer and bootstrap engine (and OpenSSH's
@@ -139,7 +139,7 @@ describe('SFTP', () => {
 
 describe('interactive login', () => {
   it('gives a prompt with line editing, sudo on the terminal, Ctrl-C and logout (pty)', async () => {
-    const {loadSsh2} = await import('../../src/lib/ssh/ssh2-module.js')
+    const {loadSsh2} = await import('../../src/core/ssh/ssh2-module.js')
     const {Client} = await loadSsh2()
     const client = new Client()
     await new Promise<void>((resolve, reject) =>
@@ -242,7 +242,7 @@ describe('runBootstrap against lab hosts', () => {
   })
 
   it('a dropped connection kills the playbook at its next write (SIGPIPE), as without a pty on a real host', async () => {
-    const {playbookCommand} = await import('../../src/lib/bootstrap/remote-commands.js')
+    const {playbookCommand} = await import('../../src/core/bootstrap/remote-commands.js')
     const session = await connectSsh({...target('fd01:30::12'), password: PASSWORD})
     await session.upload('/home/sysadmin/localhost.yml', `ansible_become_pass: ${JSON.stringify(PASSWORD)}\n`)
     let sawOutput: () => void = () => undefined

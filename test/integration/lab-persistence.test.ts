@@ -5,8 +5,8 @@ import path from 'node:path'
 
 import {afterEach, describe, expect, test} from '@jest/globals'
 
-import type {LabState} from '../../src/lib/lab/lab-store.js'
-import {TRANSITORY_DEPLOY_STATES} from '../../src/lib/lab/subcloud-model.js'
+import type {LabState} from '../../src/lab/lab-store.js'
+import {TRANSITORY_DEPLOY_STATES} from '../../src/lab/dcmanager/subcloud-model.js'
 import {repoRoot} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {labFixture, patchSubcloud, postSubcloud} from '../helpers/lab-requests.js'
@@ -245,7 +245,7 @@ describe('kill -9 in the middle of writes', () => {
         }),
       })
       const token = auth.headers.get('x-subject-token')!
-      const {buildMultipart} = await import('../../src/lib/lab/multipart.js')
+      const {buildMultipart} = await import('../../src/lab/http/multipart.js')
       // Fire a burst of adds (each one persisted, then several deploy transitions) and kill the lab mid-burst.
       let accepted = 0
       const burst = Array.from({length: 40}, (_, i) => {
@@ -307,8 +307,8 @@ describe('kill -9 of a process that does nothing but rewrite a large state', () 
     const dataDir = await tempDir()
     // A writer that rewrites a ~2 MB state in a loop, bumping a counter each time: a kill lands mid-write.
     const script = `
-      const {LabStore} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lib', 'lab', 'lab-store.js'))})
-      const {newSubcloudRecord} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lib', 'lab', 'subcloud-model.js'))})
+      const {LabStore} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lab', 'lab-store.js'))})
+      const {newSubcloudRecord} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lab', 'dcmanager', 'subcloud-model.js'))})
       const store = await LabStore.open(process.argv[1])
       for (let i = 1; i <= 1500; i++) store.insertSubcloud(newSubcloudRecord({id: store.allocateSubcloudId(), name: 'sc' + i,
         softwareVersion: '24.09', managementSubnet: '10.0.0.0/24', managementStartIp: '10.0.0.2', managementEndIp: '10.0.0.50',

@@ -5,10 +5,10 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
-import {ConnectionError, ExitCode} from '../../src/lib/errors.js'
-import {AuthenticationError, connectSsh} from '../../src/lib/ssh/connection.js'
-import {fingerprint} from '../../src/lib/ssh/known-hosts.js'
-import type {SshTargetOptions} from '../../src/lib/ssh/types.js'
+import {ConnectionError, ExitCode} from '../../src/core/errors.js'
+import {AuthenticationError, connectSsh} from '../../src/core/ssh/connection.js'
+import {fingerprint} from '../../src/core/ssh/known-hosts.js'
+import type {SshTargetOptions} from '../../src/core/ssh/types.js'
 import {type TestSshd, startSshd, sshdUnavailable} from '../helpers/sshd.js'
 
 const skip = sshdUnavailable()

@@ -7,7 +7,7 @@ import {startSshd, sshdUnavailable, type TestSshd} from '../helpers/sshd.js'
 import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-fixtures.js'
 
 /**
- * `subcloud add` runs the SSH pre-flight (src/lib/bootstrap/preflight.ts) before sending anything: against a
+ * `subcloud add` runs the SSH pre-flight (src/core/bootstrap/preflight.ts) before sending anything: against a
  * real OpenSSH sshd on loopback standing in for the subcloud's controller-0.
  */
 const skip = sshdUnavailable()

@@ -7,9 +7,9 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSyn
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {repoRoot, runDcm, sharedDir} from '../helpers/cli.js'
+import {repoRoot, runDcm, fixturesDir} from '../helpers/cli.js'
 
-const examples = path.join(sharedDir, 'examples', 'bootstrap')
+const examples = path.join(fixturesDir, 'examples', 'bootstrap')
 const example = (name: string) => path.join(examples, name)
 const VALID = [
   'valid-simplex-ipv4.yaml',

@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {exitCodeOf} from '../../src/base-command.js'
+import {exitCodeOf} from '../../src/cli/base-command.js'
 import {
   ConnectionError,
   ExitCode,
@@ -8,8 +8,8 @@ import {
   OperationError,
   TimeoutError,
   UsageError,
-} from '../../src/lib/errors.js'
-import {clearSecrets, redact, registerSecret} from '../../src/lib/secrets.js'
+} from '../../src/core/errors.js'
+import {clearSecrets, redact, registerSecret} from '../../src/core/secrets.js'
 
 describe('exit codes', () => {
   it('maps each typed error to the documented code', () => {

@@ -1,7 +1,7 @@
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {ALARMS, alarmRow, rowsOrNone} from '../../lib/subclouds/columns.js'
-import {listerFlags} from '../../output-flags.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {ALARMS, alarmRow, rowsOrNone} from '../../core/subclouds/columns.js'
+import {listerFlags} from '../../cli/output-flags.js'
 
 export default class AlarmSummary extends BaseCommand<typeof AlarmSummary> {
   static summary = 'Show the alarm summary of every subcloud.'

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {UsageError} from '../../lib/errors.js'
-import {defaultOutputOptions, formatList, formatShow} from '../../lib/output/index.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {UsageError} from '../../core/errors.js'
+import {defaultOutputOptions, formatList, formatShow} from '../../core/output/index.js'
 
 /** Plain tables, as `dcm subcloud list|show` print them by default. */
 const TABLE = defaultOutputOptions()
@@ -26,8 +26,8 @@ ${EXIT_CODES_HELP}`
     if (!Number.isFinite(timeScale) || timeScale < 0) {
       throw new UsageError(`--time-scale must be a non-negative number, got "${this.flags['time-scale']}"`)
     }
-    const {runLabDemo} = await import('../../lib/lab/demo.js')
-    const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../lib/subclouds/columns.js')
+    const {runLabDemo} = await import('../../lab/demo.js')
+    const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../core/subclouds/columns.js')
     const started = Date.now()
     const controller = new AbortController()
     const interrupt = () => controller.abort()

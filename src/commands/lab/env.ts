@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {labFlags} from '../../lab-flags.js'
-import {OperationError} from '../../lib/errors.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {labFlags} from '../../cli/lab-flags.js'
+import {OperationError} from '../../core/errors.js'
 
 export default class LabEnv extends BaseCommand<typeof LabEnv> {
   static summary = 'Print the environment that points dcm (and OpenStack clients) at a running lab.'
@@ -26,8 +26,8 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {resolveDataDir, labEnvironment, readAdminPassword} = await import('../../lib/lab/lab-files.js')
-    const {runningInstance, shellQuote} = await import('../../lib/lab/lab-process.js')
+    const {resolveDataDir, labEnvironment, readAdminPassword} = await import('../../lab/lab-files.js')
+    const {runningInstance, shellQuote} = await import('../../lab/lab-process.js')
     const dataDir = resolveDataDir(this.flags['data-dir'])
     const instance = await runningInstance(dataDir)
     const password = await readAdminPassword(dataDir)
@@ -38,7 +38,7 @@ ${EXIT_CODES_HELP}`
     }
     let env = labEnvironment(instance, password)
     if (this.flags.subcloud) {
-      const {subcloudShellEnvironment} = await import('../../lib/lab/sysinv-env.js')
+      const {subcloudShellEnvironment} = await import('../../lab/sysinv/sysinv-env.js')
       const shell = await subcloudShellEnvironment(dataDir, instance.url, env, this.flags.subcloud)
       this.log(`# ${this.flags.subcloud}: region ${shell.regionName}, sysinv ${shell.sysinvUrl}`)
       // The subcloud's own Keystone URL (the lab serves it under /identity/<region>): a client's token cache
@@ -47,7 +47,7 @@ ${EXIT_CODES_HELP}`
     }
     if (!this.flags.subcloud) {
       // The lab's simulated subcloud hosts (dcm lab host): dcm's SSH reaches them by bootstrap address.
-      const {labSshEnvironment} = await import('../../lib/lab/host-files.js')
+      const {labSshEnvironment} = await import('../../lab/hosts/host-files.js')
       env = {...env, ...labSshEnvironment(dataDir)}
     }
     for (const [key, value] of Object.entries(env)) this.log(`export ${key}=${shellQuote(value)}`)

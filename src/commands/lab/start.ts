@@ -2,9 +2,9 @@ import path from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {labFlags} from '../../lab-flags.js'
-import {OperationError, UsageError} from '../../lib/errors.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {labFlags} from '../../cli/lab-flags.js'
+import {OperationError, UsageError} from '../../core/errors.js'
 
 export default class LabStart extends BaseCommand<typeof LabStart> {
   static summary = 'Start a local System Controller (Keystone + dcmanager API) on 127.0.0.1.'
@@ -52,15 +52,15 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {resolveDataDir, ensureAdminPassword, writeInstance, removeInstance, labEnvironment} =
-      await import('../../lib/lab/lab-files.js')
-    const {runningInstance, startDetached} = await import('../../lib/lab/lab-process.js')
+      await import('../../lab/lab-files.js')
+    const {runningInstance, startDetached} = await import('../../lab/lab-process.js')
     const flags = this.flags
     const dataDir = resolveDataDir(flags['data-dir'])
     const timeScale = Number(flags['time-scale'])
     if (!Number.isFinite(timeScale) || timeScale < 0) {
       throw new UsageError(`--time-scale must be a non-negative number, got "${flags['time-scale']}"`)
     }
-    const {DEFAULT_SYSTEM_CONTROLLER, parseScNetwork} = await import('../../lib/lab/lab-config.js')
+    const {DEFAULT_SYSTEM_CONTROLLER, parseScNetwork} = await import('../../lab/lab-config.js')
     const networks = (flags['sc-network'] ?? []).map((text) => {
       const network = parseScNetwork(text)
       if (!network) throw new UsageError(`--sc-network must look like SUBNET,START-END, got "${text}"`)
@@ -86,9 +86,9 @@ ${EXIT_CODES_HELP}`
     }
 
     const {promises: fs} = await import('node:fs')
-    const {startLab} = await import('../../lib/lab/lab-server.js')
+    const {startLab} = await import('../../lab/lab-server.js')
     // The simulated subcloud hosts (dcm lab host, served by this lab) and the `ssh` deployer bootstrapping them.
-    const {registerLabHosts} = await import('../../lib/lab/host-wiring.js')
+    const {registerLabHosts} = await import('../../lab/hosts/host-wiring.js')
     registerLabHosts()
     const password = await ensureAdminPassword(dataDir)
     let tls: {cert: Buffer; key: Buffer} | undefined
@@ -97,7 +97,7 @@ ${EXIT_CODES_HELP}`
       tls = {cert: await fs.readFile(flags['tls-cert']), key: await fs.readFile(flags['tls-key'])}
       caCert = path.resolve(flags['tls-cert'])
     } else if (flags.tls) {
-      const {ensureLabCertificate} = await import('../../lib/lab/lab-tls.js')
+      const {ensureLabCertificate} = await import('../../lab/http/lab-tls.js')
       const files = await ensureLabCertificate(dataDir)
       tls = {cert: await fs.readFile(files.cert), key: await fs.readFile(files.key)}
       caCert = files.caCert

@@ -1,7 +1,7 @@
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {labFlags} from '../../lab-flags.js'
-import {OperationError} from '../../lib/errors.js'
-import {showFlags} from '../../output-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {labFlags} from '../../cli/lab-flags.js'
+import {OperationError} from '../../core/errors.js'
+import {showFlags} from '../../cli/output-flags.js'
 
 export default class LabStatus extends BaseCommand<typeof LabStatus> {
   static summary = 'Show whether a lab is running in a data dir, where, and with which deployer.'
@@ -15,8 +15,8 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {resolveDataDir} = await import('../../lib/lab/lab-files.js')
-    const {runningInstance, probeInstance} = await import('../../lib/lab/lab-process.js')
+    const {resolveDataDir} = await import('../../lab/lab-files.js')
+    const {runningInstance, probeInstance} = await import('../../lab/lab-process.js')
     const dataDir = resolveDataDir(this.flags['data-dir'])
     const instance = await runningInstance(dataDir)
     if (!instance) {

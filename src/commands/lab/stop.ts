@@ -1,5 +1,5 @@
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {labFlags} from '../../lab-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {labFlags} from '../../cli/lab-flags.js'
 
 export default class LabStop extends BaseCommand<typeof LabStop> {
   static summary = 'Stop the lab running in a data dir (its state stays for the next start).'
@@ -13,8 +13,8 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {resolveDataDir} = await import('../../lib/lab/lab-files.js')
-    const {stopInstance} = await import('../../lib/lab/lab-process.js')
+    const {resolveDataDir} = await import('../../lab/lab-files.js')
+    const {stopInstance} = await import('../../lab/lab-process.js')
     const dataDir = resolveDataDir(this.flags['data-dir'])
     const pid = await stopInstance(dataDir)
     this.log(pid ? `Stopped the lab in ${dataDir} (pid ${pid})` : `No lab is running in ${dataDir}`)

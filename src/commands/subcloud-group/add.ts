@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {GROUP_DETAIL, groupDetail} from '../../lib/subclouds/columns.js'
-import {showFlags} from '../../output-flags.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
+import {showFlags} from '../../cli/output-flags.js'
 
 export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAdd> {
   static summary = 'Add a subcloud group.'

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {SUBCLOUD_DETAIL, subcloudDetailRow, rowsOrNone} from '../../lib/subclouds/columns.js'
-import {listerFlags} from '../../output-flags.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {SUBCLOUD_DETAIL, subcloudDetailRow, rowsOrNone} from '../../core/subclouds/columns.js'
+import {listerFlags} from '../../cli/output-flags.js'
 
 export default class SubcloudGroupListSubclouds extends BaseCommand<typeof SubcloudGroupListSubclouds> {
   static summary = 'List the subclouds of a subcloud group.'

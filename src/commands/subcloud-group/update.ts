@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import type {GroupRequest} from '../../lib/api/dcmanager-types.js'
-import {UsageError} from '../../lib/errors.js'
-import {GROUP_DETAIL, groupDetail} from '../../lib/subclouds/columns.js'
-import {showFlags} from '../../output-flags.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import type {GroupRequest} from '../../core/api/dcmanager-types.js'
+import {UsageError} from '../../core/errors.js'
+import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
+import {showFlags} from '../../cli/output-flags.js'
 
 export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGroupUpdate> {
   static summary = 'Update attributes of a subcloud group.'

@@ -2,10 +2,10 @@ import {statSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {ExitCode, OperationError, UsageError} from '../../lib/errors.js'
-import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../lib/overrides/findings.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {ExitCode, OperationError, UsageError} from '../../core/errors.js'
+import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../core/overrides/findings.js'
 import {
   addPath,
   type AddRequest,
@@ -13,12 +13,12 @@ import {
   checkAddRequest,
   describeForm,
   validateAddFiles,
-} from '../../lib/subclouds/add.js'
-import {subcloudShow} from '../../lib/subclouds/columns.js'
-import {type DeployProgress, formatElapsed, waitForDeploy} from '../../lib/subclouds/wait.js'
-import {showFlags} from '../../output-flags.js'
-import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
-import {resolveBmcPassword, resolveSysadminPassword} from '../../subcloud-passwords.js'
+} from '../../core/subclouds/add.js'
+import {subcloudShow} from '../../core/subclouds/columns.js'
+import {type DeployProgress, formatElapsed, waitForDeploy} from '../../core/subclouds/wait.js'
+import {showFlags} from '../../cli/output-flags.js'
+import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
+import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
@@ -125,7 +125,7 @@ ${EXIT_CODES_HELP}`
       allowUnknownKeys: f['allow-unknown-keys'],
     }
     await checkAddRequest(request)
-    const {systemControllersFromFlags} = await import('../../lib/overrides/batch.js')
+    const {systemControllersFromFlags} = await import('../../core/overrides/batch.js')
     const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
     if (f['bmc-password'] && !f['install-values'])
       this.warn('--bmc-password is only sent with --install-values; ignoring it')
@@ -149,11 +149,11 @@ ${EXIT_CODES_HELP}`
     const sysadminPassword = await resolveSysadminPassword(f)
     const bmcPassword = request.installValues ? await resolveBmcPassword(f) : undefined
 
-    // PRE-FLIGHT (src/lib/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
+    // PRE-FLIGHT (src/core/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
     // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.
     if (!f['no-preflight']) {
-      const {runPreflight} = await import('../../lib/bootstrap/preflight.js')
-      const {formatPreflightCheck} = await import('../../lib/output/progress-preflight.js')
+      const {runPreflight} = await import('../../core/bootstrap/preflight.js')
+      const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
       const report = await runPreflight({
         target: sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
         password: sysadminPassword,
@@ -207,10 +207,10 @@ ${EXIT_CODES_HELP}`
     for (const single of ['install-values', 'deploy-config', 'name', 'dry-run'] as const)
       if (f[single]) throw new UsageError(`--${single} takes a single --bootstrap-values file`)
     const {planBootstrapTargets, runConcurrently, batchExitCode, batchError} =
-      await import('../../lib/bootstrap/batch.js')
-    const {addTarget, validateAddBatch} = await import('../../lib/subclouds/add-batch.js')
-    const {findingsError, refuseUnknownKeys} = await import('../../lib/overrides/findings.js')
-    const {systemControllersFromFlags} = await import('../../lib/overrides/batch.js')
+      await import('../../core/bootstrap/batch.js')
+    const {addTarget, validateAddBatch} = await import('../../core/subclouds/add-batch.js')
+    const {findingsError, refuseUnknownKeys} = await import('../../core/overrides/findings.js')
+    const {systemControllersFromFlags} = await import('../../core/overrides/batch.js')
     const targets = planBootstrapTargets(f['bootstrap-values'] ?? [], f['bootstrap-address'] ?? [])
     const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
     if (f['bmc-password']) this.warn('--bmc-password is only sent with --install-values; ignoring it')
@@ -227,7 +227,7 @@ ${EXIT_CODES_HELP}`
 
     // One password for the whole batch, asked before the first subcloud starts.
     const sysadminPassword = await resolveSysadminPassword(f)
-    const {formatPreflightCheck} = await import('../../lib/output/progress-preflight.js')
+    const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
     // Several subclouds interleave: one timestamped line per change, each starting with the subcloud name.
     const progress = progressWriter(Boolean(f.quiet), false)
     const controller = new AbortController()

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {ExitCode, type DcmError} from '../../lib/errors.js'
-import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
-import {listerFlags} from '../../output-flags.js'
-import {sshFlags, sshTargetFrom} from '../../ssh-flags.js'
-import {resolveSysadminPassword} from '../../subcloud-passwords.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {ExitCode, type DcmError} from '../../core/errors.js'
+import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
+import {listerFlags} from '../../cli/output-flags.js'
+import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
+import {resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 
 const COLUMNS = ['name', 'bootstrap address', 'result', 'tasks', 'elapsed', 'failed task', 'detail', 'log file']
 
@@ -66,8 +66,8 @@ ${EXIT_CODES_HELP}`
   async run() {
     const f = this.flags
     const {planBootstrapTargets, validateTargets, runTarget, runBatch, batchExitCode, batchError} =
-      await import('../../lib/bootstrap/batch.js')
-    const {findingsError, formatFinding, refuseUnknownKeys} = await import('../../lib/overrides/findings.js')
+      await import('../../core/bootstrap/batch.js')
+    const {findingsError, formatFinding, refuseUnknownKeys} = await import('../../core/overrides/findings.js')
 
     // Everything local first: a bad file or flag exits 2 before any connection is made.
     const targets = planBootstrapTargets(f['bootstrap-values'] ?? [], f['bootstrap-address'] ?? [])
@@ -82,12 +82,12 @@ ${EXIT_CODES_HELP}`
       confirm: false,
     })
 
-    const {BootstrapProgress, progressModeFor} = await import('../../lib/output/progress.js')
-    const {formatPreflightCheck} = await import('../../lib/output/progress-preflight.js')
+    const {BootstrapProgress, progressModeFor} = await import('../../core/output/progress.js')
+    const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
     const several = targets.length > 1
     const mode = f.quiet ? 'quiet' : several && f.parallel > 1 ? 'plain' : progressModeFor(process.stderr)
     const reporters = new Map<string, InstanceType<typeof BootstrapProgress>>()
-    const {readTaskEstimate, saveTaskEstimate} = await import('../../lib/bootstrap/task-estimate.js')
+    const {readTaskEstimate, saveTaskEstimate} = await import('../../core/bootstrap/task-estimate.js')
     const expectedTasks = readTaskEstimate(f.playbook)
     const reporterFor = (name: string) => {
       let reporter = reporters.get(name)

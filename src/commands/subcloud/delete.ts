@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {OperationError} from '../../lib/errors.js'
-import {confirmAction} from '../../prompts.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {OperationError} from '../../core/errors.js'
+import {confirmAction} from '../../cli/prompts.js'
 
 export default class SubcloudDelete extends BaseCommand<typeof SubcloudDelete> {
   static summary = 'Delete a subcloud.'

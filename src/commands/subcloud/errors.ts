@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 
 export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static summary = 'Show the error description of a subcloud.'

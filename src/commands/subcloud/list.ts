@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {
   SECONDARY_STATES,
   SUBCLOUD_LIST,
@@ -9,8 +9,8 @@ import {
   subcloudListDetailRow,
   subcloudListRow,
   rowsOrNone,
-} from '../../lib/subclouds/columns.js'
-import {listerFlags} from '../../output-flags.js'
+} from '../../core/subclouds/columns.js'
+import {listerFlags} from '../../cli/output-flags.js'
 
 export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
   static summary = 'List subclouds.'

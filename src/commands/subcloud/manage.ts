@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {subcloudShow} from '../../lib/subclouds/columns.js'
-import {manageForm} from '../../lib/subclouds/update.js'
-import {showFlags} from '../../output-flags.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {subcloudShow} from '../../core/subclouds/columns.js'
+import {manageForm} from '../../core/subclouds/update.js'
+import {showFlags} from '../../cli/output-flags.js'
 
 export default class SubcloudManage extends BaseCommand<typeof SubcloudManage> {
   static summary = 'Manage a subcloud.'

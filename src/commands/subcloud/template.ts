@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {renderSubcloudTemplate, type SystemMode} from '../../lib/overrides/template.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {renderSubcloudTemplate, type SystemMode} from '../../core/overrides/template.js'
 
 export default class SubcloudTemplate extends BaseCommand<typeof SubcloudTemplate> {
   static summary = 'Print a commented bootstrap-values template that `dcm subcloud validate` accepts.'

@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {OperationError} from '../../lib/errors.js'
-import {subcloudShow} from '../../lib/subclouds/columns.js'
-import {unmanageForm} from '../../lib/subclouds/update.js'
-import {showFlags} from '../../output-flags.js'
-import {confirmAction} from '../../prompts.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {OperationError} from '../../core/errors.js'
+import {subcloudShow} from '../../core/subclouds/columns.js'
+import {unmanageForm} from '../../core/subclouds/update.js'
+import {showFlags} from '../../cli/output-flags.js'
+import {confirmAction} from '../../cli/prompts.js'
 
 export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanage> {
   static summary = 'Unmanage a subcloud.'

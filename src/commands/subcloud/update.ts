@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {authFlags, dcmanagerFromFlags} from '../../auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {subcloudShow} from '../../lib/subclouds/columns.js'
-import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../lib/subclouds/update.js'
-import {showFlags} from '../../output-flags.js'
-import {resolveBmcPassword, resolveSysadminPassword} from '../../subcloud-passwords.js'
+import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {subcloudShow} from '../../core/subclouds/columns.js'
+import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../core/subclouds/update.js'
+import {showFlags} from '../../cli/output-flags.js'
+import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 
 export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
   static summary = 'Update attributes of a subcloud.'

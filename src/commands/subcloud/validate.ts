@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {systemControllersFromFlags, validateFiles} from '../../lib/overrides/batch.js'
-import {validatorOrigin} from '../../lib/overrides/schema.js'
-import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
-import {listerFlags} from '../../output-flags.js'
-import {reportFindings} from '../../validate-report.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {systemControllersFromFlags, validateFiles} from '../../core/overrides/batch.js'
+import {validatorOrigin} from '../../core/overrides/schema.js'
+import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
+import {listerFlags} from '../../cli/output-flags.js'
+import {reportFindings} from '../../cli/validate-report.js'
 
 export default class SubcloudValidate extends BaseCommand<typeof SubcloudValidate> {
   static summary = 'Check subcloud bootstrap-values files offline, before anything is sent.'

@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
-import {validateFiles} from '../../lib/overrides/batch.js'
-import {ALLOW_UNKNOWN_KEYS_HELP} from '../../lib/overrides/findings.js'
-import {listerFlags} from '../../output-flags.js'
-import {reportFindings} from '../../validate-report.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {validateFiles} from '../../core/overrides/batch.js'
+import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
+import {listerFlags} from '../../cli/output-flags.js'
+import {reportFindings} from '../../cli/validate-report.js'
 
 export default class SystemControllerValidate extends BaseCommand<typeof SystemControllerValidate> {
   static summary = "Check a System Controller's own bootstrap overrides (localhost.yml) before bootstrapping it."

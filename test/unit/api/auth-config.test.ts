@@ -3,9 +3,9 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {resolveAuthConfig} from '../../../src/lib/api/auth-config.js'
-import {findEndpoint, normaliseInterface} from '../../../src/lib/api/catalog.js'
-import {UsageError} from '../../../src/lib/errors.js'
+import {resolveAuthConfig} from '../../../src/core/api/auth-config.js'
+import {findEndpoint, normaliseInterface} from '../../../src/core/api/catalog.js'
+import {UsageError} from '../../../src/core/errors.js'
 
 /** The settings resolution of dcmanager-api.md §1.1 plus --os-cloud: flag > clouds.yaml > OS_* > default. */
 const openrc = {

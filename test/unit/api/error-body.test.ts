@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {describeErrorBody} from '../../../src/lib/api/error-body.js'
+import {describeErrorBody} from '../../../src/core/api/error-body.js'
 
 const webob = (code: number, title: string, explanation: string, detail: string) =>
   `<html>\n <head>\n  <title>${code} ${title}</title>\n </head>\n <body>\n  <h1>${code} ${title}</h1>\n  ${explanation}<br /><br />\n${detail}\n\n\n </body>\n</html>`

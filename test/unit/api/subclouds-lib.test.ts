@@ -3,14 +3,14 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import type {Subcloud} from '../../../src/lib/api/dcmanager-types.js'
-import {encodeMultipart} from '../../../src/lib/api/multipart.js'
-import {redactBody} from '../../../src/lib/api/transport.js'
-import {UsageError} from '../../../src/lib/errors.js'
-import {buildAddForm, checkAddRequest, describeForm} from '../../../src/lib/subclouds/add.js'
-import {alarmRow, SUBCLOUD_LIST_DETAIL, subcloudShow} from '../../../src/lib/subclouds/columns.js'
-import {addSteps, deployOutcome, stepOf} from '../../../src/lib/subclouds/deploy-status.js'
-import {checkUpdateRequest, manageForm, unmanageForm} from '../../../src/lib/subclouds/update.js'
+import type {Subcloud} from '../../../src/core/api/dcmanager-types.js'
+import {encodeMultipart} from '../../../src/core/api/multipart.js'
+import {redactBody} from '../../../src/core/api/transport.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {buildAddForm, checkAddRequest, describeForm} from '../../../src/core/subclouds/add.js'
+import {alarmRow, SUBCLOUD_LIST_DETAIL, subcloudShow} from '../../../src/core/subclouds/columns.js'
+import {addSteps, deployOutcome, stepOf} from '../../../src/core/subclouds/deploy-status.js'
+import {checkUpdateRequest, manageForm, unmanageForm} from '../../../src/core/subclouds/update.js'
 
 describe('multipart encoding (dcmanager-api.md §1.5)', () => {
   it('string parts carry only Content-Disposition; files add the typed filename', () => {

@@ -2,8 +2,8 @@ import {afterEach, describe, expect, it} from '@jest/globals'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {HttpTransport} from '../../../src/lib/api/transport.js'
-import {ConnectionError} from '../../../src/lib/errors.js'
+import {HttpTransport} from '../../../src/core/api/transport.js'
+import {ConnectionError} from '../../../src/core/errors.js'
 
 /** The transport's own rules against small real servers on loopback: timeouts, retries, keep-alive. */
 describe('HttpTransport', () => {

@@ -2,9 +2,9 @@ import {describe, expect, test} from '@jest/globals'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {AnsibleStreamParser, failureMessage} from '../../../src/lib/bootstrap/ansible-events.js'
-import {RunTracker} from '../../../src/lib/bootstrap/run-tracker.js'
-import type {AnsibleEvent} from '../../../src/lib/bootstrap/types.js'
+import {AnsibleStreamParser, failureMessage} from '../../../src/core/bootstrap/ansible-events.js'
+import {RunTracker} from '../../../src/core/bootstrap/run-tracker.js'
+import type {AnsibleEvent} from '../../../src/core/bootstrap/types.js'
 import {repoRoot} from '../../helpers/cli.js'
 
 const transcript = (name: string) =>

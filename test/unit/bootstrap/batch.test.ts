@@ -3,9 +3,9 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {batchExitCode, planBootstrapTargets, runBatch, validateTargets} from '../../../src/lib/bootstrap/batch.js'
-import type {BootstrapResult} from '../../../src/lib/bootstrap/types.js'
-import {UsageError} from '../../../src/lib/errors.js'
+import {batchExitCode, planBootstrapTargets, runBatch, validateTargets} from '../../../src/core/bootstrap/batch.js'
+import type {BootstrapResult} from '../../../src/core/bootstrap/types.js'
+import {UsageError} from '../../../src/core/errors.js'
 
 const dirs: string[] = []
 function scratch(): string {

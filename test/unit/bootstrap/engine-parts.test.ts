@@ -5,11 +5,11 @@ import os from 'node:os'
 import path from 'node:path'
 import {parse} from 'yaml'
 
-import {BootstrapLog, logTimestamp} from '../../../src/lib/bootstrap/log-file.js'
-import {overridesForUpload} from '../../../src/lib/bootstrap/overrides-upload.js'
-import {checkOamSubnet, checkRelease} from '../../../src/lib/bootstrap/preflight.js'
-import {killGroupCommand, playbookCommand} from '../../../src/lib/bootstrap/remote-commands.js'
-import {clearSecrets, registerSecret} from '../../../src/lib/secrets.js'
+import {BootstrapLog, logTimestamp} from '../../../src/core/bootstrap/log-file.js'
+import {overridesForUpload} from '../../../src/core/bootstrap/overrides-upload.js'
+import {checkOamSubnet, checkRelease} from '../../../src/core/bootstrap/preflight.js'
+import {killGroupCommand, playbookCommand} from '../../../src/core/bootstrap/remote-commands.js'
+import {clearSecrets, registerSecret} from '../../../src/core/secrets.js'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -122,7 +122,7 @@ describe('BootstrapLog', () => {
 
 describe('task estimate', () => {
   test('saved after a complete run, read back per playbook; junk is ignored', async () => {
-    const {readTaskEstimate, saveTaskEstimate} = await import('../../../src/lib/bootstrap/task-estimate.js')
+    const {readTaskEstimate, saveTaskEstimate} = await import('../../../src/core/bootstrap/task-estimate.js')
     const file = path.join(scratch(), 'state', 'counts.json')
     expect(readTaskEstimate('/p.yml', file)).toBeUndefined()
     saveTaskEstimate('/p.yml', 612, file)

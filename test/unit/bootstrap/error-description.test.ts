@@ -2,7 +2,7 @@ import {describe, expect, test} from '@jest/globals'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {describeError, describePlaybookFailure, describeTimeout} from '../../../src/lib/bootstrap/error-description.js'
+import {describeError, describePlaybookFailure, describeTimeout} from '../../../src/core/bootstrap/error-description.js'
 import {repoRoot} from '../../helpers/cli.js'
 
 const sample = readFileSync(

@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, jest, test} from '@jest/globals'
 
-import type {BootstrapEvent, BootstrapResult} from '../../../src/lib/bootstrap/types.js'
-import {BootstrapProgress, formatElapsed, progressModeFor} from '../../../src/lib/output/progress.js'
-import {formatPreflightCheck} from '../../../src/lib/output/progress-preflight.js'
+import type {BootstrapEvent, BootstrapResult} from '../../../src/core/bootstrap/types.js'
+import {BootstrapProgress, formatElapsed, progressModeFor} from '../../../src/core/output/progress.js'
+import {formatPreflightCheck} from '../../../src/core/output/progress-preflight.js'
 
 class Sink {
   text = ''

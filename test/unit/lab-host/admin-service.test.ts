@@ -4,10 +4,10 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {hostAdminMount} from '../../../src/lib/lab/host-admin-service.js'
-import type {LabRequest} from '../../../src/lib/lab/http-types.js'
-import type {LabMount, LabMountContext} from '../../../src/lib/lab/lab-mounts.js'
-import {parseExtraVars, parsePlaybookArgs} from '../../../src/lib/lab/ssh-host-ansible.js'
+import {hostAdminMount} from '../../../src/lab/hosts/host-admin-service.js'
+import type {LabRequest} from '../../../src/lab/http/http-types.js'
+import type {LabMount, LabMountContext} from '../../../src/lab/http/lab-mounts.js'
+import {parseExtraVars, parsePlaybookArgs} from '../../../src/lab/hosts/ssh-host-ansible.js'
 
 /** The /lab/hosts service on its own: requests in, status and bodies out (no HTTP server). */
 let dataDir: string

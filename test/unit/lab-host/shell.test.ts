@@ -1,16 +1,16 @@
 import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 
-import {killGroupCommand, NOT_ABORTABLE_FLAG, playbookCommand} from '../../../src/lib/bootstrap/remote-commands.js'
-import {shellQuote} from '../../../src/lib/ssh/shell-quote.js'
+import {killGroupCommand, NOT_ABORTABLE_FLAG, playbookCommand} from '../../../src/core/bootstrap/remote-commands.js'
+import {shellQuote} from '../../../src/core/ssh/shell-quote.js'
 import {
   BOOTSTRAP_COMPLETED_FLAG,
   hashPassword,
   HostMachine,
   PLAYBOOK_PATH,
-} from '../../../src/lib/lab/ssh-host-machine.js'
-import {bufferInput, Shell} from '../../../src/lib/lab/ssh-host-shell.js'
-import {parseScript, ShellSyntaxError} from '../../../src/lib/lab/ssh-host-shell-parse.js'
+} from '../../../src/lab/hosts/ssh-host-machine.js'
+import {bufferInput, Shell} from '../../../src/lab/hosts/ssh-host-shell.js'
+import {parseScript, ShellSyntaxError} from '../../../src/lab/hosts/ssh-host-shell-parse.js'
 
 const PASSWORD = 'St4rl!ng X $ecret'
 

@@ -1,16 +1,16 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {AnsibleStreamParser} from '../../../src/lib/bootstrap/ansible-events.js'
-import {describePlaybookFailure} from '../../../src/lib/bootstrap/error-description.js'
-import type {AnsibleEvent} from '../../../src/lib/bootstrap/types.js'
-import {BOOTSTRAP_TASKS, findTask, roleNames} from '../../../src/lib/lab/bootstrap-transcript-tasks.js'
+import {AnsibleStreamParser} from '../../../src/core/bootstrap/ansible-events.js'
+import {describePlaybookFailure} from '../../../src/core/bootstrap/error-description.js'
+import type {AnsibleEvent} from '../../../src/core/bootstrap/types.js'
+import {BOOTSTRAP_TASKS, findTask, roleNames} from '../../../src/lab/hosts/bootstrap-transcript-tasks.js'
 import {
   banner,
   formatElapsed,
   playBootstrapTranscript,
   recapLine,
   timingLine,
-} from '../../../src/lib/lab/bootstrap-transcript.js'
+} from '../../../src/lab/hosts/bootstrap-transcript.js'
 
 // Line shapes of local-bootstrap.md §6, verbatim.
 const TIMING =

@@ -5,12 +5,12 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from '@jest/globals'
 import {stringify} from 'yaml'
 
-import {DEFAULT_SYSTEM_CONTROLLER} from '../../../src/lib/lab/lab-config.js'
-import {LabStore} from '../../../src/lib/lab/lab-store.js'
-import type {FormPart} from '../../../src/lib/lab/multipart.js'
-import {validateSubcloudAdd} from '../../../src/lib/lab/subcloud-add-validation.js'
-import {newSubcloudRecord} from '../../../src/lib/lab/subcloud-model.js'
-import {WebobError} from '../../../src/lib/lab/webob-error.js'
+import {DEFAULT_SYSTEM_CONTROLLER} from '../../../src/lab/lab-config.js'
+import {LabStore} from '../../../src/lab/lab-store.js'
+import type {FormPart} from '../../../src/lab/http/multipart.js'
+import {validateSubcloudAdd} from '../../../src/lab/dcmanager/subcloud-add-validation.js'
+import {newSubcloudRecord} from '../../../src/lab/dcmanager/subcloud-model.js'
+import {WebobError} from '../../../src/lab/http/webob-error.js'
 
 const BASE = {
   system_mode: 'simplex',

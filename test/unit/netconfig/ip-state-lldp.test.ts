@@ -1,9 +1,9 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {InterruptedError} from '../../../src/lib/errors.js'
-import type {CommandResult, Executor} from '../../../src/lib/netconfig/executor.js'
-import {parseAddresses, parseLinks, parseRoutes, readNetworkState} from '../../../src/lib/netconfig/ip-state.js'
-import {lldpArgv, parseNeighbours, readNeighbours, waitForNeighbours} from '../../../src/lib/netconfig/lldp.js'
+import {InterruptedError} from '../../../src/core/errors.js'
+import type {CommandResult, Executor} from '../../../src/core/netconfig/executor.js'
+import {parseAddresses, parseLinks, parseRoutes, readNetworkState} from '../../../src/core/netconfig/ip-state.js'
+import {lldpArgv, parseNeighbours, readNeighbours, waitForNeighbours} from '../../../src/core/netconfig/lldp.js'
 
 // Captured from iproute2 6.1 in a namespace (veth pair; a VLAN-style name would print as eth0.10@eth0 with -o).
 const LINKS = `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN","link_type":"loopback","address":"00:00:00:00:00:00"},{"ifindex":2,"link":"ex1","ifname":"ey1","flags":["BROADCAST","MULTICAST","M-DOWN"],"operstate":"DOWN","link_type":"ether","address":"2e:59:db:d4:56:17"},{"ifindex":5,"link_index":6,"ifname":"eth0.10","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"operstate":"UP","link_type":"ether","address":"4e:f2:d0:e4:76:c7","link_netnsid":0},{"ifindex":7,"ifname":"enp0s9","flags":["BROADCAST","MULTICAST","UP"],"operstate":"DOWN","link_type":"ether","address":"4e:f2:d0:e4:76:c8"}]`

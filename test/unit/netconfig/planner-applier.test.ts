@@ -1,13 +1,13 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {InterruptedError} from '../../../src/lib/errors.js'
-import {parseSubnet} from '../../../src/lib/net/cidr.js'
-import {Journal, StepFailedError, applySteps} from '../../../src/lib/netconfig/applier.js'
-import type {CommandResult, Executor} from '../../../src/lib/netconfig/executor.js'
-import {faultsFromEnv} from '../../../src/lib/netconfig/fault-injection.js'
-import type {AddressState, LinkState, NetworkState, RouteState} from '../../../src/lib/netconfig/ip-state.js'
-import {ConflictError, type PlanRequest, planConfiguration} from '../../../src/lib/netconfig/planner.js'
-import {checkGateway, checkManagementAddress} from '../../../src/lib/netconfig/validators.js'
+import {InterruptedError} from '../../../src/core/errors.js'
+import {parseSubnet} from '../../../src/core/net/cidr.js'
+import {Journal, StepFailedError, applySteps} from '../../../src/core/netconfig/applier.js'
+import type {CommandResult, Executor} from '../../../src/core/netconfig/executor.js'
+import {faultsFromEnv} from '../../../src/core/netconfig/fault-injection.js'
+import type {AddressState, LinkState, NetworkState, RouteState} from '../../../src/core/netconfig/ip-state.js'
+import {ConflictError, type PlanRequest, planConfiguration} from '../../../src/core/netconfig/planner.js'
+import {checkGateway, checkManagementAddress} from '../../../src/core/netconfig/validators.js'
 
 const link = (name: string, up: boolean, extra: Partial<LinkState> = {}): LinkState => ({
   name,

@@ -1,10 +1,10 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {InterruptedError, OperationError, UsageError} from '../../../src/lib/errors.js'
-import type {CommandResult, Executor} from '../../../src/lib/netconfig/executor.js'
-import {SessionRenderer, renderInterfaces} from '../../../src/lib/netconfig/render.js'
-import {PROMPTS, type SessionEvent, type SessionOptions, runSession} from '../../../src/lib/netconfig/session.js'
-import {MESSAGES} from '../../../src/lib/netconfig/validators.js'
+import {InterruptedError, OperationError, UsageError} from '../../../src/core/errors.js'
+import type {CommandResult, Executor} from '../../../src/core/netconfig/executor.js'
+import {SessionRenderer, renderInterfaces} from '../../../src/core/netconfig/render.js'
+import {PROMPTS, type SessionEvent, type SessionOptions, runSession} from '../../../src/core/netconfig/session.js'
+import {MESSAGES} from '../../../src/core/netconfig/validators.js'
 
 /**
  * The session's flow with a canned host: reads answer fixed `ip -j` documents (enp0s3 up with an address,

@@ -4,9 +4,9 @@ import path from 'node:path'
 
 import {afterAll, describe, expect, it} from '@jest/globals'
 
-import type {NetworkState} from '../../../src/lib/netconfig/ip-state.js'
-import {type PlanStep, linkStep, netSteps, planUndo} from '../../../src/lib/netconfig/planner.js'
-import {addToRecord, loadRecord, recordFileFor} from '../../../src/lib/netconfig/undo-record.js'
+import type {NetworkState} from '../../../src/core/netconfig/ip-state.js'
+import {type PlanStep, linkStep, netSteps, planUndo} from '../../../src/core/netconfig/planner.js'
+import {addToRecord, loadRecord, recordFileFor} from '../../../src/core/netconfig/undo-record.js'
 
 const address: PlanStep = {
   kind: 'address',

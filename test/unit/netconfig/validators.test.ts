@@ -9,7 +9,7 @@ import {
   checkManagementAddress,
   checkSystemControllerSubnet,
   defaultGateway,
-} from '../../../src/lib/netconfig/validators.js'
+} from '../../../src/core/netconfig/validators.js'
 
 /** Upstream's cases (test_config_management*.py) with upstream's texts, then dcm's added checks. */
 function management(cidr: string): ManagementAddress {

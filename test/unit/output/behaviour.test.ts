@@ -2,9 +2,9 @@ import {afterEach, describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 import {parse as parseYaml, type ScalarTag} from 'yaml'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {displayWidth} from '../../../src/lib/output/display-width.js'
-import {type Cell, formatList, formatShow, type OutputFormat} from '../../../src/lib/output/index.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {displayWidth} from '../../../src/core/output/display-width.js'
+import {type Cell, formatList, formatShow, type OutputFormat} from '../../../src/core/output/index.js'
 import {options} from './options.js'
 
 afterEach(() => {

@@ -3,10 +3,10 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from '@jest/globals'
 
-/** design.md §2: src/lib never imports oclif and never prints; heavy modules load lazily (this one needs none). */
-const DIR = join(process.cwd(), 'src/lib/output')
+/** design.md §2: src/core never imports oclif and never prints; heavy modules load lazily (this one needs none). */
+const DIR = join(process.cwd(), 'src/core/output')
 
-describe('src/lib/output module rules', () => {
+describe('src/core/output module rules', () => {
   // The renderer's files (progress*.ts, the bootstrap progress reporter, live here too but belong to another area).
   const files = readdirSync(DIR).filter((name) => name.endsWith('.ts') && !name.startsWith('progress'))
 

@@ -1,2 +1,2 @@
 /** cliff's defaults (no output flags given, stdout not a TTY), overridden per test. */
-export {defaultOutputOptions as options} from '../../../src/lib/output/index.js'
+export {defaultOutputOptions as options} from '../../../src/core/output/index.js'

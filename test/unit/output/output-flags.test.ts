@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from '@jest/globals'
 
-import {listerFlags, outputOptionsFrom, showFlags} from '../../../src/output-flags.js'
+import {listerFlags, outputOptionsFrom, showFlags} from '../../../src/cli/output-flags.js'
 
 const stdout = process.stdout as NodeJS.WriteStream & {isTTY?: boolean}
 const tty = {isTTY: stdout.isTTY, columns: stdout.columns}

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from '@jest/globals'
 
-import {codePointWidth, displayWidth} from '../../../src/lib/output/display-width.js'
+import {codePointWidth, displayWidth} from '../../../src/core/output/display-width.js'
 import {
   compareCodePoints,
   pyFloatRepr,
@@ -11,8 +11,8 @@ import {
   pyRepr,
   pyStr,
   pyTupleRepr,
-} from '../../../src/lib/output/python-text.js'
-import {fill} from '../../../src/lib/output/text-wrap.js'
+} from '../../../src/core/output/python-text.js'
+import {fill} from '../../../src/core/output/text-wrap.js'
 
 /** The Python primitives every formatter relies on, checked against values Python itself produced. */
 const reference = JSON.parse(

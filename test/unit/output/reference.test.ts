@@ -3,8 +3,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from '@jest/globals'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {type Cell, formatList, formatShow, type OutputOptions} from '../../../src/lib/output/index.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {type Cell, formatList, formatShow, type OutputOptions} from '../../../src/core/output/index.js'
 import {options} from './options.js'
 
 /**

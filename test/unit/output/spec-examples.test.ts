@@ -3,13 +3,13 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from '@jest/globals'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {formatList, formatShow, NONE_MARKER, noneRow} from '../../../src/lib/output/index.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {formatList, formatShow, NONE_MARKER, noneRow} from '../../../src/core/output/index.js'
 import {options} from './options.js'
 
-/** The outputs written down in shared/spec/dcmanager-api.md, copied verbatim into test/fixtures/output. */
+/** The outputs written down in test/fixtures/spec/dcmanager-api.md, copied verbatim into test/fixtures/output. */
 const FIXTURES = join(process.cwd(), 'test/fixtures/output')
-const SPEC = join(process.cwd(), '../shared/spec/dcmanager-api.md')
+const SPEC = join(process.cwd(), 'test/fixtures/spec/dcmanager-api.md')
 const listExample = readFileSync(join(FIXTURES, 'spec-5.1-list-example.txt'), 'utf8')
 const showExample = readFileSync(join(FIXTURES, 'spec-5.1-show-example.txt'), 'utf8')
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 import {stringify} from 'yaml'
 
-import {findCrossFileConflicts, parseOverrideText, type LoadedOverrides} from '../../../src/lib/overrides/index.js'
+import {findCrossFileConflicts, parseOverrideText, type LoadedOverrides} from '../../../src/core/overrides/index.js'
 import {simplexIpv4, withAdmin} from './helpers.js'
 
 function site(index: number, changes: Record<string, unknown> = {}): LoadedOverrides {

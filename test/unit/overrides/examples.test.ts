@@ -1,10 +1,10 @@
 import {describe, expect, it} from '@jest/globals'
 import path from 'node:path'
 
-import {formatFinding, loadOverrideFile, validateSubcloudOverrides} from '../../../src/lib/overrides/index.js'
-import {sharedDir} from '../../helpers/cli.js'
+import {formatFinding, loadOverrideFile, validateSubcloudOverrides} from '../../../src/core/overrides/index.js'
+import {fixturesDir} from '../../helpers/cli.js'
 
-const examples = path.join(sharedDir, 'examples', 'bootstrap')
+const examples = path.join(fixturesDir, 'examples', 'bootstrap')
 
 describe('the six example files give their README verdicts', () => {
   it.each([

@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {UsageError} from '../../../src/lib/errors.js'
+import {UsageError} from '../../../src/core/errors.js'
 import {
   findingsError,
   formatFinding,
@@ -8,8 +8,8 @@ import {
   sortFindings,
   validateSubcloudOverrides,
   type Finding,
-} from '../../../src/lib/overrides/index.js'
-import {clearSecrets, registerSecret} from '../../../src/lib/secrets.js'
+} from '../../../src/core/overrides/index.js'
+import {clearSecrets, registerSecret} from '../../../src/core/secrets.js'
 import {simplexIpv4} from './helpers.js'
 
 const finding = (overrides: Partial<Finding>): Finding => ({

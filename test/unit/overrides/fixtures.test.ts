@@ -6,7 +6,7 @@ import {
   loadOverrideFile,
   validateSubcloudOverrides,
   validateSystemControllerOverrides,
-} from '../../../src/lib/overrides/index.js'
+} from '../../../src/core/overrides/index.js'
 import {repoRoot} from '../../helpers/cli.js'
 
 /**

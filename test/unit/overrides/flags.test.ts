@@ -1,8 +1,8 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {systemControllersFromFlags} from '../../../src/lib/overrides/batch.js'
-import {DEFAULT_SYSTEM_CONTROLLERS} from '../../../src/lib/overrides/index.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {systemControllersFromFlags} from '../../../src/core/overrides/batch.js'
+import {DEFAULT_SYSTEM_CONTROLLERS} from '../../../src/core/overrides/index.js'
 
 describe('--system-controller-subnet / --system-controller-pool', () => {
   it('defaults to StarlingX 192.168.204.0/24 .2-.50 and fd00:204::/64 ::2-::50', () => {
@@ -41,7 +41,7 @@ describe('--system-controller-subnet / --system-controller-pool', () => {
 
 describe('existing subclouds', () => {
   it('maps dcmanager subcloud JSON (hyphenated keys, stored admin-first values)', async () => {
-    const {existingSubcloudFromApi} = await import('../../../src/lib/overrides/index.js')
+    const {existingSubcloudFromApi} = await import('../../../src/core/overrides/index.js')
     expect(
       existingSubcloudFromApi({
         id: 1,
@@ -60,7 +60,7 @@ describe('existing subclouds', () => {
   })
 
   it('derives what dcmanager will store from an override file (admin network first)', async () => {
-    const {existingSubcloudFromOverrides, parseOverrideText} = await import('../../../src/lib/overrides/index.js')
+    const {existingSubcloudFromOverrides, parseOverrideText} = await import('../../../src/core/overrides/index.js')
     const loaded = parseOverrideText(
       'name: s4\nmanagement_subnet: 192.168.104.0/24\nmanagement_start_address: 192.168.104.2\n' +
         'admin_subnet: 192.168.105.0/24,fd00:105::/64\nadmin_start_address: 192.168.105.2,fd00:105::2\n' +

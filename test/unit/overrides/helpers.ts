@@ -1,7 +1,7 @@
 import {stringify} from 'yaml'
 
-import {parseOverrideText, validateSubcloudOverrides, type Finding} from '../../../src/lib/overrides/index.js'
-import type {SubcloudValidationOptions} from '../../../src/lib/overrides/types.js'
+import {parseOverrideText, validateSubcloudOverrides, type Finding} from '../../../src/core/overrides/index.js'
+import type {SubcloudValidationOptions} from '../../../src/core/overrides/types.js'
 
 /** A valid AIO-SX IPv4 subcloud (the shape of valid-simplex-ipv4.yaml), the base every rule test mutates. */
 export function simplexIpv4(): Record<string, unknown> {

@@ -3,9 +3,9 @@ import {mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {loadOverrideFile, parseOverrideText, positionOf} from '../../../src/lib/overrides/index.js'
-import {clearSecrets, redact} from '../../../src/lib/secrets.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {loadOverrideFile, parseOverrideText, positionOf} from '../../../src/core/overrides/index.js'
+import {clearSecrets, redact} from '../../../src/core/secrets.js'
 
 let dir: string
 const file = (name: string, content?: string | Buffer) => {

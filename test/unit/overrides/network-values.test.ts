@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {checkAddressText, checkNetworkText, parseSubnetList} from '../../../src/lib/overrides/index.js'
+import {checkAddressText, checkNetworkText, parseSubnetList} from '../../../src/core/overrides/index.js'
 
 const subnets = (text: string) => parseSubnetList(text)!
 

@@ -2,13 +2,13 @@ import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 import {stringify} from 'yaml'
 
-import {UsageError} from '../../../src/lib/errors.js'
+import {UsageError} from '../../../src/core/errors.js'
 import {
   parseOverrideText,
   validateSubcloudOverrides,
   validateSystemControllerOverrides,
   type Finding,
-} from '../../../src/lib/overrides/index.js'
+} from '../../../src/core/overrides/index.js'
 import {simplexIpv4, simplexIpv6, withAdmin} from './helpers.js'
 
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((parts) => parts.join('.'))

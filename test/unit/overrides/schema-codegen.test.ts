@@ -7,7 +7,7 @@ import {
   generateValidatorsModule,
   schemaStamp,
   validatorOrigin,
-} from '../../../src/lib/overrides/schema.js'
+} from '../../../src/core/overrides/schema.js'
 
 describe('schemas/generated/validators.mjs (precompiled ajv validators)', () => {
   it('is up to date with the schema files', async () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
 
-import type {ExistingSubcloud} from '../../../src/lib/overrides/index.js'
+import type {ExistingSubcloud} from '../../../src/core/overrides/index.js'
 import {check, duplexIpv4, lineOf, simplexIpv4, simplexIpv6, withAdmin} from './helpers.js'
 
 type Values = Record<string, unknown>

@@ -6,7 +6,7 @@ import {
   loadOverrideFile,
   parseOverrideText,
   validateSystemControllerOverrides,
-} from '../../../src/lib/overrides/index.js'
+} from '../../../src/core/overrides/index.js'
 import {repoRoot} from '../../helpers/cli.js'
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'overrides', 'system-controller-localhost.yml')

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {parseOverrideText, validateSubcloudOverrides} from '../../../src/lib/overrides/index.js'
-import {renderSubcloudTemplate, type SystemMode} from '../../../src/lib/overrides/template.js'
+import {parseOverrideText, validateSubcloudOverrides} from '../../../src/core/overrides/index.js'
+import {renderSubcloudTemplate, type SystemMode} from '../../../src/core/overrides/template.js'
 
 const combinations = (['simplex', 'duplex', 'duplex-direct'] as SystemMode[]).flatMap((systemMode) =>
   [false, true].flatMap((ipv6) => [false, true].map((adminNetwork) => ({systemMode, ipv6, adminNetwork}))),

@@ -4,14 +4,14 @@ import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:f
 import os from 'node:os'
 import path from 'node:path'
 
-import {ConnectionError} from '../../../src/lib/errors.js'
+import {ConnectionError} from '../../../src/core/errors.js'
 import {
   checkKnownHost,
   fingerprint,
   hostKeyFromBlob,
   knownHostsName,
   verifyHostKey,
-} from '../../../src/lib/ssh/known-hosts.js'
+} from '../../../src/core/ssh/known-hosts.js'
 
 /** An ssh-ed25519 public key blob (string "ssh-ed25519" + string key), as a server presents it. */
 function ed25519Blob(): Buffer {

@@ -2,7 +2,7 @@ import {describe, expect, test} from '@jest/globals'
 import {execFileSync} from 'node:child_process'
 import fc from 'fast-check'
 
-import {shellCommand, shellQuote} from '../../../src/lib/ssh/shell-quote.js'
+import {shellCommand, shellQuote} from '../../../src/core/ssh/shell-quote.js'
 
 /** Every character a POSIX shell treats specially, plus ordinary and non-ASCII ones. */
 const SHELL_SPECIALS = [...'aZ09 \'"$`\\*?;&|<>(){}[]#~!=%^,.:/-\n\té€']

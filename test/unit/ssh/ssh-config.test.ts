@@ -3,8 +3,8 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {hostMatches, parseJumpSpec, parseSshConfig, resolveSshTarget} from '../../../src/lib/ssh/ssh-config.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {hostMatches, parseJumpSpec, parseSshConfig, resolveSshTarget} from '../../../src/core/ssh/ssh-config.js'
 
 const dirs: string[] = []
 function configFile(text: string): string {

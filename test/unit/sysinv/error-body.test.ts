@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {parseSysinvError} from '../../../src/lib/sysinv/error-body.js'
+import {parseSysinvError} from '../../../src/core/sysinv/error-body.js'
 
 describe('parseSysinvError (host-routes.md §5)', () => {
   it('unwraps the double-encoded faultstring and keeps the fault code', () => {

@@ -1,4 +1,4 @@
-import type {LabRoute, SysinvLabStore, SysinvSubcloudRecord} from '../../../src/lib/lab/sysinv-store.js'
+import type {LabRoute, SysinvLabStore, SysinvSubcloudRecord} from '../../../src/lab/sysinv/sysinv-store.js'
 
 /**
  * An in-memory SysinvLabStore for unit tests of the sysinv service, honouring the store contract: memory

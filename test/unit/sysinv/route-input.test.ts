@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {parseRouteArguments} from '../../../src/lib/sysinv/route-input.js'
+import {UsageError} from '../../../src/core/errors.js'
+import {parseRouteArguments} from '../../../src/core/sysinv/route-input.js'
 
 const parse = (network: string, rest: (string | undefined)[], metricFlag?: number) =>
   parseRouteArguments({network, rest, metricFlag})

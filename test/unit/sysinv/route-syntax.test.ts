@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 
-import {checkRouteSyntax, parseIntLiteral} from '../../../src/lib/sysinv/route-syntax.js'
+import {checkRouteSyntax, parseIntLiteral} from '../../../src/core/sysinv/route-syntax.js'
 
 const route = (network: string, prefix: number, gateway: string, metric = 1) => ({network, prefix, gateway, metric})
 

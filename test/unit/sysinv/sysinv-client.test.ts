@@ -3,13 +3,13 @@ import type {AddressInfo} from 'node:net'
 
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
 
-import type {SessionRequest} from '../../../src/lib/api/keystone.js'
-import {HttpTransport} from '../../../src/lib/api/transport.js'
-import type {LabResponse} from '../../../src/lib/lab/http-types.js'
-import {inventoryOf} from '../../../src/lib/lab/sysinv-inventory.js'
-import {createSysinvService} from '../../../src/lib/lab/sysinv-service.js'
-import {addHostRoute, listHostRoutes} from '../../../src/lib/sysinv/host-routes.js'
-import {SysinvApiError, SysinvClient} from '../../../src/lib/sysinv/sysinv-client.js'
+import type {SessionRequest} from '../../../src/core/api/keystone.js'
+import {HttpTransport} from '../../../src/core/api/transport.js'
+import type {LabResponse} from '../../../src/lab/http/http-types.js'
+import {inventoryOf} from '../../../src/lab/sysinv/sysinv-inventory.js'
+import {createSysinvService} from '../../../src/lab/sysinv/sysinv-service.js'
+import {addHostRoute, listHostRoutes} from '../../../src/core/sysinv/host-routes.js'
+import {SysinvApiError, SysinvClient} from '../../../src/core/sysinv/sysinv-client.js'
 import {MemorySysinvStore, SUBCLOUD1} from './memory-sysinv-store.js'
 
 /**

@@ -4,9 +4,9 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {OperationError} from '../../../src/lib/errors.js'
-import {STATE_FILE} from '../../../src/lib/lab/lab-store.js'
-import {subcloudShellEnvironment} from '../../../src/lib/lab/sysinv-env.js'
+import {OperationError} from '../../../src/core/errors.js'
+import {STATE_FILE} from '../../../src/lab/lab-store.js'
+import {subcloudShellEnvironment} from '../../../src/lab/sysinv/sysinv-env.js'
 
 let dataDir: string
 const scEnv = {OS_AUTH_URL: 'http://127.0.0.1:4567/identity/v3', OS_REGION_NAME: 'RegionOne', OS_USERNAME: 'admin'}

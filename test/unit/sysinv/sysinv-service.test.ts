@@ -1,11 +1,11 @@
 import {beforeEach, describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 
-import type {LabResponse, LabService} from '../../../src/lib/lab/http-types.js'
-import {DEFAULT_SYSTEM_CONTROLLER} from '../../../src/lib/lab/lab-config.js'
-import {inventoryOf} from '../../../src/lib/lab/sysinv-inventory.js'
-import {systemControllerRecord} from '../../../src/lib/lab/sysinv-system-controller.js'
-import {createSysinvService} from '../../../src/lib/lab/sysinv-service.js'
+import type {LabResponse, LabService} from '../../../src/lab/http/http-types.js'
+import {DEFAULT_SYSTEM_CONTROLLER} from '../../../src/lab/lab-config.js'
+import {inventoryOf} from '../../../src/lab/sysinv/sysinv-inventory.js'
+import {systemControllerRecord} from '../../../src/lab/sysinv/sysinv-system-controller.js'
+import {createSysinvService} from '../../../src/lab/sysinv/sysinv-service.js'
 import {MemorySysinvStore, SUBCLOUD1, SUBCLOUD6} from './memory-sysinv-store.js'
 
 const TOKEN = {id: 't', userName: 'admin', projectName: 'admin', expiresAt: '2099-01-01T00:00:00.000000Z'}

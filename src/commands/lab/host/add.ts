@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
-import {labFlags} from '../../../lab-flags.js'
-import {showFlags} from '../../../output-flags.js'
-import {UsageError} from '../../../lib/errors.js'
-import {resolveSysadminPassword} from '../../../subcloud-passwords.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
+import {labFlags} from '../../../cli/lab-flags.js'
+import {showFlags} from '../../../cli/output-flags.js'
+import {UsageError} from '../../../core/errors.js'
+import {resolveSysadminPassword} from '../../../cli/subcloud-passwords.js'
 
 export default class LabHostAdd extends BaseCommand<typeof LabHostAdd> {
   static summary = 'Add a simulated subcloud controller-0 to the running lab, served over SSH on loopback.'
@@ -46,7 +46,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const flags = this.flags
-    const {resolveDataDir} = await import('../../../lib/lab/lab-files.js')
+    const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const dataDir = resolveDataDir(flags['data-dir'])
     const durationSeconds = Number(flags.duration)
     if (!Number.isFinite(durationSeconds) || durationSeconds < 0)
@@ -55,7 +55,7 @@ ${EXIT_CODES_HELP}`
     const password = await resolveSysadminPassword(flags, {
       prompt: `Enter the sysadmin password for lab host ${this.args.name}:`,
     })
-    const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
+    const {LabHostClient} = await import('../../../lab/hosts/host-admin-client.js')
     const client = await LabHostClient.connect(dataDir)
     try {
       const {host, ssh_config, known_hosts} = await client.add({

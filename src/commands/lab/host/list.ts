@@ -1,6 +1,6 @@
-import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
-import {labFlags} from '../../../lab-flags.js'
-import {listerFlags} from '../../../output-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
+import {labFlags} from '../../../cli/lab-flags.js'
+import {listerFlags} from '../../../cli/output-flags.js'
 
 export default class LabHostList extends BaseCommand<typeof LabHostList> {
   static summary = 'List the simulated subcloud controllers the running lab serves.'
@@ -15,9 +15,9 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {resolveDataDir} = await import('../../../lib/lab/lab-files.js')
+    const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const dataDir = resolveDataDir(this.flags['data-dir'])
-    const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
+    const {LabHostClient} = await import('../../../lab/hosts/host-admin-client.js')
     const client = await LabHostClient.connect(dataDir)
     try {
       const {hosts} = await client.list()

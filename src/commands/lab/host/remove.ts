@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../../base-command.js'
-import {labFlags} from '../../../lab-flags.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
+import {labFlags} from '../../../cli/lab-flags.js'
 
 export default class LabHostRemove extends BaseCommand<typeof LabHostRemove> {
   static summary = 'Stop serving a simulated subcloud controller and forget it.'
@@ -18,9 +18,9 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {resolveDataDir} = await import('../../../lib/lab/lab-files.js')
+    const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const dataDir = resolveDataDir(this.flags['data-dir'])
-    const {LabHostClient} = await import('../../../lib/lab/host-admin-client.js')
+    const {LabHostClient} = await import('../../../lab/hosts/host-admin-client.js')
     const client = await LabHostClient.connect(dataDir)
     try {
       const {host} = await client.remove(this.args.name)

@@ -1,0 +1,153 @@
+/**
+ * JSON Schema check of override files (schemas/*.schema.json, draft 2020-12).
+ *
+ * Speed matters here (1,000 files in one call, and `subcloud add` startup): compiling the schemas with ajv costs
+ * more than everything else a validation does. So the validators are precompiled with ajv's standalone code into
+ * schemas/generated/validators.mjs, stamped with a hash of the schema files. At run time that module is used when
+ * its stamp matches the schemas; otherwise (an edited schema, a missing file) ajv compiles them, once per process,
+ * imported lazily so that commands which never validate never pay for it.
+ */
+import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import type {ErrorObject} from 'ajv'
+
+export type SchemaKind = 'subcloud' | 'system-controller'
+
+const SCHEMA_FILES: Record<SchemaKind, string> = {
+  subcloud: 'bootstrap-values.schema.json',
+  'system-controller': 'system-controller-values.schema.json',
+}
+
+/** schemas/ sits at the package root: three levels above dist/core/overrides (and src/core/overrides in tests). */
+export const schemasDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas')
+export const generatedValidatorsFile = path.join(schemasDir, 'generated', 'validators.mjs')
+
+export interface SchemaValidator {
+  validate(values: unknown): ErrorObject[]
+  /** The schema JSON (for the set of known keys and which keys hold networks). */
+  schema: Record<string, unknown>
+}
+
+/** The shape of an ajv validate function, compiled or standalone. */
+type ValidateFunction = ((data: unknown) => boolean) & {errors?: ErrorObject[] | null}
+
+let validators: Promise<Record<SchemaKind, SchemaValidator>> | undefined
+let origin: 'generated' | 'compiled' | undefined
+
+/** Where the validators in use came from (after the first validation): the precompiled module or ajv at run time. */
+export async function validatorOrigin(): Promise<'generated' | 'compiled'> {
+  await schemaValidators()
+  return origin as 'generated' | 'compiled'
+}
+
+/** The validators, loaded (or compiled) on first call. */
+export function schemaValidators(): Promise<Record<SchemaKind, SchemaValidator>> {
+  validators ??= load()
+  return validators
+}
+
+export function readSchemaText(kind: SchemaKind): string {
+  return readFileSync(path.join(schemasDir, SCHEMA_FILES[kind]), 'utf8')
+}
+
+/** The stamp the generated module must carry: a hash of both schema files. */
+export function schemaStamp(texts: Record<SchemaKind, string> = readTexts()): string {
+  const hash = createHash('sha256')
+  for (const kind of Object.keys(SCHEMA_FILES) as SchemaKind[]) hash.update(texts[kind]).update('\0')
+  return hash.digest('hex').slice(0, 16)
+}
+
+function readTexts(): Record<SchemaKind, string> {
+  return {subcloud: readSchemaText('subcloud'), 'system-controller': readSchemaText('system-controller')}
+}
+
+async function load(): Promise<Record<SchemaKind, SchemaValidator>> {
+  const texts = readTexts()
+  const schemas = {
+    subcloud: JSON.parse(texts.subcloud) as Record<string, unknown>,
+    'system-controller': JSON.parse(texts['system-controller']) as Record<string, unknown>,
+  }
+  const generated = await loadGenerated(schemaStamp(texts))
+  origin = generated ? 'generated' : 'compiled'
+  const functions = generated ?? (await compile(schemas))
+  const wrap = (kind: SchemaKind): SchemaValidator => ({
+    schema: schemas[kind],
+    validate: (values) => (functions[kind](values) ? [] : [...(functions[kind].errors ?? [])]),
+  })
+  return {subcloud: wrap('subcloud'), 'system-controller': wrap('system-controller')}
+}
+
+async function loadGenerated(stamp: string): Promise<Record<SchemaKind, ValidateFunction> | undefined> {
+  try {
+    const generated = (await import(pathToFileURL(generatedValidatorsFile).href)) as {
+      stamp: string
+      subcloud: ValidateFunction
+      systemController: ValidateFunction
+    }
+    if (generated.stamp !== stamp) return undefined
+    return {subcloud: generated.subcloud, 'system-controller': generated.systemController}
+  } catch {
+    return undefined
+  }
+}
+
+/** ajv options shared by the run-time compile and the standalone generator: they must produce the same errors. */
+async function newAjv(code?: {source: boolean; esm: boolean}) {
+  const [{Ajv2020}, formats] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')])
+  // strict mode would turn on strictRequired, which rejects the conditional `required` lists of the key groups.
+  const ajv = new Ajv2020({allErrors: true, allowUnionTypes: true, strict: false, ...(code ? {code} : {})})
+  const addFormats = (formats as unknown as {default: (ajv: unknown, list: string[]) => void}).default
+  addFormats(ajv, ['ipv4', 'ipv6'])
+  return ajv
+}
+
+async function compile(
+  schemas: Record<SchemaKind, Record<string, unknown>>,
+): Promise<Record<SchemaKind, ValidateFunction>> {
+  const ajv = await newAjv()
+  ajv.addSchema(schemas.subcloud)
+  return {
+    subcloud: ajv.getSchema(schemas.subcloud.$id as string) as ValidateFunction,
+    'system-controller': ajv.compile(schemas['system-controller']) as ValidateFunction,
+  }
+}
+
+/**
+ * The source of schemas/generated/validators.mjs (ajv standalone code, ESM). Written by the schema-codegen test
+ * with DCM_REGENERATE_VALIDATORS=1; the same test fails when the committed file is stale.
+ */
+export async function generateValidatorsModule(): Promise<string> {
+  const texts = readTexts()
+  const subcloud = JSON.parse(texts.subcloud) as Record<string, unknown>
+  const systemController = JSON.parse(texts['system-controller']) as Record<string, unknown>
+  const ajv = await newAjv({source: true, esm: true})
+  ajv.addSchema(subcloud)
+  ajv.addSchema(systemController)
+  const {default: standaloneCode} = await import('ajv/dist/standalone/index.js')
+  const code = (standaloneCode as unknown as (ajv: unknown, refs: Record<string, string>) => string)(ajv, {
+    subcloud: subcloud.$id as string,
+    systemController: systemController.$id as string,
+  })
+  // ajv's ESM output still `require`s its runtime helpers; an ES module must import them.
+  const runtime = new Map<string, string>()
+  const body = code
+    .replace(/^"use strict";/, '')
+    .replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_, module: string) => {
+      const name = `runtime${runtime.size}`
+      if (![...runtime.values()].includes(module)) runtime.set(name, module)
+      return [...runtime.entries()].find(([, value]) => value === module)![0]
+    })
+  const imports = [...runtime.entries()].map(([name, module]) => `import ${name} from "${module}.js";`).join('\n')
+  return [
+    '// GENERATED by src/core/overrides/schema.ts generateValidatorsModule() from bootstrap-values.schema.json and',
+    '// system-controller-values.schema.json (ajv standalone). Do not edit: regenerate with',
+    '//   DCM_REGENERATE_VALIDATORS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/overrides/schema-codegen.test.ts',
+    imports,
+    `export const stamp = ${JSON.stringify(schemaStamp(texts))};`,
+    body,
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,91 @@
+import {DcmError} from '../../core/errors.js'
+import type {LabRequest, LabResponse} from '../http/http-types.js'
+import type {LabMount, LabMountContext} from '../http/lab-mounts.js'
+import {closeLabHostRegistry, labHostRegistry, type LabHostInfo, type LabHostRegistry} from './ssh-host-registry.js'
+
+/**
+ * The lab-admin API `dcm lab host add|list|remove` talks to: the running lab owns the hosts (it serves
+ * their SSH ports), so the command asks it over its own HTTP server, authenticated with a token from the
+ * lab's Keystone (admin), like every other lab API.
+ *
+ *   GET    /lab/hosts          -> 200 {"hosts": [host...]}
+ *   POST   /lab/hosts          {"name", "bootstrap_address", "password", "fail_at"?, "duration"?, "release"?}
+ *                              -> 201 {"host": host} | 400/409 {"error": {"message", "hint"?}}
+ *   GET    /lab/hosts/<name>   -> 200 {"host": host} | 404
+ *   DELETE /lab/hosts/<name>   -> 200 {"host": host} | 404
+ *
+ * A host in a response: name, bootstrap_address, port, release, fail_at, duration, bootstrapped,
+ * fingerprint, plus the ssh_config and known_hosts paths clients use to reach it.
+ */
+export const HOSTS_MOUNT_PREFIX = '/lab/hosts'
+
+export function hostAdminMount(context: LabMountContext): LabMount {
+  const registry = labHostRegistry(context.dataDir)
+  // Serve the data dir's hosts from the moment the lab starts, not from the first request.
+  registry.catch(() => undefined)
+  return {
+    prefix: HOSTS_MOUNT_PREFIX,
+    service: async (request) => {
+      const header = request.headers['x-auth-token']
+      const token = context.keystone.validate(Array.isArray(header) ? header[0] : header)
+      if (!token) return error(401, 'The request you have made requires authentication.')
+      return handle(request, await registry)
+    },
+    close: () => closeLabHostRegistry(context.dataDir),
+  }
+}
+
+async function handle(request: LabRequest, registry: LabHostRegistry): Promise<LabResponse> {
+  const name = decodeURIComponent(request.path.replace(/^\/+|\/+$/g, ''))
+  const files = {ssh_config: registry.sshConfigPath, known_hosts: registry.knownHostsPath}
+  try {
+    if (!name && request.method === 'GET') return {status: 200, body: {hosts: registry.list().map(wire), ...files}}
+    if (!name && request.method === 'POST') {
+      let body: Record<string, unknown>
+      try {
+        body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>
+      } catch {
+        return error(400, 'The request body is not valid JSON.')
+      }
+      const host = await registry.add({
+        name: String(body.name ?? ''),
+        bootstrapAddress: String(body.bootstrap_address ?? ''),
+        password: typeof body.password === 'string' ? body.password : '',
+        failAt: typeof body.fail_at === 'string' && body.fail_at !== '' ? body.fail_at : undefined,
+        durationSeconds: typeof body.duration === 'number' ? body.duration : undefined,
+        release: typeof body.release === 'string' && body.release !== '' ? body.release : undefined,
+      })
+      return {status: 201, body: {host: wire(host), ...files}}
+    }
+    if (name && request.method === 'GET') {
+      const host = registry.get(name)
+      return host ? {status: 200, body: {host: wire(host), ...files}} : error(404, `no lab host named ${name}`)
+    }
+    if (name && request.method === 'DELETE') {
+      if (!registry.get(name)) return error(404, `no lab host named ${name}`)
+      return {status: 200, body: {host: wire(await registry.remove(name)), ...files}}
+    }
+    return error(405, `${request.method} is not allowed here`)
+  } catch (caught) {
+    if (caught instanceof DcmError)
+      return error(/already/.test(caught.message) ? 409 : 400, caught.message, caught.hint)
+    throw caught
+  }
+}
+
+function wire(host: LabHostInfo) {
+  return {
+    name: host.name,
+    bootstrap_address: host.bootstrapAddress,
+    port: host.port,
+    release: host.release,
+    fail_at: host.failAt ?? null,
+    duration: host.durationSeconds,
+    bootstrapped: host.bootstrapped,
+    fingerprint: host.fingerprint,
+  }
+}
+
+function error(status: number, message: string, hint?: string): LabResponse {
+  return {status, body: {error: {message, ...(hint ? {hint} : {})}}}
+}

@@ -1,0 +1,142 @@
+import {randomBytes} from 'node:crypto'
+import {promises as fs} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import {OperationError} from '../core/errors.js'
+import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from '../core/files/atomic-file.js'
+
+/**
+ * Files of a lab data dir besides the state: the admin password (generated once, 0600), and `lab.json`,
+ * written by a running lab (pid, URLs) so `dcm lab status|env|stop` find it.
+ */
+export const ADMIN_PASSWORD_FILE = 'admin-password'
+export const INSTANCE_FILE = 'lab.json'
+export const LOG_FILE = 'lab.log'
+
+/** `--data-dir` default: $DCM_LAB_DIR, else the per-user state dir ($XDG_STATE_HOME/dcm/lab). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DCM_LAB_DIR) return path.resolve(env.DCM_LAB_DIR)
+  const stateHome = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state')
+  return path.join(stateHome, 'dcm', 'lab')
+}
+
+/** The data dir a `dcm lab ...` command works on: its --data-dir, else the default, as an absolute path. */
+export function resolveDataDir(flag: string | undefined): string {
+  return path.resolve(flag ?? defaultDataDir())
+}
+
+export async function ensureAdminPassword(dataDir: string): Promise<string> {
+  await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+  const file = path.join(dataDir, ADMIN_PASSWORD_FILE)
+  try {
+    const existing = (await fs.readFile(file, 'utf8')).trim()
+    if (existing) return existing
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  const password = randomBytes(18).toString('base64url')
+  await writeFileAtomic(file, password + '\n', 0o600)
+  return password
+}
+
+export async function readAdminPassword(dataDir: string): Promise<string | undefined> {
+  try {
+    return (await fs.readFile(path.join(dataDir, ADMIN_PASSWORD_FILE), 'utf8')).trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+export interface LabInstance {
+  pid: number
+  port: number
+  url: string
+  authUrl: string
+  dcmanagerUrl: string
+  /** Path of the CA certificate clients must trust (OS_CACERT) when the lab serves HTTPS. */
+  caCert?: string
+  deployer: string
+  startedAt: string
+}
+
+export async function writeInstance(dataDir: string, instance: LabInstance): Promise<void> {
+  await writeJsonAtomic(path.join(dataDir, INSTANCE_FILE), instance)
+}
+
+export async function readInstance(dataDir: string): Promise<LabInstance | undefined> {
+  try {
+    return await readJsonIfExists<LabInstance>(path.join(dataDir, INSTANCE_FILE))
+  } catch {
+    return undefined
+  }
+}
+
+export async function removeInstance(dataDir: string, pid: number): Promise<void> {
+  const current = await readInstance(dataDir)
+  if (current?.pid === pid) await fs.rm(path.join(dataDir, INSTANCE_FILE), {force: true})
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The environment `source /etc/platform/openrc` gives, pointing at this lab. */
+export function labEnvironment(
+  instance: Pick<LabInstance, 'authUrl' | 'caCert'>,
+  password: string,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    OS_AUTH_URL: instance.authUrl,
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: password,
+    OS_PROJECT_NAME: 'admin',
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_REGION_NAME: 'RegionOne',
+    OS_INTERFACE: 'internal',
+    OS_IDENTITY_API_VERSION: '3',
+  }
+  if (instance.caCert) env.OS_CACERT = instance.caCert
+  return env
+}
+
+export const LOCK_FILE = 'lock'
+
+/**
+ * One lab per data dir: two servers writing the same state would lose each other's changes. The lock file
+ * holds the owner's pid; a lock whose process is gone (kill -9, reboot) is taken over.
+ */
+export async function acquireDataDirLock(dataDir: string): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, LOCK_FILE)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await fs.open(file, 'wx', 0o600)
+      await handle.writeFile(String(process.pid))
+      await handle.close()
+      return async () => {
+        const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim())
+        if (owner === process.pid) await fs.rm(file, {force: true})
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim())
+      if (owner > 0 && owner !== process.pid && processAlive(owner)) {
+        throw new OperationError(`The lab data dir ${dataDir} is in use by another lab (pid ${owner})`, {
+          hint: `dcm lab stop --data-dir ${dataDir}, or use another --data-dir`,
+        })
+      }
+      if (owner === process.pid) {
+        throw new OperationError(`The lab data dir ${dataDir} is already served by this process`)
+      }
+      // Stale: its owner is gone.
+      await fs.rm(file, {force: true})
+    }
+  }
+  throw new OperationError(`Could not lock the lab data dir ${dataDir}`)
+}

@@ -1,0 +1,292 @@
+import {EventEmitter} from 'node:events'
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+import {randomUUID} from 'node:crypto'
+
+import {OperationError} from '../core/errors.js'
+import {readJsonIfExists, writeFileAtomic} from '../core/files/atomic-file.js'
+import {NO_ERRORS, type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './dcmanager/subcloud-model.js'
+import {pythonTimestamp} from './dcmanager/python-time.js'
+
+/**
+ * The lab's persistent state: one JSON file in the data dir, rewritten atomically (temp file + fsync +
+ * rename) so a restart, even after `kill -9` mid-write, finds the old or the new state and never a torn one.
+ * The in-memory copy is authoritative; every mutation is followed by `persist()` before the API answers.
+ * Passwords never enter this state (the deploy keeps them in memory).
+ */
+export const STATE_FILE = 'state.json'
+
+/** A sysinv host route of a subcloud (charter F owns the other fields); the audit only needs the destination. */
+export interface StoredRoute {
+  network: string
+  prefix: number
+  [field: string]: unknown
+}
+
+export interface SubcloudGroupRecord {
+  id: number
+  name: string
+  description: string
+  updateApplyType: string
+  maxParallelSubclouds: number
+  createdAt: string | null
+  updatedAt: string | null
+}
+
+export interface LabState {
+  version: 1
+  keystone: {userId: string; projectId: string}
+  nextSubcloudId: number
+  nextGroupId: number
+  subclouds: SubcloudRecord[]
+  groups: SubcloudGroupRecord[]
+  /** Host routes per subcloud name (sysinv routes of the subcloud's controller-0), written by the lab's sysinv. */
+  routes: Record<string, StoredRoute[]>
+}
+
+export const DEFAULT_GROUP: SubcloudGroupRecord = {
+  id: 1,
+  name: 'Default',
+  description: 'Default Subcloud Group',
+  updateApplyType: 'parallel',
+  maxParallelSubclouds: 2,
+  createdAt: null,
+  updatedAt: null,
+}
+
+export function emptyLabState(): LabState {
+  return {
+    version: 1,
+    keystone: {userId: randomUUID().replace(/-/g, ''), projectId: randomUUID().replace(/-/g, '')},
+    nextSubcloudId: 1,
+    nextGroupId: 2,
+    subclouds: [],
+    groups: [{...DEFAULT_GROUP}],
+    routes: {},
+  }
+}
+
+export interface SubcloudRegion {
+  id: number
+  name: string
+  regionName: string
+}
+
+export class LabStore extends EventEmitter {
+  private byId = new Map<number, SubcloudRecord>()
+  private byName = new Map<string, SubcloudRecord>()
+  private dirty = false
+  private flushing?: Promise<void>
+
+  private constructor(
+    readonly file: string,
+    private state: LabState,
+  ) {
+    super()
+    for (const record of state.subclouds) this.index(record)
+  }
+
+  /**
+   * Open (or create) the state of a data dir. Subclouds left in a transitional deploy state by a previous
+   * run are flipped to that state's failure value, as dcmanager does when it restarts.
+   */
+  static async open(dataDir: string): Promise<LabStore> {
+    await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+    const file = path.join(dataDir, STATE_FILE)
+    // A write interrupted by kill -9 leaves its temp sibling behind; the state itself is intact.
+    for (const entry of await fs.readdir(dataDir)) {
+      if (entry.startsWith(`.${STATE_FILE}.`) && entry.endsWith('.tmp'))
+        await fs.rm(path.join(dataDir, entry), {force: true})
+    }
+    let state: LabState | undefined
+    try {
+      state = await readJsonIfExists<LabState>(file)
+    } catch (error) {
+      throw new OperationError(`The lab state file ${file} is not valid JSON (${(error as Error).message})`, {
+        hint: 'move it away to start with an empty lab',
+        cause: error,
+      })
+    }
+    const store = new LabStore(file, state ? normaliseState(state) : emptyLabState())
+    let flipped = false
+    for (const record of store.state.subclouds) {
+      const failed = TRANSITORY_DEPLOY_STATES[record.deployStatus]
+      if (!failed) continue
+      record.errorDescription =
+        record.errorDescription === NO_ERRORS
+          ? `Interrupted: the lab's dcmanager stopped while the subcloud was ${record.deployStatus}`
+          : record.errorDescription
+      record.deployStatus = failed
+      record.updatedAt = pythonTimestamp()
+      flipped = true
+    }
+    if (flipped || !state) await store.persist()
+    return store
+  }
+
+  get keystoneIds(): LabState['keystone'] {
+    return this.state.keystone
+  }
+
+  /** All subclouds ordered by id (the list order of the API). */
+  get subclouds(): readonly SubcloudRecord[] {
+    return this.state.subclouds
+  }
+
+  subcloudById(id: number): SubcloudRecord | undefined {
+    return this.byId.get(id)
+  }
+
+  subcloudByName(name: string): SubcloudRecord | undefined {
+    return this.byName.get(name)
+  }
+
+  /** A `{subcloud}` path reference: all digits is an id, anything else a name (§2). */
+  findSubcloud(ref: string): SubcloudRecord | undefined {
+    return /^\d+$/.test(ref) ? this.byId.get(Number(ref)) : this.byName.get(ref)
+  }
+
+  allocateSubcloudId(): number {
+    return this.state.nextSubcloudId++
+  }
+
+  insertSubcloud(record: SubcloudRecord): void {
+    this.state.subclouds.push(record)
+    this.state.subclouds.sort((a, b) => a.id - b.id)
+    this.index(record)
+    this.changed()
+  }
+
+  /** Apply a change to a subcloud; `updatedAt` is stamped like the server's ORM does. */
+  updateSubcloud(id: number, change: Partial<SubcloudRecord>, options: {touch?: boolean} = {}): SubcloudRecord {
+    const record = this.byId.get(id)
+    if (!record) throw new Error(`subcloud ${id} vanished`)
+    if (change.name !== undefined && change.name !== record.name) {
+      this.byName.delete(record.name)
+      if (this.state.routes[record.name]) {
+        this.state.routes[change.name] = this.state.routes[record.name]
+        delete this.state.routes[record.name]
+      }
+    }
+    Object.assign(record, change)
+    if (options.touch !== false) record.updatedAt = pythonTimestamp()
+    this.index(record)
+    this.changed()
+    return record
+  }
+
+  deleteSubcloud(id: number): void {
+    const record = this.byId.get(id)
+    if (!record) return
+    this.byId.delete(id)
+    this.byName.delete(record.name)
+    delete this.state.routes[record.name]
+    this.state.subclouds = this.state.subclouds.filter((item) => item.id !== id)
+    this.changed()
+  }
+
+  get groups(): readonly SubcloudGroupRecord[] {
+    return this.state.groups
+  }
+
+  findGroup(ref: string): SubcloudGroupRecord | undefined {
+    return /^\d+$/.test(ref)
+      ? this.state.groups.find((group) => group.id === Number(ref))
+      : this.state.groups.find((group) => group.name === ref)
+  }
+
+  insertGroup(fields: Omit<SubcloudGroupRecord, 'id' | 'createdAt' | 'updatedAt'>): SubcloudGroupRecord {
+    const group: SubcloudGroupRecord = {
+      id: this.state.nextGroupId++,
+      ...fields,
+      createdAt: pythonTimestamp(),
+      updatedAt: null,
+    }
+    this.state.groups.push(group)
+    this.changed()
+    return group
+  }
+
+  updateGroup(id: number, change: Partial<SubcloudGroupRecord>): SubcloudGroupRecord {
+    const group = this.state.groups.find((item) => item.id === id)
+    if (!group) throw new Error(`group ${id} vanished`)
+    Object.assign(group, change, {updatedAt: pythonTimestamp()})
+    this.changed()
+    return group
+  }
+
+  deleteGroup(id: number): void {
+    this.state.groups = this.state.groups.filter((group) => group.id !== id)
+    this.changed()
+  }
+
+  // ---- the part the lab's sysinv (charter F) uses ----
+
+  /** Subclouds with the keystone region each one's sysinv is registered under. */
+  listSubcloudRegions(): SubcloudRegion[] {
+    return this.state.subclouds.map(({id, name, regionName}) => ({id, name, regionName}))
+  }
+
+  subcloudByRegion(regionName: string): SubcloudRecord | undefined {
+    return this.state.subclouds.find((record) => record.regionName === regionName)
+  }
+
+  routesOf(subcloudName: string): StoredRoute[] {
+    return this.state.routes[subcloudName] ?? []
+  }
+
+  /** Replace a subcloud's routes and persist them; the availability audit runs on the change. */
+  async setRoutes(subcloudName: string, routes: StoredRoute[]): Promise<void> {
+    if (routes.length === 0) delete this.state.routes[subcloudName]
+    else this.state.routes[subcloudName] = routes
+    this.changed()
+    await this.persist()
+  }
+
+  // ---- persistence ----
+
+  /** Resolve once the state as it is now is on disk. Concurrent callers share one write. */
+  persist(): Promise<void> {
+    this.dirty = true
+    if (!this.flushing) {
+      this.flushing = this.flushLoop().finally(() => {
+        this.flushing = undefined
+      })
+    }
+    return this.flushing
+  }
+
+  /** A deep copy of the whole state (tests, `lab status`). */
+  snapshot(): LabState {
+    return structuredClone(this.state)
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.dirty) {
+      this.dirty = false
+      await writeFileAtomic(this.file, JSON.stringify(this.state, null, 1) + '\n')
+    }
+  }
+
+  private index(record: SubcloudRecord): void {
+    this.byId.set(record.id, record)
+    this.byName.set(record.name, record)
+  }
+
+  private changed(): void {
+    this.emit('change')
+  }
+}
+
+function normaliseState(state: LabState): LabState {
+  if (state.version !== 1 || !Array.isArray(state.subclouds) || !Array.isArray(state.groups)) {
+    throw new OperationError('The lab state file has an unknown layout (expected version 1)', {
+      hint: 'move it away to start with an empty lab',
+    })
+  }
+  state.routes ??= {}
+  state.keystone ??= emptyLabState().keystone
+  if (!state.groups.some((group) => group.id === 1)) state.groups.unshift({...DEFAULT_GROUP})
+  state.subclouds.sort((a, b) => a.id - b.id)
+  return state
+}
