@@ -1,6 +1,7 @@
 import {statSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
+import {durationFlag} from '../../cli/duration-flags.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -69,15 +70,16 @@ ${EXIT_CODES_HELP}`
     name: Flags.string({description: 'subcloud name (only with --migrate; must match the bootstrap values)'}),
     'dry-run': Flags.boolean({description: 'validate and print what would be sent (passwords redacted), send nothing'}),
     wait: Flags.boolean({description: 'follow the deploy status until the subcloud is deployed or failed'}),
-    timeout: Flags.integer({
+    timeout: durationFlag({
       description: 'with --wait: seconds to wait before giving up (exit 4)',
       default: 3600,
       min: 1,
     }),
-    'poll-interval': Flags.integer({
+    'poll-interval': durationFlag({
       description: 'with --wait: milliseconds between status polls',
       default: 2000,
       min: 10,
+      unit: 'milliseconds',
       hidden: true,
     }),
     parallel: Flags.integer({

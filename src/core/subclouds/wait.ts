@@ -1,5 +1,6 @@
 import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
+import {sleep as sleepFor} from '../duration.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
 import {addSteps, type AddPath, deployOutcome, stepOf} from './deploy-status.js'
 
@@ -71,18 +72,7 @@ export async function waitForDeploy(client: DcmanagerClient, ref: string, option
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined, ref: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(interrupted(ref))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(interrupted(ref))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
+  return sleepFor(ms, signal, () => interrupted(ref))
 }
 
 function interrupted(ref: string): InterruptedError {

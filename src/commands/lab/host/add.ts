@@ -114,13 +114,21 @@ async function addressFromValues(file: string | undefined): Promise<string> {
       `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     )
   }
-  const document = parseDocument(text)
-  if (document.errors.length > 0) {
+  const {yamlProblem} = await import('../../../core/overrides/yaml-messages.js')
+  let values: Record<string, unknown> | null
+  try {
+    const document = parseDocument(text)
     const [first] = document.errors
-    const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1]
-    throw new UsageError(`${file}:${line}:${col}: ${first.message.split('\n')[0]}`)
+    if (first) {
+      const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1]
+      throw new UsageError(`${file}:${line}:${col}: ${yamlProblem(first)}`)
+    }
+    // The same alias bound as the override loader: a "billion laughs" file is refused, naming the file.
+    values = document.toJS({maxAliasCount: 100}) as Record<string, unknown> | null
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError(`${file}: ${yamlProblem(error)}`)
   }
-  const values = document.toJS() as Record<string, unknown> | null
   const address = values?.external_oam_node_0_address ?? values?.external_oam_floating_address
   if (typeof address !== 'string' || address === '')
     throw new UsageError(`${file}: has no external_oam_floating_address to take the bootstrap address from`, {
