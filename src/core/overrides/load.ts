@@ -128,7 +128,7 @@ export function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOpt
  * The yaml package's 1.1 schema also reads `y`/`n` as booleans; PyYAML does not (its resolver knows
  * yes/no/true/false/on/off only), so `n: 1` or `kernel: y` must stay strings as on the System Controller.
  */
-function pyyamlBooleans(tags: Tags): Tags {
+export function pyyamlBooleans(tags: Tags): Tags {
   const pick = (value: boolean, test: RegExp): ScalarTag => ({
     tag: 'tag:yaml.org,2002:bool',
     default: true,
