@@ -227,10 +227,19 @@ const TLS_CODES = new Set([
   'CERT_UNTRUSTED',
 ])
 
+/** Refused, reset or unreachable: worth another try (the transport's GET retries, a --wait poll). */
 class TransientConnectionError extends ConnectionError {}
+
+/** The whole response did not arrive within --request-timeout: not retried by the transport, but by a wait. */
+class RequestDeadlineError extends ConnectionError {}
 
 function isTransient(error: ConnectionError): boolean {
   return error instanceof TransientConnectionError
+}
+
+/** A failure a poll loop may outlast: the connection failed or the answer did not come in time. */
+export function isTransientTransportError(error: unknown): boolean {
+  return error instanceof TransientConnectionError || error instanceof RequestDeadlineError
 }
 
 /** Name the cause in words an operator acts on; keep the URL's origin, never its credentials. */
@@ -264,7 +273,7 @@ export function transportError(url: string, error: unknown, options: TransportOp
         cause: error,
       })
     case 'DCM_REQUEST_DEADLINE':
-      return new ConnectionError(
+      return new RequestDeadlineError(
         `no complete response from ${origin} within the request timeout of ${seconds(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)}`,
         {
           hint: 'raise --request-timeout, or check the service: it accepted the connection but did not finish answering',

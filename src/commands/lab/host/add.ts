@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../../cli/names.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
@@ -25,7 +26,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab host add subcloud2 --bootstrap-address 10.10.20.12 --duration 30 --release 24.09',
   ]
   static args = {
-    name: Args.string({description: 'host name (usually the subcloud name)', required: true}),
+    name: nameArg('Host name', {description: 'host name (usually the subcloud name)'}),
   }
   static flags = {
     ...showFlags,
