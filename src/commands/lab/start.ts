@@ -58,8 +58,9 @@ ${EXIT_CODES_HELP}`
     const flags = this.flags
     const dataDir = resolveDataDir(flags['data-dir'])
     const timeScale = Number(flags['time-scale'])
-    if (!Number.isFinite(timeScale) || timeScale < 0) {
-      throw new UsageError(`--time-scale must be a non-negative number, got "${flags['time-scale']}"`)
+    // The simulated deploy steps are timers: a scale beyond 1000 (days per step) only risks their overflow.
+    if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1000) {
+      throw new UsageError(`--time-scale must be a number from 0 to 1000, got "${flags['time-scale']}"`)
     }
     const {DEFAULT_SYSTEM_CONTROLLER, parseScNetwork} = await import('../../lab/lab-config.js')
     const networks = (flags['sc-network'] ?? []).map((text) => {

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {MAX_DURATION_SECONDS} from '../../../core/duration.js'
 import {nameArg} from '../../../cli/names.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
@@ -50,8 +51,10 @@ ${EXIT_CODES_HELP}`
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const dataDir = resolveDataDir(flags['data-dir'])
     const durationSeconds = Number(flags.duration)
-    if (!Number.isFinite(durationSeconds) || durationSeconds < 0)
-      throw new UsageError(`--duration must be a non-negative number of seconds, got "${flags.duration}"`)
+    if (!Number.isFinite(durationSeconds) || durationSeconds < 0 || durationSeconds > MAX_DURATION_SECONDS)
+      throw new UsageError(
+        `--duration must be a number of seconds from 0 to ${MAX_DURATION_SECONDS}, got "${flags.duration}"`,
+      )
     const bootstrapAddress = flags['bootstrap-address'] ?? (await addressFromValues(flags['bootstrap-values']))
     const password = await resolveSysadminPassword(flags, {
       prompt: `Enter the sysadmin password for lab host ${this.args.name}:`,
