@@ -16,9 +16,9 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 /** Exit codes, shown in every command's --help (design.md §3). */
 export const EXIT_CODES_HELP = `EXIT CODES
   0    success
-  1    the operation failed (API error, bootstrap failed, remote command failed)
+  1    the operation failed (API error or an unusable answer, bootstrap failed, remote command failed)
   2    usage or input error (bad flag, invalid override file); nothing was sent
-  3    cannot reach or authenticate to a service (connection, TLS, 401)
+  3    cannot reach or authenticate to a service (connection, TLS, 401, --request-timeout)
   4    timed out waiting (--wait --timeout)
   130  interrupted (Ctrl-C)`
 
