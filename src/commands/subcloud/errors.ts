@@ -1,4 +1,5 @@
 import {nameArg} from '../../cli/names.js'
+import {escapeControlInText} from '../../core/output/control-chars.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -14,7 +15,8 @@ export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subcloud = await client.getSubcloud(this.args.subcloud)
     const description = subcloud['error-description'] ?? ''
-    if (!this.jsonEnabled()) process.stdout.write(`${description}\n`)
+    // The text comes from the server: its lines are kept, control characters shown escaped (--json keeps them).
+    if (!this.jsonEnabled()) process.stdout.write(`${escapeControlInText(description)}\n`)
     return {name: subcloud.name, error_description: description}
   }
 }

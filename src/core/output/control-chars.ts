@@ -43,3 +43,12 @@ function hasControl(text: string, newline: boolean): boolean {
   }
   return false
 }
+
+/** For multi-line text printed as is (`subcloud errors`): lines kept (CRLF read as LF), everything else visible. */
+export function escapeControlInText(text: string): string {
+  const lines = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text
+  return lines
+    .split('\n')
+    .map((line) => escapeControl(line))
+    .join('\n')
+}
