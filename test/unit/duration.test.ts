@@ -18,7 +18,9 @@ describe('parseDuration', () => {
 })
 
 describe('setLongTimeout', () => {
-  afterEach(() => jest.useRealTimers())
+  afterEach(() => {
+    jest.useRealTimers()
+  })
 
   test('a delay beyond what one Node timer holds fires at its time, not after 1 ms', () => {
     jest.useFakeTimers()
