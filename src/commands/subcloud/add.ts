@@ -134,6 +134,7 @@ ${EXIT_CODES_HELP}`
     if (f['bmc-password'] && !f['install-values'])
       this.warn('--bmc-password is only sent with --install-values; ignoring it')
     if (request.group !== undefined) requireName(request.group, '--group')
+    if (request.name !== undefined) requireName(request.name, '--name')
     // Local checks first (issue 14): the files are read and validated on their own before Keystone hears the
     // password, so a bad file exits 2 even when the System Controller is unreachable.
     await validateAddFiles(request, [], systemControllers)
