@@ -50,15 +50,18 @@ describe('dcm lab host', () => {
     const shown = JSON.parse(result.stdout)
     expect(shown).toMatchObject({
       name: 'subcloud1',
-      'bootstrap address': '10.10.10.12',
+      bootstrap_address: '10.10.10.12',
       release: '24.09',
-      'fail at': null,
+      fail_at: null,
+      duration: '5s',
       bootstrapped: false,
-      'ssh config': path.join(lab.dataDir, 'ssh_config'),
+      ssh_config: path.join(lab.dataDir, 'ssh_config'),
     })
-    expect(shown['host key']).toMatch(/^SHA256:/)
+    // Field names as `lab status` spells them (underscores), and the duration with its unit.
+    expect(Object.keys(shown).every((field) => /^[a-z_]+$/.test(field))).toBe(true)
+    expect(shown.host_key).toMatch(/^SHA256:/)
     const config = await fs.readFile(path.join(lab.dataDir, 'ssh_config'), 'utf8')
-    expect(config).toContain(`Host 10.10.10.12\n  HostName 127.0.0.1\n  Port ${shown['ssh port']}\n`)
+    expect(config).toContain(`Host 10.10.10.12\n  HostName 127.0.0.1\n  Port ${shown.ssh_port}\n`)
     expect(result.stdout + result.stderr).not.toContain(PASSWORD)
   })
 
@@ -79,7 +82,7 @@ describe('dcm lab host', () => {
     )
     expect(add.code).toBe(0)
     const list = await runDcm(
-      ['lab', 'host', 'list', '-f', 'value', '-c', 'name', '-c', 'bootstrap address', '-c', 'fail at'],
+      ['lab', 'host', 'list', '-f', 'value', '-c', 'name', '-c', 'bootstrap_address', '-c', 'fail_at'],
       {
         env,
       },
