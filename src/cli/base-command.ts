@@ -67,10 +67,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
   }
 
-  /** Print a ShowOne result (spread `showFlags` into the command's flags). */
-  protected printShow(fields: string[], values: Cell[]): Record<string, Cell> {
+  /**
+   * Print a ShowOne result (spread `showFlags` into the command's flags). `showHeader` is the table's header
+   * when the upstream client is not cliff (the `system` family prints `Property | Value`).
+   */
+  protected printShow(fields: string[], values: Cell[], showHeader?: readonly [string, string]): Record<string, Cell> {
     if (!this.jsonEnabled())
-      process.stdout.write(formatShow(fields, values, outputOptionsFrom(this.flags as OutputFlagValues)))
+      process.stdout.write(
+        formatShow(fields, values, {...outputOptionsFrom(this.flags as OutputFlagValues), showHeader}),
+      )
     return Object.fromEntries(fields.map((field, i) => [field, values[i] ?? null]))
   }
 

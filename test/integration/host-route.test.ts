@@ -63,7 +63,7 @@ function uuidOf(table: string): string {
 describe('dcm host-route-add / list / show / delete against the lab', () => {
   let routeUuid: string
 
-  it('adds the guide route (positional, as system) and prints the property table', async () => {
+  it("adds the guide route (positional, as system) and prints cgtsclient's Property | Value table", async () => {
     const result = await dcm(['host-route-add', '1', 'enp0s8', '192.168.204.0', '24', '192.168.101.1'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
@@ -72,7 +72,7 @@ describe('dcm host-route-add / list / show / delete against the lab', () => {
     expect(result.stdout).toBe(
       [
         '+----------------+--------------------------------------+',
-        '| Field          | Value                                |',
+        '| Property       | Value                                |',
         '+----------------+--------------------------------------+',
         `| uuid           | ${routeUuid} |`,
         `| interface_uuid | ${ifaceUuid} |`,
@@ -125,6 +125,9 @@ describe('dcm host-route-add / list / show / delete against the lab', () => {
     const result = await dcm(['host-route-show', routeUuid, '-f', 'json'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({uuid: routeUuid, ifname: 'enp0s8', forihostid: 1, metric: 1})
+    // As a table, the header parsers written for `system host-route-show` look for.
+    const table = await dcm(['host-route-show', routeUuid])
+    expect(table.stdout.split('\n')[1]).toBe('| Property       | Value                                |')
   })
 
   it('--if-not-exists turns "already exists" for the identical route into success', async () => {

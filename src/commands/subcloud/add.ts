@@ -170,7 +170,7 @@ ${EXIT_CODES_HELP}`
 
     const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
     if (!f.wait) {
-      const {fields, values} = subcloudShow(added, {region: true})
+      const {fields, values} = subcloudShow(added)
       return this.printShow(fields, values)
     }
     const controller = new AbortController()

@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static summary = 'Show the error description of a subcloud.'
@@ -11,8 +12,9 @@ export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static flags = {...authFlags}
 
   async run() {
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.getSubcloud(this.args.subcloud)
+    const subcloud = await client.getSubcloud(ref)
     const description = subcloud['error-description'] ?? ''
     if (!this.jsonEnabled()) process.stdout.write(`${description}\n`)
     return {name: subcloud.name, error_description: description}
