@@ -42,6 +42,7 @@ ${EXIT_CODES_HELP}`
     const {session, config} = await sessionFromFlags(this.flags, this.debugLine)
     const client = await sysinvFor(session, config.regionName)
     const result = await addHostRoute(client, {
+      regionName: config.regionName,
       host,
       interfaceRef: ifname,
       route,

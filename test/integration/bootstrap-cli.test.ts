@@ -156,7 +156,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
     expect(result.stdout).toContain('| failed ')
   })
 
-  test('wrong password: exit 1 with a clear message from the pre-flight (and without it)', async () => {
+  test('wrong password: exit 3 with a clear message from the pre-flight (and without it)', async () => {
     const result = await runDcm(
       [
         'subcloud',
@@ -169,7 +169,7 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
       ],
       {input: 'wrong-password', env: stateEnv()},
     )
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(3)
     expect(result.stderr).toContain(
       `pre-flight [FAIL] sysadmin password accepted: authentication failed for ${sshd.user}@10.10.10.12 (127.0.0.1:${sshd.port}): the password or key was not accepted`,
     )
@@ -190,9 +190,9 @@ maybe('dcm subcloud bootstrap (built CLI) against real sshd + ansible-playbook',
       ],
       {input: 'wrong-password', env: stateEnv()},
     )
-    expect(direct.code).toBe(1)
+    expect(direct.code).toBe(3)
     expect(direct.stderr).toContain(`Error: subcloud1: authentication failed for ${sshd.user}@10.10.10.12`)
-    expect(direct.stderr).toContain('Hint: check the sysadmin password')
+    expect(direct.stderr).toContain('Hint: check the sysadmin password (--sysadmin-password-stdin')
   })
 
   test('an invalid override file exits 2 before anything connects', async () => {

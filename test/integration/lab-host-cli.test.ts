@@ -115,6 +115,26 @@ describe('dcm lab host', () => {
     expect(noAddress.stderr).toMatch(/^Error: give --bootstrap-address or --bootstrap-values/)
   })
 
+  it('config-management --host against a lab host: exit 3 (authentication) and a hint that fits the command', async () => {
+    const shown = JSON.parse((await runDcm(['lab', 'host', 'list', '-f', 'json'], {env})).stdout) as {
+      name: string
+      ssh_port: number
+    }[]
+    const port = shown.find((host) => host.name === 'subcloud1')!.ssh_port
+    const home = await fs.mkdtemp(path.join(lab.dataDir, 'home-'))
+    const result = await runDcm(
+      ['config-management', '--host', '127.0.0.1', '--ssh-port', String(port), '--dry-run', '--interface', 'enp0s8'],
+      {env: {...env, HOME: home, SSH_AUTH_SOCK: undefined}},
+    )
+    expect(result.code).toBe(3)
+    expect(result.stderr).toBe(
+      `Error: authentication failed for root@127.0.0.1:${port}: the password or key was not accepted\n` +
+        'Hint: config-management --host logs in as root with a key (--identity-file, or your SSH agent and config); ' +
+        'for a lab, run it in a network namespace with --netns (dcm lab host serves bootstraps, not config-management)\n',
+    )
+    expect(result.stderr).not.toContain('--sysadmin-password')
+  })
+
   it('removes a host (and its ssh_config entry); an unknown one is an error', async () => {
     const removed = await runDcm(['lab', 'host', 'remove', 'subcloud2'], {env})
     expect(removed).toMatchObject({code: 0, stdout: 'Lab host subcloud2 (10.10.20.12) removed.\n'})

@@ -54,7 +54,8 @@ describeSshd('dcm subcloud add pre-flight over SSH', () => {
 
   it('a wrong sysadmin password stops the add before the POST', async () => {
     const result = await add('not-the-password')
-    expect(result.code).not.toBe(0)
+    // An authentication failure, SSH or HTTP, is exit 3.
+    expect(result.code).toBe(3)
     expect(result.stderr).toMatch(/^pre-flight \[PASS\] SSH reachable/m)
     expect(result.stderr).toMatch(/^pre-flight \[FAIL\] sysadmin password accepted/m)
     expect(result.stderr).not.toContain('not-the-password')

@@ -16,6 +16,7 @@ import {
   playbookCommand,
 } from './remote-commands.js'
 import {RunTracker} from './run-tracker.js'
+import {asSysadminLoginError} from './sysadmin-login.js'
 import {
   DEFAULT_BOOTSTRAP_PLAYBOOK,
   DEFAULT_BOOTSTRAP_TIMEOUT_S,
@@ -81,7 +82,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   try {
     session = await connectSsh({...options.target, password: options.password})
   } catch (error) {
-    return notStarted(error)
+    return notStarted(asSysadminLoginError(error))
   }
 
   let overridesPath: string | undefined
