@@ -137,7 +137,9 @@ maybe('pre-flight checks against a real sshd', () => {
     const wrong = await runPreflight(options({password: 'wrong-one'}))
     expect(verdicts(wrong).slice(0, 2)).toEqual(['ssh-reachable:pass', 'password:fail'])
     expect(wrong.error?.exitCode).toBe(ExitCode.unreachable)
-    expect(wrong.failed?.hint).toMatch(/^check the sysadmin password \(--sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD/)
+    expect(wrong.failed?.hint).toMatch(
+      /^check the sysadmin password \(--sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD/,
+    )
 
     const keyLogin = await runPreflight(
       options({password: 'wrong-one', target: {...options().target, identityFiles: [sshd.clientKeyFile]}}),
