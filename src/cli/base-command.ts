@@ -1,10 +1,11 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags, Interfaces, toConfiguredId} from '@oclif/core'
 
 import {DcmError, ExitCode} from '../core/errors.js'
 import {formatList, formatShow} from '../core/output/index.js'
 import type {Cell} from '../core/output/types.js'
 import {type OutputFlagValues, outputOptionsFrom} from './output-flags.js'
 import {redact} from '../core/secrets.js'
+import {suggestFlag} from './suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -79,10 +80,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Object.fromEntries(fields.map((field, i) => [field, values[i] ?? null]))
   }
 
+  /** oclif's parse errors carry no hint: a mistyped flag gets the closest one this command takes. */
+  private usageHint(error: Error & {flags?: string[]}): string | undefined {
+    if (!/^Nonexistent flags?: /.test(error.message) || !error.flags?.length) return undefined
+    const ctor = this.ctor as typeof BaseCommand
+    const suggestion = suggestFlag(error.flags[0], {...ctor.baseFlags, ...ctor.flags})
+    const help = `${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`
+    return suggestion ? `did you mean ${suggestion}? (${help} lists the flags)` : `${help} lists the flags`
+  }
+
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     const exitCode = exitCodeOf(error)
     const message = redact(messageOf(error))
-    const hint = error instanceof DcmError && error.hint ? redact(error.hint) : undefined
+    const hint = redactOptional(error instanceof DcmError ? error.hint : this.usageHint(error))
     if (this.jsonEnabled?.()) {
       process.stdout.write(
         JSON.stringify({status: exitCode, error: {name: error.name, message, hint, exitCode}}, null, 2) + '\n',
@@ -95,6 +105,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exitCode = exitCode
     return this.exit(exitCode)
   }
+}
+
+function redactOptional(text: string | undefined): string | undefined {
+  return text ? redact(text) : undefined
 }
 
 function messageOf(error: Error): string {
