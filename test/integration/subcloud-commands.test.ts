@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
 import {runDcm} from '../helpers/cli.js'
+import {runDcmOnPty} from '../helpers/pty.js'
 import {FakeSystemController, parseMultipart} from '../helpers/fake-system-controller.js'
 
 /** list / show / errors / manage / unmanage / update / delete through the built CLI, failures included. */
@@ -173,5 +174,19 @@ describe('dcm subcloud commands', () => {
     expect(partial.code).toBe(2)
     expect(partial.stderr).toMatch(/^Error: For subcloud network reconfiguration request all the following parameters/)
     expect(fake.requests.length).toBe(before)
+  })
+
+  it("CLI_CONFIRMATIONS=enabled on a terminal: upstream's question; anything but yes cancels (exit 1)", async () => {
+    const env = fake.env({CLI_CONFIRMATIONS: 'enabled'})
+    const question = 'Do you want to continue? (yes/No):'
+    const before = fake.requests.length
+    const kept = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'y\r'}], {env})
+    expect(kept).toMatchObject({code: 1, error: null})
+    expect(kept.output).toContain('WARNING: This is a high-risk operation that may cause service interruption')
+    expect(kept.output).toContain('Error: Operation cancelled by the user.')
+    expect(fake.requests.length).toBe(before)
+    const deleted = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'yes\r'}], {env})
+    expect(deleted).toMatchObject({code: 0, error: null})
+    expect(fake.subclouds.map((subcloud) => subcloud.name)).not.toContain('failed4')
   })
 })
