@@ -5,7 +5,7 @@ import {type Command, CommandHelp, Help, toConfiguredId} from '@oclif/core'
  * under their headings, collapsed by default. `dcm CMD --help` (or -h) shows the command's own flags and one
  * line pointing at the rest; `dcm CMD --help --all` and `dcm help CMD` show everything.
  */
-export const COLLAPSED_GROUPS = ['CONNECTION', 'SSH', 'OUTPUT', 'REMOTE']
+export const COLLAPSED_GROUPS = ['CONNECTION', 'SSH', 'OUTPUT']
 
 /** `--help`/`-h` without `--all` on the command line: the short form. `dcm help CMD` is the long one. */
 export function wantsShortHelp(argv: readonly string[]): boolean {
