@@ -1,4 +1,4 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags, Interfaces, toConfiguredId} from '@oclif/core'
 
 import {DcmError, ExitCode} from '../core/errors.js'
 import {formatList, formatShow} from '../core/output/index.js'
@@ -7,6 +7,7 @@ import {type OutputFlagValues, outputOptionsFrom} from './output-flags.js'
 import {redact} from '../core/secrets.js'
 import {escapeControl, escapeControlKeepNewlines} from '../core/output/control-chars.js'
 import {describeParseError, isParseErrorText} from './parse-errors.js'
+import {suggestFlag} from './suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -71,18 +72,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
   }
 
-  /** Print a ShowOne result (spread `showFlags` into the command's flags). */
-  protected printShow(fields: string[], values: Cell[]): Record<string, Cell> {
+  /**
+   * Print a ShowOne result (spread `showFlags` into the command's flags). `showHeader` is the table's header
+   * when the upstream client is not cliff (the `system` family prints `Property | Value`).
+   */
+  protected printShow(fields: string[], values: Cell[], showHeader?: readonly [string, string]): Record<string, Cell> {
     if (!this.jsonEnabled()) {
       const options = outputOptionsFrom(this.flags as OutputFlagValues)
-      process.stdout.write(formatShow(fields, forTerminal([values], options.format)[0], options))
+      process.stdout.write(formatShow(fields, forTerminal([values], options.format)[0], {...options, showHeader}))
     }
     return Object.fromEntries(fields.map((field, i) => [field, values[i] ?? null]))
   }
 
+  /** oclif's parse errors carry no hint: a mistyped flag gets the closest one this command takes. */
+  private usageHint(error: Error & {flags?: string[]}): string | undefined {
+    if (!/^Nonexistent flags?: /.test(error.message) || !error.flags?.length) return undefined
+    const ctor = this.ctor as typeof BaseCommand
+    const suggestion = suggestFlag(error.flags[0], {...ctor.baseFlags, ...ctor.flags})
+    const help = `${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`
+    return suggestion ? `did you mean ${suggestion}? (${help} lists the flags)` : `${help} lists the flags`
+  }
+
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     const exitCode = exitCodeOf(error)
-    const {lines, hint} = describeError(error, `${this.config?.bin ?? 'dcm'} ${(this.id ?? '').replace(/:/g, ' ')}`)
+    const described = describeError(error, `${this.config?.bin ?? 'dcm'} ${(this.id ?? '').replace(/:/g, ' ')}`)
+    const lines = described.lines
+    const suggestion = error instanceof DcmError ? undefined : this.usageHint(error)
+    const hint = suggestion ? redact(suggestion) : described.hint
     if (this.jsonEnabled?.()) {
       process.stdout.write(
         JSON.stringify(

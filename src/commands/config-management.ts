@@ -52,8 +52,11 @@ ${EXIT_CODES_HELP}`
     'ssh-user': Flags.string({description: 'SSH user (must be root)', default: 'root', helpGroup: 'REMOTE'}),
     'ssh-port': Flags.integer({description: 'SSH port', min: 1, max: 65535, helpGroup: 'REMOTE'}),
     'identity-file': Flags.string({description: 'SSH private key (repeatable)', multiple: true, helpGroup: 'REMOTE'}),
-    // Advanced/testing: confine every command to a network namespace (how the integration tests run it).
-    netns: Flags.string({description: 'run every command inside this network namespace', hidden: true}),
+    // The lab path of the README (and how the integration tests run it): every command inside a namespace.
+    netns: Flags.string({
+      description:
+        'run every command inside this network namespace (ip netns exec): a lab stand-in for a subcloud console',
+    }),
     'lldp-interval': durationFlag({description: 'seconds between LLDP polls', default: 2, min: 1, hidden: true}),
     // Where --undo records live (default /run/dcm: emptied at reboot, like the changes themselves).
     'record-dir': Flags.string({

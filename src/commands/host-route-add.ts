@@ -7,6 +7,7 @@ import {addHostRoute, routeCells, sysinvFor} from '../core/sysinv/host-routes.js
 import {parseRouteArguments} from '../core/sysinv/route-input.js'
 import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
 import {showFlags} from '../cli/output-flags.js'
+import {CGTS_SHOW_HEADER} from '../core/output/table-format.js'
 
 export default class HostRouteAdd extends BaseCommand<typeof HostRouteAdd> {
   static summary = 'Add a static route to an interface of a host (sysinv), as `system host-route-add`.'
@@ -42,12 +43,13 @@ ${EXIT_CODES_HELP}`
     const {session, config} = await sessionFromFlags(this.flags, this.debugLine)
     const client = await sysinvFor(session, config.regionName)
     const result = await addHostRoute(client, {
+      regionName: config.regionName,
       host,
       interfaceRef: ifname,
       route,
       ifNotExists: this.flags['if-not-exists'],
     })
     if (result.existed) this.debugLine(`route ${result.route.uuid} already existed; nothing changed`)
-    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(result.route, ROUTE_SHOW_FIELDS))
+    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(result.route, ROUTE_SHOW_FIELDS), CGTS_SHOW_HEADER)
   }
 }

@@ -5,6 +5,7 @@ import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
 import {routeCells, showHostRoute, sysinvFor} from '../core/sysinv/host-routes.js'
 import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
 import {showFlags} from '../cli/output-flags.js'
+import {CGTS_SHOW_HEADER} from '../core/output/table-format.js'
 
 export default class HostRouteShow extends BaseCommand<typeof HostRouteShow> {
   static summary = 'Show a host route, as `system host-route-show`.'
@@ -17,6 +18,6 @@ export default class HostRouteShow extends BaseCommand<typeof HostRouteShow> {
     const {session, config} = await sessionFromFlags(this.flags, this.debugLine)
     const client = await sysinvFor(session, config.regionName)
     const route = await showHostRoute(client, this.args.uuid)
-    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(route, ROUTE_SHOW_FIELDS))
+    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(route, ROUTE_SHOW_FIELDS), CGTS_SHOW_HEADER)
   }
 }

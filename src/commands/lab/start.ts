@@ -25,7 +25,13 @@ ${EXIT_CODES_HELP}`
   ]
   static flags = {
     ...labFlags,
-    port: Flags.integer({description: 'TCP port on 127.0.0.1 (0 = any free port)', default: 0, min: 0, max: 65535}),
+    port: Flags.integer({
+      description:
+        'TCP port on 127.0.0.1 (0 = the port this data dir used last time when it is free, else any free port)',
+      default: 0,
+      min: 0,
+      max: 65535,
+    }),
     detach: Flags.boolean({description: 'run in the background and return once the lab answers'}),
     tls: Flags.boolean({description: 'serve HTTPS with a certificate from a private CA generated in <data-dir>/tls'}),
     'tls-cert': Flags.string({description: 'serve HTTPS with this PEM certificate', dependsOn: ['tls-key']}),
@@ -104,19 +110,22 @@ ${EXIT_CODES_HELP}`
       tls = {cert: await fs.readFile(files.cert), key: await fs.readFile(files.key)}
       caCert = files.caCert
     }
-    const lab = await startLab({
-      dataDir,
-      port: flags.port,
-      tls,
-      adminPassword: password,
-      tokenLifetimeSeconds: flags['token-lifetime'],
-      deployer: flags.deployer,
-      timeScale,
-      failFor: flags['fail-subcloud'],
-      systemController: networks.length
-        ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
-        : DEFAULT_SYSTEM_CONTROLLER,
-    })
+    const {startOnRememberedPort} = await import('../../lab/lab-port.js')
+    const lab = await startOnRememberedPort(dataDir, flags.port, (port) =>
+      startLab({
+        dataDir,
+        port,
+        tls,
+        adminPassword: password,
+        tokenLifetimeSeconds: flags['token-lifetime'],
+        deployer: flags.deployer,
+        timeScale,
+        failFor: flags['fail-subcloud'],
+        systemController: networks.length
+          ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
+          : DEFAULT_SYSTEM_CONTROLLER,
+      }),
+    )
     await writeInstance(dataDir, {
       pid: process.pid,
       port: lab.port,

@@ -158,35 +158,34 @@ ${EXIT_CODES_HELP}`
       return this.printShow(names, values)
     }
 
+    // One reporter for the pre-flight verdicts and --wait: lines above one live status line on a terminal.
+    const progress = await deployProgress(Boolean(f.quiet))
+
     // PRE-FLIGHT (src/core/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
     // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.
     if (!f['no-preflight']) {
       const {runPreflight} = await import('../../core/bootstrap/preflight.js')
-      const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
+      const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
       const report = await runPreflight({
         target: sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
         password: sysadminPassword,
         bootstrapAddress: request.bootstrapAddress,
         overrides: validation.loaded.values,
         release: request.release,
-        onCheck: (check) => {
-          if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
-            process.stderr.write(`${formatPreflightCheck(check)}\n`)
-        },
+        onCheck: (check) => reportPreflightCheck(progress.region, check, undefined, true),
       })
       if (!report.ok) throw report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
     }
 
     const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
     if (!f.wait) {
-      const {fields, values} = subcloudShow(added, {region: true})
+      const {fields, values} = subcloudShow(added)
       return this.printShow(fields, values)
     }
     const controller = new AbortController()
     const onSignal = () => controller.abort()
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
-    const progress = progressWriter(Boolean(f.quiet))
     try {
       const done = await waitForDeploy(client, String(added.id), {
         timeoutMs: f.timeout * 1000,
@@ -242,9 +241,9 @@ ${EXIT_CODES_HELP}`
     const invalid = findingsError(findings)
     if (invalid) throw invalid
     for (const warning of findings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
-    const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
+    const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
     // Several subclouds interleave: one timestamped line per change, each starting with the subcloud name.
-    const progress = progressWriter(Boolean(f.quiet), false)
+    const progress = await deployProgress(Boolean(f.quiet), false)
     const controller = new AbortController()
     const onSignal = () => controller.abort()
     process.once('SIGINT', onSignal)
@@ -264,10 +263,7 @@ ${EXIT_CODES_HELP}`
             wait: f.wait
               ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal: controller.signal}
               : undefined,
-            onPreflightCheck: (t, check) => {
-              if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
-                process.stderr.write(`${formatPreflightCheck(check, t.name)}\n`)
-            },
+            onPreflightCheck: (t, check) => reportPreflightCheck(progress.region, check, t.name),
             onProgress: (_t, p) => progress.update(p),
           }),
         (target, error) => ({
@@ -311,22 +307,25 @@ function isDirectory(file: string | undefined): boolean {
   }
 }
 
-/** Live progress on stderr: one rewritten line on a terminal, a timestamped line per change otherwise. */
-function progressWriter(quiet: boolean, tty = Boolean(process.stderr.isTTY)) {
-  let drawn = false
+/**
+ * Live progress on stderr through the shared reporter (src/core/output/live-region.ts): the deploy status as
+ * the live line on a terminal, a timestamped line per change otherwise (always so for several subclouds).
+ */
+async function deployProgress(quiet: boolean, live = true) {
+  const {LiveRegion} = await import('../../core/output/live-region.js')
+  const {progressModeFor} = await import('../../core/output/progress.js')
+  const mode = progressModeFor(process.stderr, quiet)
+  const region = new LiveRegion(process.stderr, live || mode !== 'tty' ? mode : 'plain')
   const describe = (p: DeployProgress) =>
     `${escapeControl(p.name)}: ${escapeControl(p.status)}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`
   return {
+    region,
     update(p: DeployProgress) {
-      if (quiet) return
-      if (tty) {
-        process.stderr.write(`\r\u001b[K${describe(p)}`)
-        drawn = true
-      } else if (p.changed) process.stderr.write(`${new Date().toISOString()} ${describe(p)}\n`)
+      if (region.mode === 'tty') region.update(describe(p))
+      else if (p.changed) region.line(`${new Date().toISOString()} ${describe(p)}`)
     },
     end() {
-      if (drawn) process.stderr.write('\n')
-      drawn = false
+      region.clear()
     },
   }
 }

@@ -3,6 +3,7 @@ import {escapeControlInText} from '../../core/output/control-chars.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static summary = 'Show the error description of a subcloud.'
@@ -12,8 +13,9 @@ export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static flags = {...authFlags}
 
   async run() {
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.getSubcloud(this.args.subcloud)
+    const subcloud = await client.getSubcloud(ref)
     const description = subcloud['error-description'] ?? ''
     // The text comes from the server: its lines are kept, control characters shown escaped (--json keeps them).
     if (!this.jsonEnabled()) process.stdout.write(`${escapeControlInText(description)}\n`)

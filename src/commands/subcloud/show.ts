@@ -5,6 +5,7 @@ import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
   static summary = 'Show the details of a subcloud.'
@@ -18,9 +19,10 @@ export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
   }
 
   async run() {
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.getSubcloud(this.args.subcloud, {detail: this.flags.detail})
-    const {fields, values} = subcloudShow(subcloud)
+    const subcloud = await client.getSubcloud(ref, {detail: this.flags.detail})
+    const {fields, values} = subcloudShow(subcloud, {region: true})
     return this.printShow(fields, values)
   }
 }

@@ -113,6 +113,13 @@ export async function resolveAuthConfig(input: AuthInput, env: NodeJS.ProcessEnv
   registerSecret(credentials.password)
   registerSecret(credentials.token)
   registerUrlUserinfo(credentials.authUrl)
+  const given = (['authUrl', 'password', 'authToken', 'projectName', 'projectId', 'username'] as const).some(pick)
+  if (!cloudName && !given) {
+    // Nothing at all: "You must provide a project name" would name the first of many missing things.
+    throw new UsageError('No OpenStack credentials found: no OS_* variables, --os-* flags or --os-cloud', {
+      hint: NO_CREDENTIALS_HINT,
+    })
+  }
   checkCredentials(credentials)
 
   const seconds = (value: number | undefined, fallback: number, flag: string) => {
@@ -155,8 +162,10 @@ function registerUrlUserinfo(url: string): void {
 }
 
 /** The client's pre-flight checks (§1.1), in its order, before anything is sent. */
+const NO_CREDENTIALS_HINT = 'source /etc/platform/openrc (or `eval "$(dcm lab env)"`), or pass --os-cloud'
+
 function checkCredentials(c: KeystoneCredentials): void {
-  const hint = 'source /etc/platform/openrc (or `eval "$(dcm lab env)"`), or pass --os-cloud'
+  const hint = NO_CREDENTIALS_HINT
   if (!c.token) {
     if (!c.projectName && !c.projectId)
       throw new UsageError('You must provide a project name via --os-project-name or env[OS_PROJECT_NAME]', {hint})

@@ -1,6 +1,13 @@
 import {ConnectionError, OperationError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
-import {type CatalogEntry, describeOffers, type EndpointInterface, type EndpointQuery, findEndpoint} from './catalog.js'
+import {
+  type CatalogEntry,
+  describeOffers,
+  type EndpointInterface,
+  type EndpointQuery,
+  findEndpoint,
+  regionsOffering,
+} from './catalog.js'
 import {describeErrorBody} from './error-body.js'
 import {describeJson, isJsonObject} from './response-shape.js'
 import {type CacheKey, isFresh, type TokenCache} from './token-cache.js'
@@ -87,6 +94,13 @@ export class KeystoneSession {
     const url = findEndpoint(state.catalog, serviceType, wanted)
     if (url) return url.replace(/\/+$/, '')
     const where = `interface ${wanted.interface}${wanted.region ? `, region ${wanted.region}` : ''}`
+    const regions = regionsOffering(state.catalog, serviceType, wanted.interface)
+    if (wanted.region && regions.length > 0) {
+      // The interface exists, only not in this region: the region is what is wrong, not --os-interface.
+      throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
+        hint: `region ${wanted.region} is not one of the catalog's: ${regions.join(', ')}; check OS_REGION_NAME (--os-region-name)`,
+      })
+    }
     throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
       hint: `the catalog offers: ${describeOffers(state.catalog, serviceType)}; choose with --os-interface${
         serviceType === 'dcmanager' ? ' or pass --dcmanager-url' : ''

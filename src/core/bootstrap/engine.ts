@@ -17,6 +17,7 @@ import {
   playbookCommand,
 } from './remote-commands.js'
 import {RunTracker} from './run-tracker.js'
+import {asSysadminLoginError} from './sysadmin-login.js'
 import {
   DEFAULT_BOOTSTRAP_PLAYBOOK,
   DEFAULT_BOOTSTRAP_TIMEOUT_S,
@@ -82,7 +83,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   try {
     session = await connectSsh({...options.target, password: options.password})
   } catch (error) {
-    return notStarted(error)
+    return notStarted(asSysadminLoginError(error))
   }
 
   let overridesPath: string | undefined

@@ -24,7 +24,7 @@ export type FileKind = 'subcloud' | 'system-controller'
 
 /** `-` names standard input (`dcm subcloud template | dcm subcloud validate -`). */
 export const STDIN = '-'
-const STDIN_NAME = '<stdin>'
+export const STDIN_NAME = '<stdin>'
 
 export async function validateFiles(
   files: readonly string[],
