@@ -77,7 +77,7 @@ export default async function run() {
       lab.audit()
     }
     console.log(`create a sw-deploy strategy over ${SUBCLOUDS} subclouds (POST, steps built and persisted): ${fmt(median(creates))} (target < 1000 ms)`)
-    console.log(`of which selecting the ${SUBCLOUDS} eligible subclouds: ${fmt(median(plans))}; the rest is the atomic write`)
+    console.log(`of which selecting the ${SUBCLOUDS} eligible subclouds: ${fmt(median(plans))}; the rest is building the rows, writing the state file and HTTP`)
     console.log(`state file with ${SUBCLOUDS} steps: ${(stateBytes / 1024 / 1024).toFixed(1)} MB`)
     console.log(`apply, max-parallel ${SUBCLOUDS}, zero-length states (10 ms loop): ${fmt(median(applies))} to complete`)
   } finally {
