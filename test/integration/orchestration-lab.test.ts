@@ -1,6 +1,7 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from '@jest/globals'
 
 import {writeInstance} from '../../src/lab/lab-files.js'
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
 import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {
@@ -184,6 +185,20 @@ describe('create', () => {
     expect(await resolved({'subcloud-apply-type': 'serial', 'max-parallel-subclouds': 7})).toEqual(['serial', 1])
     expect(await resolved({'max-parallel-subclouds': 7})).toEqual([null, 7])
     expect(await resolved({subcloud_group: 'Default'})).toEqual(['parallel', 2])
+    // A group scopes the steps to its subclouds and lends its apply type (serial forces 1).
+    const group = lab.store.insertGroup({
+      name: 'edge',
+      description: 'edge sites',
+      updateApplyType: 'serial',
+      maxParallelSubclouds: 5,
+    })
+    await seedFleet(lab.store, {count: 2, prefix: 'edge', sync: {software: 'out-of-sync'}, groupId: group.id})
+    lab.audit()
+    const grouped = await create(lab, {...SW_DEPLOY, subcloud_group: String(group.id)})
+    expect([grouped.body['subcloud-apply-type'], grouped.body['max-parallel-subclouds']]).toEqual(['serial', 1])
+    expect((await steps(lab)).map((step) => step.cloud)).toEqual(['edge1', 'edge2'])
+    await call(lab, 'DELETE', STRATEGY)
+    lab.store.deleteGroup(group.id)
   })
 })
 
@@ -422,6 +437,19 @@ describe('abort and delete', () => {
     await waitForStrategy(lab, ['aborting', 'aborted'])
     expect(await waitForStrategy(lab, ['aborted', 'failed', 'complete'])).toBe('aborted')
     expect((await steps(lab)).slice(0, 2).map((step) => step.state)).toEqual(['complete', 'complete'])
+  })
+
+  test('abort when every step has started: nothing to skip, the strategy ends complete', async () => {
+    await seed(lab, 2)
+    lab.orchestrator.engine.timing.stateMs = 50
+    await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2})
+    await act(lab, 'apply')
+    await waitFor(
+      () => steps(lab),
+      (list) => list.every((step) => step.stage === 'Apply'),
+    )
+    expect((await act(lab, 'abort')).body.state).toBe('abort requested')
+    expect(await waitForStrategy(lab, ['aborted', 'failed', 'complete'])).toBe('complete')
   })
 
   test('delete: deleting, then gone; actions on no strategy say it does not exist', async () => {
