@@ -379,7 +379,7 @@ describe('apply', () => {
     expect(lab.store.subcloudByName('subcloud1')!.prestageVersions).toBe('for-install: None - for-sw-deploy: 25.09')
     await call(lab, 'DELETE', STRATEGY)
 
-    lab.orchestrator.engine.timing.stateMs = 100
+    lab.orchestrator.engine.timing.stateMs = 500
     expect((await create(lab, {type: 'prestage', sysadmin_password: 'cHc='})).status).toBe(200)
     await act(lab, 'apply')
     await waitFor(
@@ -413,7 +413,7 @@ describe('apply', () => {
 describe('abort and delete', () => {
   test('abort mid-apply: abort requested, running steps finish, the rest aborted, strategy aborted', async () => {
     await seed(lab, 5)
-    lab.orchestrator.engine.timing.stateMs = 150
+    lab.orchestrator.engine.timing.stateMs = 400
     await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2})
     await act(lab, 'apply')
     await waitFor(
@@ -441,7 +441,7 @@ describe('abort and delete', () => {
 
   test('abort when every step has started: nothing to skip, the strategy ends complete', async () => {
     await seed(lab, 2)
-    lab.orchestrator.engine.timing.stateMs = 50
+    lab.orchestrator.engine.timing.stateMs = 300
     await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2})
     await act(lab, 'apply')
     await waitFor(
@@ -480,7 +480,8 @@ describe('abort and delete', () => {
     await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2})
     await act(lab, 'apply')
     await waitForStrategy(lab, ['complete'])
-    lab.orchestrator.engine.timing.managerTickMs = 100
+    // Slow manager rounds: a batch per second, so the deleting state is there to be seen.
+    lab.orchestrator.engine.timing.managerTickMs = 1000
     try {
       expect((await call(lab, 'DELETE', STRATEGY)).body.state).toBe('deleting')
       expect((await show(lab)).body.state).toBe('deleting')
