@@ -1,4 +1,6 @@
 import type {LabRequest, LabResponse, LabService} from '../http/http-types.js'
+import {routedService} from '../http/routed-service.js'
+import type {RouteParams} from '../http/route-table.js'
 import {inventoryOf, type InventoryInterface, type SubcloudInventory} from './sysinv-inventory.js'
 import {decideNewRoute, deleteGuard, sameUuid, uuidPathFault, type RouteFault} from './sysinv-route-rules.js'
 import type {LabRoute, SysinvLabStore, SysinvSubcloudRecord} from './sysinv-store.js'
@@ -29,17 +31,131 @@ const ROUTE_SORT_KEYS = new Set(['id', 'uuid', 'network', 'prefix', 'gateway', '
 
 export function createSysinvService(store: SysinvLabStore, options: SysinvServiceOptions): LabService {
   const limitMax = options.apiLimitMax ?? 1000
-
-  return async (request: LabRequest): Promise<LabResponse> => {
-    const match = /^\/([^/]+)\/v1(\/.*)?$/.exec(request.path)
-    if (!match) return pecanNotFound()
-    const segments = decodeSegments(`${match[1]}${match[2] ?? ''}`)
-    if (!segments) return pecanNotFound()
-    const site = siteOf(segments[0])
-    if (!site) return pecanNotFound()
-    if (!request.token) return unauthorized()
-    return route(site, segments.slice(1), request)
+  // Every route below the region's `/v1`; `site` finds the system the region names (checked by the guard).
+  const site = (params: RouteParams): Site => siteOf(params.region)!
+  const hostRoutes = (request: LabRequest, params: RouteParams) => {
+    const here = site(params)
+    const hostMatches = isHost(here.inventory, params.host)
+    return routeList(
+      here,
+      request,
+      (r) => hostMatches && r.forihostid === here.inventory.host.id,
+      `ihosts/${params.host}/routes`,
+    )
   }
+  const interfaceOf = (here: Site, ref: string) => here.inventory.interfaces.find((i) => sameUuid(i.uuid, ref))
+
+  return routedService({
+    segments: sysinvSegments,
+    // The region is looked up before the token is checked, and both before routing.
+    guard: (request, [region]) => {
+      if (!siteOf(region)) return pecanNotFound()
+      if (!request.token) return unauthorized()
+      return undefined
+    },
+    notFound: () => pecanNotFound(),
+    methodNotAllowed: (request) => methodNotAllowed(request.method),
+    routes: [
+      {
+        method: 'GET',
+        path: '/:region/v1',
+        handler: (request, params) => json(200, versionDocument(request, site(params), options.mountPath)),
+      },
+      {
+        method: 'GET',
+        path: '/:region/v1/ihosts',
+        handler: (request, params) => json(200, {ihosts: [hostJson(site(params))]}),
+      },
+      {
+        method: 'GET',
+        path: '/:region/v1/ihosts/:host',
+        handler: (request, params) => {
+          const here = site(params)
+          return isHost(here.inventory, params.host) ? json(200, hostJson(here)) : fault(notFoundHost(params.host))
+        },
+      },
+      // Lists under an unknown (well-formed) parent are empty, not 404, as sysinv's collection filters are.
+      {
+        method: 'GET',
+        path: '/:region/v1/ihosts/:host/iinterfaces',
+        handler: (request, params) => {
+          const here = site(params)
+          const interfaces = isHost(here.inventory, params.host) ? here.inventory.interfaces : []
+          return json(200, {iinterfaces: interfaces.map((i) => interfaceJson(here, i))})
+        },
+      },
+      {
+        method: 'GET',
+        path: '/:region/v1/ihosts/:host/addresses',
+        handler: (request, params) => {
+          const here = site(params)
+          return json(200, {addresses: isHost(here.inventory, params.host) ? addressesJson(here) : []})
+        },
+      },
+      {method: 'GET', path: '/:region/v1/ihosts/:host/routes', handler: hostRoutes},
+      // Another sub-collection of a host is unknown; other methods on it are 405, as on the host's own lists.
+      {method: 'GET', path: '/:region/v1/ihosts/:host/:other', handler: () => pecanNotFound()},
+      {
+        method: 'GET',
+        path: '/:region/v1/iinterfaces',
+        handler: (request, params) => {
+          const here = site(params)
+          return json(200, {iinterfaces: here.inventory.interfaces.map((i) => interfaceJson(here, i))})
+        },
+      },
+      {
+        method: 'GET',
+        path: '/:region/v1/iinterfaces/:interface',
+        handler: (request, params) => {
+          const here = site(params)
+          const iface = interfaceOf(here, params.interface)
+          return iface
+            ? json(200, interfaceJson(here, iface))
+            : fault(client(404, `Interface ${params.interface} could not be found.`))
+        },
+      },
+      {
+        method: 'GET',
+        path: '/:region/v1/iinterfaces/:interface/addresses',
+        handler: (request, params) => {
+          const here = site(params)
+          const iface = interfaceOf(here, params.interface)
+          return json(200, {addresses: iface ? addressesJson(here, iface) : []})
+        },
+      },
+      {
+        method: 'GET',
+        path: '/:region/v1/iinterfaces/:interface/routes',
+        handler: (request, params) => {
+          const here = site(params)
+          const iface = interfaceOf(here, params.interface)
+          return routeList(
+            here,
+            request,
+            (r) => !!iface && r.interface_uuid === iface.uuid,
+            `iinterfaces/${params.interface}/routes`,
+          )
+        },
+      },
+      {method: 'GET', path: '/:region/v1/iinterfaces/:interface/:other', handler: () => pecanNotFound()},
+      {
+        method: 'GET',
+        path: '/:region/v1/routes',
+        handler: (request, params) => routeList(site(params), request, () => true, 'routes'),
+      },
+      {method: 'POST', path: '/:region/v1/routes', handler: (request, params) => createRoute(site(params), request)},
+      {
+        method: 'GET',
+        path: '/:region/v1/routes/:route',
+        handler: (request, params) => showRoute(site(params), params.route),
+      },
+      {
+        method: 'DELETE',
+        path: '/:region/v1/routes/:route',
+        handler: (request, params) => deleteRoute(site(params), params.route),
+      },
+    ],
+  })
 
   function siteOf(region: string): Site | undefined {
     const sc = options.systemController
@@ -48,59 +164,6 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
     }
     const record = store.subcloudByRegion(region)
     return record ? {record, storeKey: record.name, inventory: inventoryOf(record), region} : undefined
-  }
-
-  function route(site: Site, segments: string[], request: LabRequest): Promise<LabResponse> | LabResponse {
-    const [collection, id, sub, ...rest] = segments
-    const method = request.method
-    if (rest.length > 0) return pecanNotFound()
-    if (collection === undefined) {
-      return method === 'GET' ? json(200, versionDocument(request, site, options.mountPath)) : methodNotAllowed(method)
-    }
-    if (collection === 'ihosts') {
-      if (method !== 'GET') return methodNotAllowed(method)
-      if (id === undefined) return json(200, {ihosts: [hostJson(site)]})
-      const hostMatches = isHost(site.inventory, id)
-      if (sub === undefined) return hostMatches ? json(200, hostJson(site)) : fault(notFoundHost(id))
-      // Lists under an unknown (well-formed) parent are empty, not 404, as sysinv's collection filters are.
-      if (sub === 'iinterfaces') {
-        return json(200, {iinterfaces: hostMatches ? site.inventory.interfaces.map((i) => interfaceJson(site, i)) : []})
-      }
-      if (sub === 'addresses') return json(200, {addresses: hostMatches ? addressesJson(site) : []})
-      if (sub === 'routes')
-        return routeList(
-          site,
-          request,
-          (r) => hostMatches && r.forihostid === site.inventory.host.id,
-          `ihosts/${id}/routes`,
-        )
-      return pecanNotFound()
-    }
-    if (collection === 'iinterfaces') {
-      if (method !== 'GET') return methodNotAllowed(method)
-      if (id === undefined)
-        return json(200, {iinterfaces: site.inventory.interfaces.map((i) => interfaceJson(site, i))})
-      const iface = site.inventory.interfaces.find((i) => sameUuid(i.uuid, id))
-      if (sub === undefined) {
-        return iface ? json(200, interfaceJson(site, iface)) : fault(client(404, `Interface ${id} could not be found.`))
-      }
-      if (sub === 'addresses') return json(200, {addresses: iface ? addressesJson(site, iface) : []})
-      if (sub === 'routes')
-        return routeList(site, request, (r) => !!iface && r.interface_uuid === iface.uuid, `iinterfaces/${id}/routes`)
-      return pecanNotFound()
-    }
-    if (collection === 'routes') {
-      if (sub !== undefined) return pecanNotFound()
-      if (id === undefined) {
-        if (method === 'GET') return routeList(site, request, () => true, 'routes')
-        if (method === 'POST') return createRoute(site, request)
-        return methodNotAllowed(method)
-      }
-      if (method === 'GET') return showRoute(site, id)
-      if (method === 'DELETE') return deleteRoute(site, id)
-      return methodNotAllowed(method)
-    }
-    return pecanNotFound()
   }
 
   function routesOf(site: Site): LabRoute[] {
@@ -180,6 +243,15 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
     }
     return json(200, body)
   }
+}
+
+/**
+ * `/<region>/v1/...` as segments `[region, 'v1', ...]`, percent-decoded, empty segments dropped; undefined
+ * (404) for any other path or a malformed escape.
+ */
+function sysinvSegments(path: string): string[] | undefined {
+  const match = /^\/([^/]+)\/v1(\/.*)?$/.exec(path)
+  return match ? decodeSegments(`${match[1]}/v1${match[2] ?? ''}`) : undefined
 }
 
 /** Path segments, percent-decoded; undefined when an escape is malformed (pecan answers 404). */
