@@ -1,5 +1,6 @@
 import type {LabRequest, LabResponse, LabService} from '../http/http-types.js'
-import {catalogEndpoints, type LabMount, type LabMountContext} from '../http/lab-mounts.js'
+import {catalogEndpoints} from '../http/catalog.js'
+import type {LabMount, LabMountContext} from '../http/lab-mounts.js'
 import {routedService} from '../http/routed-service.js'
 import {WebobError, webobErrorResponse, wantsJson} from '../http/webob-error.js'
 import {alarmRoutes} from './alarms.js'

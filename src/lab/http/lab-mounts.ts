@@ -1,6 +1,7 @@
 import type {LabService} from './http-types.js'
 import type {DeployRunner} from '../deploy/deploy-runner.js'
-import type {CatalogService, KeystoneService} from '../keystone/keystone-service.js'
+import type {CatalogService} from './catalog.js'
+import type {KeystoneService} from '../keystone/keystone-service.js'
 import type {LabSystemController} from '../lab-config.js'
 import type {LabStore} from '../lab-store.js'
 
@@ -43,8 +44,3 @@ export type LabMountFactory = (context: LabMountContext) => LabMount | Promise<L
 
 /** Mounts other parts of dcm add to every lab started in this process (see hosts/host-wiring.ts). */
 export const labMountFactories: LabMountFactory[] = []
-
-/** Every endpoint of `type`/`name` in `region`, on the three interfaces, at one URL. */
-export function catalogEndpoints(region: string, url: string): CatalogService['endpoints'] {
-  return (['public', 'internal', 'admin'] as const).map((kind) => ({interface: kind, region, url}))
-}

@@ -2,7 +2,7 @@ import {randomBytes, randomUUID, timingSafeEqual} from 'node:crypto'
 
 import type {LabRequest, LabResponse, LabService, LabToken} from '../http/http-types.js'
 import {keystoneTimestamp} from '../dcmanager/python-time.js'
-import {catalogEndpoints} from '../http/lab-mounts.js'
+import {type CatalogEndpoint, catalogEndpoints, type CatalogService} from '../http/catalog.js'
 import {routedService} from '../http/routed-service.js'
 import {splitPath} from '../http/route-table.js'
 
@@ -12,17 +12,7 @@ import {splitPath} from '../http/route-table.js'
  * One user (admin, domain Default) in one project (admin). Tokens live in memory only, with a configurable
  * lifetime so that tests can watch one expire.
  */
-export interface CatalogEndpoint {
-  interface: 'public' | 'internal' | 'admin'
-  region: string
-  url: string
-}
-
-export interface CatalogService {
-  type: string
-  name: string
-  endpoints: CatalogEndpoint[]
-}
+export type {CatalogEndpoint, CatalogService} from '../http/catalog.js'
 
 export interface KeystoneOptions {
   userName: string

@@ -1,4 +1,5 @@
-import {catalogEndpoints, type LabMount, type LabMountContext} from '../http/lab-mounts.js'
+import {catalogEndpoints} from '../http/catalog.js'
+import type {LabMount, LabMountContext} from '../http/lab-mounts.js'
 import {createSysinvService, SYSINV_MOUNT_PREFIX} from './sysinv-service.js'
 import {systemControllerSysinv} from './sysinv-system-controller.js'
 
