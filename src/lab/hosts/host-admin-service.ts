@@ -44,6 +44,7 @@ export function hostAdminMount(context: LabMountContext): LabMount {
         {method: 'GET', path: '/:name', handler: async (request, {name}) => showHost(await registry, name)},
         {method: 'DELETE', path: '/:name', handler: async (request, {name}) => removeHost(await registry, name)},
       ],
+      // Every path is the collection or a host name, so only the method can be wrong.
       notFound: (request) => error(405, `${request.method} is not allowed here`),
       methodNotAllowed: (request) => error(405, `${request.method} is not allowed here`),
     }),
