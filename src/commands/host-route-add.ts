@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {nameArg} from '../cli/names.js'
 
 import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
@@ -20,8 +21,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> host-route-add 1 enp0s8 192.168.204.0/24 192.168.101.1 --metric 1',
   ]
   static args = {
-    host: Args.string({description: 'hostname, id or uuid of the host', required: true}),
-    ifname: Args.string({description: 'name or uuid of the interface', required: true}),
+    host: nameArg('Host', {description: 'hostname, id or uuid of the host'}),
+    ifname: nameArg('Interface', {description: 'name or uuid of the interface'}),
     network: Args.string({description: 'destination network address (or NETWORK/PREFIX)', required: true}),
     prefix: Args.string({description: 'destination prefix length'}),
     gateway: Args.string({description: 'next-hop address'}),

@@ -153,7 +153,7 @@ describe('dcm lab start --detach / status / env / stop', () => {
   test('bad flags exit 2 with one line, and nothing starts', async () => {
     const dir = await dataDir()
     const scale = await runDcm(['lab', 'start', '--data-dir', dir, '--time-scale', 'fast'])
-    expect(scale).toMatchObject({code: 2, stderr: 'Error: --time-scale must be a non-negative number, got "fast"\n'})
+    expect(scale).toMatchObject({code: 2, stderr: 'Error: --time-scale must be a number from 0 to 1000, got "fast"\n'})
     const network = await runDcm(['lab', 'start', '--data-dir', dir, '--sc-network', '192.168.204.0/24'])
     expect(network.code).toBe(2)
     expect(network.stderr).toBe('Error: --sc-network must look like SUBNET,START-END, got "192.168.204.0/24"\n')

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -9,7 +10,7 @@ export default class SubcloudGroupDelete extends BaseCommand<typeof SubcloudGrou
   static summary = 'Delete a subcloud group.'
   static description = `The group must be empty; the Default group cannot be deleted. Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud-group delete edge-east --yes']
-  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
+  static args = {group: nameArg('Subcloud group', {description: 'name or id of the subcloud group'})}
   static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
 
   async run() {

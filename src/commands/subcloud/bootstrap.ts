@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {durationFlag} from '../../cli/duration-flags.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {ExitCode, type DcmError} from '../../core/errors.js'
@@ -42,12 +43,12 @@ ${EXIT_CODES_HELP}`
       default: '/usr/share/ansible/stx-ansible/playbooks/bootstrap.yml',
       env: 'DCM_BOOTSTRAP_PLAYBOOK',
     }),
-    timeout: Flags.integer({
+    timeout: durationFlag({
       description: 'seconds before the playbook is stopped (0 = no limit)',
       default: 3600,
       min: 0,
     }),
-    'inactivity-timeout': Flags.integer({
+    'inactivity-timeout': durationFlag({
       description: 'seconds without any playbook output before it is stopped as hung (0 = never; use >= 900)',
       default: 0,
       min: 0,

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -9,7 +10,7 @@ export default class SubcloudDelete extends BaseCommand<typeof SubcloudDelete> {
   static summary = 'Delete a subcloud.'
   static description = `The subcloud must be unmanaged and offline. Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud delete subcloud1 --yes']
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
 
   async run() {

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -12,7 +13,7 @@ export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanag
   static summary = 'Unmanage a subcloud.'
   static description = `As dcmanager, asks for confirmation only when CLI_CONFIRMATIONS=enabled and --yes is absent.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud unmanage subcloud1']
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
     ...authFlags,

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg, nameFlag} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -14,14 +15,14 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     '<%= config.bin %> subcloud update subcloud1 --description "Edge site 1" --location Ottawa',
     '<%= config.bin %> subcloud update subcloud1 --group 2',
   ]
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
     ...authFlags,
-    name: Flags.string({description: 'new name (the subcloud must be deployed and unmanaged)'}),
+    name: nameFlag({description: 'new name (the subcloud must be deployed and unmanaged)'}),
     description: Flags.string({description: 'description of the subcloud'}),
     location: Flags.string({description: 'location of the subcloud'}),
-    group: Flags.string({description: 'name or id of the subcloud group'}),
+    group: nameFlag({description: 'name or id of the subcloud group'}),
     'management-subnet': Flags.string({description: 'network reconfiguration: management subnet'}),
     'management-gateway-ip': Flags.string({description: 'network reconfiguration: management gateway address'}),
     'management-start-ip': Flags.string({description: 'network reconfiguration: start of the management range'}),

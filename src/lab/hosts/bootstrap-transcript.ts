@@ -1,3 +1,4 @@
+import {setLongTimeout} from '../../core/duration.js'
 import type {RecapCounts} from '../../core/bootstrap/types.js'
 import {BOOTSTRAP_TASKS, type TaskFailure, type TranscriptTask} from './bootstrap-transcript-tasks.js'
 
@@ -213,10 +214,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
     const onAbort = () => {
-      clearTimeout(timer)
+      timer.cancel()
       reject(signal.reason)
     }
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
