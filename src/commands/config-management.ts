@@ -9,6 +9,7 @@ import {type SessionResult, type SessionUi, type UndoResult, runSession, runUndo
 import {DEFAULT_RECORD_DIR, recordFileFor} from '../core/netconfig/undo-record.js'
 import {openTarget, requireRoot, sessionAddress} from '../core/netconfig/target.js'
 import {type LinePrompter, canPrompt, openLinePrompter} from '../cli/prompts.js'
+import {jsonShape} from '../cli/json-shape.js'
 
 export default class ConfigManagement extends BaseCommand<typeof ConfigManagement> {
   static summary = "Bring up a subcloud controller's management interface and its route to the System Controller."
@@ -23,6 +24,24 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> config-management --interface enp0s8 --address fd00:101::10/64 --system-controller-subnet fd00:204::/64 --dry-run',
   ]
 
+  static jsonShape = jsonShape.oneOf(
+    jsonShape.object(
+      [
+        'interface',
+        'address',
+        'gateway',
+        'systemControllerSubnet',
+        'dryRun',
+        'applied',
+        'planned',
+        'unchanged',
+        'kept',
+        'neighbours',
+      ],
+      ['recordFile'],
+    ),
+    jsonShape.object(['undo', 'dryRun', 'applied', 'planned', 'unchanged', 'recordFile']),
+  )
   static flags = {
     interface: Flags.string({description: 'management interface name (as `ip link` shows it, without @parent)'}),
     address: Flags.string({description: 'management IP address in CIDR notation, ie. ip/prefix_length'}),

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {UsageError} from '../../core/errors.js'
 import {defaultOutputOptions, formatList, formatShow} from '../../core/output/index.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 /** Plain tables, as `dcm subcloud list|show` print them by default. */
 const TABLE = defaultOutputOptions()
@@ -16,6 +17,7 @@ Nothing leaves this machine. The lab is stopped and its temp dir removed at the 
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab demo', '<%= config.bin %> lab demo --time-scale 0.2']
+  static jsonShape = jsonShape.none()
   static flags = {
     'time-scale': Flags.string({description: 'scale of the simulated deploy time (1 = about 4 s)', default: '1'}),
     keep: Flags.boolean({description: "keep the lab's data dir (restart it with dcm lab start --data-dir DIR)"}),
