@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
 import type {Executor} from '../core/netconfig/executor.js'
-import {faultsFromEnv} from '../core/netconfig/fault-injection.js'
 import {SessionRenderer} from '../core/netconfig/render.js'
 import {LoggingExecutor, DEFAULT_LOG_FILE} from '../core/netconfig/logging-executor.js'
 import {type SessionResult, type SessionUi, type UndoResult, runSession, runUndo} from '../core/netconfig/session.js'
@@ -118,9 +117,8 @@ ${EXIT_CODES_HELP}`
         },
       }
       const recordFile = recordFileFor(executor.where, flags['record-dir'])
-      const faults = faultsFromEnv(process.env)
       if (flags.undo) {
-        const undo = {executor, recordFile, interactive, yes: flags.yes, dryRun: flags['dry-run'], faults}
+        const undo = {executor, recordFile, interactive, yes: flags.yes, dryRun: flags['dry-run']}
         return await runUndo({...undo, signal}, ui)
       }
       return await runSession(
@@ -140,7 +138,6 @@ ${EXIT_CODES_HELP}`
           lldpTimeoutMs: flags['lldp-timeout'] * 1000,
           lldpIntervalMs: flags['lldp-interval'] * 1000,
           sessionAddress: await sessionAddress(executor, Boolean(flags.host)),
-          faults,
           signal,
           recordFile,
         },
