@@ -1,4 +1,3 @@
-
 import type {HttpTransport} from '../../core/api/transport.js'
 import {ConnectionError, OperationError, UsageError} from '../../core/errors.js'
 import {registerSecret} from '../../core/secrets.js'
