@@ -1,3 +1,6 @@
+import {existsSync} from 'node:fs'
+import path from 'node:path'
+
 import {captureOutput} from '@oclif/test'
 
 import {exitCodeOf} from '../../src/cli/base-command.js'
@@ -35,7 +38,26 @@ export async function runInProcess<T = unknown>(
     const code = output.error ? exitCodeOf(output.error) : 0
     return {code, stdout: output.stdout, stderr: output.stderr, result: output.result}
   } finally {
-    process.env = saved
+    // process.env is a special object: restore it in place rather than replacing it.
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
     process.exitCode = exitCode
   }
+}
+
+/**
+ * `dcm <words...>` in process: the command is found by its words in src/commands (the longest match, as
+ * oclif's topic separator does), loaded from source, and run with the remaining words as its argv.
+ */
+export async function dcmInProcess<T = unknown>(
+  words: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<InProcessResult<T>> {
+  for (let take = Math.min(3, words.length); take > 0; take--) {
+    const file = path.join(repoRoot, 'src', 'commands', ...words.slice(0, take)) + '.ts'
+    if (!existsSync(file)) continue
+    const module = (await import(file)) as {default: Runnable}
+    return runInProcess<T>(module.default, words.slice(take), env)
+  }
+  throw new Error(`no command for: dcm ${words.join(' ')}`)
 }
