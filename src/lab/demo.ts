@@ -5,6 +5,7 @@ import path from 'node:path'
 
 import type {Subcloud} from '../core/api/dcmanager-types.js'
 import {OperationError} from '../core/errors.js'
+import {writePrivateFileAtomic} from '../core/files/private-file.js'
 import {registerSecret} from '../core/secrets.js'
 import {ensureAdminPassword, labEnvironment} from './lab-files.js'
 import {type LabHandle, startLab} from './lab-server.js'
@@ -61,7 +62,7 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
 
     // 2. The bootstrap values file.
     const valuesFile = path.join(dataDir, 'subcloud1-bootstrap-values.yaml')
-    await fs.writeFile(valuesFile, await demoBootstrapValues(), {mode: 0o600})
+    await writePrivateFileAtomic(valuesFile, await demoBootstrapValues())
     emit({
       kind: 'step',
       number: 2,

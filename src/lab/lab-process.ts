@@ -1,9 +1,17 @@
 import {spawn} from 'node:child_process'
-import {promises as fs, openSync, closeSync} from 'node:fs'
+import {promises as fs, closeSync} from 'node:fs'
 import path from 'node:path'
 
 import {ConnectionError, OperationError, TimeoutError} from '../core/errors.js'
-import {type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} from './lab-files.js'
+import {openPrivateFile} from '../core/files/private-file.js'
+import {
+  ensureLabDataDir,
+  type LabInstance,
+  LOG_FILE,
+  processAlive,
+  readInstance,
+  removeInstance,
+} from './lab-files.js'
 
 /**
  * Running a lab in the background (`dcm lab start --detach`) and finding or stopping it later through the
@@ -67,9 +75,9 @@ export interface DetachOptions {
  * written its lab.json and answers on its port.
  */
 export async function startDetached(options: DetachOptions): Promise<LabInstance> {
-  await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
+  ensureLabDataDir(options.dataDir)
   const logFile = path.join(options.dataDir, LOG_FILE)
-  const log = openSync(logFile, 'a', 0o600)
+  const log = openPrivateFile(logFile, 'append')
   const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],

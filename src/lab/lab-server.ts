@@ -1,6 +1,5 @@
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
-import {promises as fs} from 'node:fs'
 import type {AddressInfo} from 'node:net'
 
 import {OperationError} from '../core/errors.js'
@@ -13,7 +12,7 @@ import type {LabRequest, LabResponse, LabService} from './http/http-types.js'
 import {type CatalogService, KeystoneService} from './keystone/keystone-service.js'
 import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.js'
 import {type LabMount, labMountFactories, type LabMountFactory} from './http/lab-mounts.js'
-import {acquireDataDirLock} from './lab-files.js'
+import {acquireDataDirLock, ensureLabDataDir} from './lab-files.js'
 import {LabStore} from './lab-store.js'
 import {createSysinvService} from './sysinv/sysinv-service.js'
 import {systemControllerSysinv} from './sysinv/sysinv-system-controller.js'
@@ -79,7 +78,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   const systemController = options.systemController ?? DEFAULT_SYSTEM_CONTROLLER
   const releases = options.releases ?? [systemController.softwareVersion]
   const timeScale = options.timeScale ?? 1
-  await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
+  ensureLabDataDir(options.dataDir)
   const releaseLock = await acquireDataDirLock(options.dataDir)
   let store: LabStore
   try {

@@ -4,7 +4,8 @@ import path from 'node:path'
 import {randomUUID} from 'node:crypto'
 
 import {OperationError} from '../core/errors.js'
-import {readJsonIfExists, writeFileAtomic} from '../core/files/atomic-file.js'
+import {readJsonIfExists, writePrivateFileAtomic} from '../core/files/private-file.js'
+import {ensureLabDataDir} from './lab-files.js'
 import {NO_ERRORS, type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './dcmanager/subcloud-model.js'
 import {pythonTimestamp} from './dcmanager/python-time.js'
 
@@ -91,7 +92,7 @@ export class LabStore extends EventEmitter {
    * run are flipped to that state's failure value, as dcmanager does when it restarts.
    */
   static async open(dataDir: string): Promise<LabStore> {
-    await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+    ensureLabDataDir(dataDir)
     const file = path.join(dataDir, STATE_FILE)
     // A write interrupted by kill -9 leaves its temp sibling behind; the state itself is intact.
     for (const entry of await fs.readdir(dataDir)) {
@@ -264,7 +265,7 @@ export class LabStore extends EventEmitter {
   private async flushLoop(): Promise<void> {
     while (this.dirty) {
       this.dirty = false
-      await writeFileAtomic(this.file, JSON.stringify(this.state, null, 1) + '\n')
+      await writePrivateFileAtomic(this.file, JSON.stringify(this.state, null, 1) + '\n')
     }
   }
 

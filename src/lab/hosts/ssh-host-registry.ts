@@ -5,7 +5,13 @@ import path from 'node:path'
 import {parseAddress} from '../../core/net/cidr.js'
 import {UsageError} from '../../core/errors.js'
 import {loadSsh2} from '../../core/ssh/ssh2-module.js'
-import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from '../../core/files/atomic-file.js'
+import {
+  ensurePrivateDir,
+  readJsonIfExists,
+  writePrivateFileAtomic,
+  writeJsonAtomic,
+} from '../../core/files/private-file.js'
+import {ensureLabDataDir} from '../lab-files.js'
 import {findTask, roleNames} from './bootstrap-transcript-tasks.js'
 import {KNOWN_HOSTS_FILE, SSH_CONFIG_FILE} from './host-files.js'
 import {SshHost} from './ssh-host.js'
@@ -95,7 +101,8 @@ export class LabHostRegistry {
   /** Load the data dir's hosts and serve each of them. */
   static async open(dataDir: string, options: {onLog?: (line: string) => void} = {}): Promise<LabHostRegistry> {
     const registry = new LabHostRegistry(dataDir, options.onLog ?? (() => undefined))
-    await fs.mkdir(path.join(dataDir, HOST_KEYS_DIR), {recursive: true, mode: 0o700})
+    ensureLabDataDir(dataDir)
+    ensurePrivateDir(path.join(dataDir, HOST_KEYS_DIR), {what: "the lab's host key directory"})
     const stored = (await readJsonIfExists<{hosts: StoredHost[]}>(path.join(dataDir, HOSTS_FILE)))?.hosts ?? []
     for (const host of stored) await registry.serve(host)
     await registry.writeClientFiles()
@@ -214,7 +221,7 @@ export class LabHostRegistry {
       // key", about 1 in 200): keep only a key that parses.
       do hostKey = utils.generateKeyPairSync('ed25519', {comment: `dcm-lab-${name}`}).private
       while (utils.parseKey(hostKey) instanceof Error)
-      await writeFileAtomic(file, hostKey, 0o600)
+      await writePrivateFileAtomic(file, hostKey, 0o600)
     }
     const parsed = utils.parseKey(hostKey)
     if (parsed instanceof Error)
@@ -267,8 +274,8 @@ export class LabHostRegistry {
       '',
     ].join('\n')
     const knownHosts = entries.map(({stored, publicKey}) => `${stored.bootstrapAddress} ${publicKey}\n`).join('')
-    await writeFileAtomic(this.sshConfigPath, config, 0o644)
-    await writeFileAtomic(this.knownHostsPath, knownHosts, 0o644)
+    await writePrivateFileAtomic(this.sshConfigPath, config)
+    await writePrivateFileAtomic(this.knownHostsPath, knownHosts)
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
