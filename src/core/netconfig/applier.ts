@@ -19,6 +19,8 @@ export interface ApplyHooks {
   onStepStart?: (step: PlanStep) => void
   onStepDone?: (report: StepReport) => void
   onUndo?: (report: StepReport) => void
+  /** Awaited before a step changes anything (the undo journal's write-ahead); a throw stops the run. */
+  beforeChange?: (step: PlanStep) => Promise<void>
 }
 
 export class StepFailedError extends OperationError {
@@ -56,6 +58,8 @@ export class Journal {
       if (result.code === 0) undone.push(step)
       else failed.push(report)
     }
+    // What could not be undone is still applied: keep it, so the undo journal still names it.
+    for (const report of [...failed].reverse()) this.applied.push(report.step)
     return {undone, failed}
   }
 }
@@ -73,6 +77,7 @@ export async function applySteps(executor: Executor, steps: PlanStep[], options:
   for (const step of steps) {
     if (options.signal?.aborted) throw new InterruptedError('Aborted')
     options.hooks?.onStepStart?.(step)
+    await options.hooks?.beforeChange?.(step)
     if (faults.stallAt.has(step.kind)) await untilAborted(options.signal)
     const result = faults.failAt.has(step.kind)
       ? {code: 1, stdout: '', stderr: `injected failure (DCM_NETCONFIG_FAIL_AT=${step.kind}, test-only)`}
