@@ -13,6 +13,9 @@ import {pythonTimestamp} from './dcmanager/python-time.js'
  * The lab's persistent state: one JSON file in the data dir, rewritten atomically (temp file + fsync +
  * rename) so a restart, even after `kill -9` mid-write, finds the old or the new state and never a torn one.
  * The in-memory copy is authoritative; every mutation is followed by `persist()` before the API answers.
+ * A change the disk refuses (full, read-only) is not made: the in-memory state goes back to what is on
+ * disk, every caller whose change was lost gets the error (so the API answers failure only for changes it
+ * did not make), and a 'persist-failed' event carries the cause for the lab's log.
  * Passwords never enter this state (the deploy keeps them in memory).
  */
 export const STATE_FILE = 'state.json'
@@ -76,14 +79,19 @@ export interface SubcloudRegion {
 export class LabStore extends EventEmitter {
   private byId = new Map<number, SubcloudRecord>()
   private byName = new Map<string, SubcloudRecord>()
-  private dirty = false
   private flushing?: Promise<void>
+  /** Changes are numbered as they are persisted; `committed` is the last one on disk. */
+  private generation = 0
+  private committed = 0
+  private committedText: string
+  private lost?: {from: number; to: number; error: Error}
 
   private constructor(
     readonly file: string,
     private state: LabState,
   ) {
     super()
+    this.committedText = JSON.stringify(state)
     for (const record of state.subclouds) this.index(record)
   }
 
@@ -246,15 +254,22 @@ export class LabStore extends EventEmitter {
 
   // ---- persistence ----
 
-  /** Resolve once the state as it is now is on disk. Concurrent callers share one write. */
-  persist(): Promise<void> {
-    this.dirty = true
+  /**
+   * Resolve once the state as it is now is on disk; reject (with the state rolled back) when the write
+   * failed. Concurrent callers share one write.
+   */
+  async persist(): Promise<void> {
+    const wanted = ++this.generation
     if (!this.flushing) {
       this.flushing = this.flushLoop().finally(() => {
         this.flushing = undefined
       })
     }
-    return this.flushing
+    await this.flushing
+    if (this.committed >= wanted) return
+    if (this.lost && wanted >= this.lost.from && wanted <= this.lost.to) throw this.lost.error
+    // Changed again while the last write ran: the next loop writes it.
+    return this.persist()
   }
 
   /** A deep copy of the whole state (tests, `lab status`). */
@@ -263,10 +278,34 @@ export class LabStore extends EventEmitter {
   }
 
   private async flushLoop(): Promise<void> {
-    while (this.dirty) {
-      this.dirty = false
-      await writePrivateFileAtomic(this.file, JSON.stringify(this.state, null, 1) + '\n')
+    while (this.committed < this.generation) {
+      const covering = this.generation
+      const text = JSON.stringify(this.state, null, 1) + '\n'
+      try {
+        await writePrivateFileAtomic(this.file, text)
+      } catch (error) {
+        this.rollBack(error as NodeJS.ErrnoException)
+        return
+      }
+      this.committed = covering
+      this.committedText = text
     }
+  }
+
+  /** Forget every change not on disk, and tell whoever waits for them. */
+  private rollBack(cause: NodeJS.ErrnoException): void {
+    const error = new OperationError(
+      `cannot save the lab state ${this.file} (${cause.code ?? cause.message}): the change was not made`,
+      {cause},
+    )
+    // Changes made while this write ran sit on top of the lost ones: they are lost too.
+    this.lost = {from: this.committed + 1, to: this.generation, error}
+    this.state = JSON.parse(this.committedText) as LabState
+    this.byId.clear()
+    this.byName.clear()
+    for (const record of this.state.subclouds) this.index(record)
+    this.emit('persist-failed', error)
+    this.changed()
   }
 
   private index(record: SubcloudRecord): void {
