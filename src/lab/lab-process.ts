@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {ConnectionError, OperationError, TimeoutError} from '../core/errors.js'
 import {openPrivateFile} from '../core/files/private-file.js'
+import {childEnvironment} from '../core/secrets.js'
 import {
   ensureLabDataDir,
   type LabInstance,
@@ -81,6 +82,9 @@ export async function startDetached(options: DetachOptions): Promise<LabInstance
   const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],
+    // The daemon outlives this shell: it must not keep the caller's OS_PASSWORD, DCM_SYSADMIN_PASSWORD or
+    // any other secret (readable in /proc/<pid>/environ for as long as it runs). It reads its own password file.
+    env: childEnvironment(),
   })
   closeSync(log)
   let exited: number | null | undefined
