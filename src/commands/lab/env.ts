@@ -9,7 +9,8 @@ export default class LabEnv extends BaseCommand<typeof LabEnv> {
   static description = `Prints \`export OS_...\` lines as /etc/platform/openrc would on a System Controller, to be eval'ed.
 They include the lab's admin password (generated per data dir, kept in <data-dir>/admin-password, mode 0600).
 DCM_SSH_CONFIG and DCM_KNOWN_HOSTS point dcm's SSH at the lab's simulated subcloud hosts (dcm lab host add), so
-\`dcm subcloud bootstrap\` and the pre-flight of \`dcm subcloud add\` reach them by their bootstrap addresses.
+\`dcm subcloud bootstrap\` and the pre-flight of \`dcm subcloud add\` reach them by their bootstrap addresses; any
+other address is refused, so nothing leaves loopback. DCM_LAB_DIR makes later \`dcm lab\` commands use this lab.
 
 ${EXIT_CODES_HELP}`
   static examples = [
@@ -50,6 +51,8 @@ ${EXIT_CODES_HELP}`
       const {labSshEnvironment} = await import('../../lab/hosts/host-files.js')
       env = {...env, ...labSshEnvironment(dataDir)}
     }
+    // Later `dcm lab ...` commands in this shell then work on the same lab without --data-dir.
+    env = {...env, DCM_LAB_DIR: dataDir}
     for (const [key, value] of Object.entries(env)) this.log(`export ${key}=${shellQuote(value)}`)
   }
 }

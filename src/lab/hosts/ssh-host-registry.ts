@@ -13,7 +13,7 @@ import {
 } from '../../core/files/private-file.js'
 import {ensureLabDataDir} from '../lab-files.js'
 import {findTask, roleNames} from './bootstrap-transcript-tasks.js'
-import {KNOWN_HOSTS_FILE, SSH_CONFIG_FILE} from './host-files.js'
+import {KNOWN_HOSTS_FILE, LAB_BOUNDARY_KEYWORD, SSH_CONFIG_FILE} from './host-files.js'
 import {SshHost} from './ssh-host.js'
 import {hashPassword, HostMachine, type PasswordHash} from './ssh-host-machine.js'
 
@@ -257,9 +257,12 @@ export class LabHostRegistry {
 
   private async writeClientFiles(): Promise<void> {
     const entries = [...this.running.values()].sort((a, b) => a.stored.name.localeCompare(b.stored.name))
+    const mapped = entries.map(({stored}) => stored.bootstrapAddress)
     const config = [
       "# Written by dcm lab: the lab's simulated subcloud controllers, by bootstrap address.",
       '# Use with DCM_SSH_CONFIG (see `dcm lab env`) or `ssh -F <this file> <address>`.',
+      '# Any other address is refused (the last block), so nothing leaves loopback while you use the lab.',
+      `IgnoreUnknown ${LAB_BOUNDARY_KEYWORD}`,
       ...entries.flatMap(({stored, host}) => [
         '',
         `# lab host ${stored.name}`,
@@ -271,6 +274,11 @@ export class LabHostRegistry {
         `  UserKnownHostsFile ${this.knownHostsPath}`,
         '  StrictHostKeyChecking yes',
       ]),
+      '',
+      '# Not a lab host: dcm refuses it (DcmRefuse), ssh fails before connecting (ProxyCommand).',
+      `Host * ${mapped.map((address) => `!${address}`).join(' ')}`.trimEnd(),
+      `  ${LAB_BOUNDARY_KEYWORD} "is not a host of this lab (its ssh_config maps only the addresses of dcm lab host list)"`,
+      `  ProxyCommand sh -c "echo 'dcm lab: not a lab host (see dcm lab host list)' >&2; exit 1"`,
       '',
     ].join('\n')
     const knownHosts = entries.map(({stored, publicKey}) => `${stored.bootstrapAddress} ${publicKey}\n`).join('')
