@@ -201,8 +201,12 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
         })
         await runner.stopAll()
         for (const mount of mounts) await mount.close?.()
-        await store.persist()
-        await releaseLock()
+        // A full disk must not keep the data dir locked: the state on disk is the last one written.
+        try {
+          await store.persist()
+        } finally {
+          await releaseLock()
+        }
       })()
       return stopping
     },
