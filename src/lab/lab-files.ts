@@ -10,7 +10,9 @@ import {
   readJsonIfExists,
   readTrustedFileSync,
   UnsafeFileError,
-  writePrivateFileAtomic, writeJsonAtomic} from '../core/files/private-file.js'
+  writePrivateFileAtomic,
+  writeJsonAtomic,
+} from '../core/files/private-file.js'
 
 /**
  * Files of a lab data dir besides the state: the admin password (generated once, 0600), and `lab.json`,

@@ -5,14 +5,7 @@ import path from 'node:path'
 import {ConnectionError, OperationError, TimeoutError} from '../core/errors.js'
 import {openPrivateFile} from '../core/files/private-file.js'
 import {childEnvironment} from '../core/secrets.js'
-import {
-  ensureLabDataDir,
-  type LabInstance,
-  LOG_FILE,
-  processAlive,
-  readInstance,
-  removeInstance,
-} from './lab-files.js'
+import {ensureLabDataDir, type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} from './lab-files.js'
 
 /**
  * Running a lab in the background (`dcm lab start --detach`) and finding or stopping it later through the

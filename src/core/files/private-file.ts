@@ -93,8 +93,7 @@ export type OpenMode = 'append' | 'truncate' | 'exclusive'
  * is there, `truncate` empties it (only after the checks), `exclusive` fails with EEXIST if it exists.
  */
 export function openPrivateFile(file: string, how: OpenMode, mode = 0o600): number {
-  const flags =
-    WRITE_FLAGS | (how === 'append' ? constants.O_APPEND : 0) | (how === 'exclusive' ? constants.O_EXCL : 0)
+  const flags = WRITE_FLAGS | (how === 'append' ? constants.O_APPEND : 0) | (how === 'exclusive' ? constants.O_EXCL : 0)
   const fd = withRefusal(file, () => openSync(file, flags, mode))
   try {
     checkOpened(file, fd)
