@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, promises as fs, writeSync} from 'node:fs'
+import {closeSync, existsSync, promises as fs, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -90,10 +90,17 @@ export async function writeInstance(dataDir: string, instance: LabInstance): Pro
   await writeJsonAtomic(path.join(dataDir, INSTANCE_FILE), instance)
 }
 
+/**
+ * The running lab's lab.json, which tells clients where to send the admin password: read only from a data
+ * dir nobody else can write (UnsafeFileError otherwise). undefined when there is none or it is unreadable.
+ */
 export async function readInstance(dataDir: string): Promise<LabInstance | undefined> {
+  if (!existsSync(dataDir)) return undefined
+  ensureLabDataDir(dataDir)
   try {
     return await readJsonIfExists<LabInstance>(path.join(dataDir, INSTANCE_FILE))
-  } catch {
+  } catch (error) {
+    if (error instanceof UnsafeFileError) throw error
     return undefined
   }
 }

@@ -216,6 +216,12 @@ describe('lab data dir trust, detach environment, ssh boundary', () => {
       `Error: refusing to use ${dataDir}: the lab data dir is writable by group or others (mode 0777)`,
     )
     expect(readdirSync(dataDir)).toEqual([])
+    // A lab.json planted there (pointing clients at another server) is not believed by `dcm lab env` either.
+    writeFileSync(path.join(dataDir, 'lab.json'), JSON.stringify({pid: process.pid, url: 'http://127.0.0.1:1'}))
+    const env = await runDcm(['lab', 'env', '--data-dir', dataDir])
+    expect(env.code).toBe(1)
+    expect(env.stderr).toContain(`Error: refusing to use ${dataDir}: the lab data dir is writable by group or others`)
+    expect(env.stdout).toBe('')
   })
 
   it('a data dir owned by another user is refused', async () => {

@@ -8,6 +8,7 @@ import {loadSsh2} from '../../core/ssh/ssh2-module.js'
 import {
   ensurePrivateDir,
   readJsonIfExists,
+  readTrustedFileSync,
   writePrivateFileAtomic,
   writeJsonAtomic,
 } from '../../core/files/private-file.js'
@@ -212,11 +213,9 @@ export class LabHostRegistry {
   private async hostKey(name: string): Promise<{hostKey: string; publicKey: string}> {
     const {utils} = await loadSsh2()
     const file = this.keyFile(name)
-    let hostKey: string
-    try {
-      hostKey = await fs.readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    // A key others could read or have planted is refused (UnsafeFileError names the file).
+    let hostKey = readTrustedFileSync(file, {private: true})
+    if (hostKey === undefined) {
       // ssh2 1.17 now and then generates an ed25519 key its own parser rejects ("Malformed OpenSSH private
       // key", about 1 in 200): keep only a key that parses.
       do hostKey = utils.generateKeyPairSync('ed25519', {comment: `dcm-lab-${name}`}).private
