@@ -129,7 +129,15 @@ export class LabHostRegistry {
     return this.serialized(async () => {
       const stored = this.validate(spec)
       const entry = await this.serve(stored)
-      await this.persist()
+      try {
+        await this.persist()
+      } catch (error) {
+        // Not on disk (a full disk): the host is not added, so the failure answered is the truth.
+        this.running.delete(stored.name)
+        await entry.host.close()
+        await this.writeClientFiles().catch(() => undefined)
+        throw error
+      }
       this.onLog(`lab host ${stored.name} serving ${stored.bootstrapAddress} on 127.0.0.1:${entry.host.port}`)
       return this.info(entry)
     })
