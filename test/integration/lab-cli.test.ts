@@ -74,6 +74,8 @@ describe('dcm lab start --detach / status / env / stop', () => {
       // The lab hosts' SSH settings (charter D2), so pre-flight and direct bootstraps reach them.
       'DCM_SSH_CONFIG',
       'DCM_KNOWN_HOSTS',
+      // Later `dcm lab ...` commands in that shell find the same lab.
+      'DCM_LAB_DIR',
     ])
     expect(env).toMatchObject({
       OS_AUTH_URL: `${shown.url}/identity/v3`,
