@@ -19,6 +19,7 @@ import {
  * written by a running lab (pid, URLs) so `dcm lab status|env|stop` find it.
  */
 export const ADMIN_PASSWORD_FILE = 'admin-password'
+export const LAB_SYSADMIN_PASSWORD_FILE = 'lab-sysadmin-password'
 export const INSTANCE_FILE = 'lab.json'
 export const LOG_FILE = 'lab.log'
 
@@ -47,21 +48,33 @@ export function ensureLabDataDir(dataDir: string): void {
 }
 
 export async function ensureAdminPassword(dataDir: string): Promise<string> {
+  return ensureGeneratedSecret(dataDir, ADMIN_PASSWORD_FILE)
+}
+
+/**
+ * The sysadmin password the lab's simulated hosts are added with (`dcm lab env` exports it as
+ * DCM_SYSADMIN_PASSWORD), generated once per data dir: a lab value, never a real subcloud's.
+ */
+export async function ensureLabSysadminPassword(dataDir: string): Promise<string> {
+  return ensureGeneratedSecret(dataDir, LAB_SYSADMIN_PASSWORD_FILE)
+}
+
+async function ensureGeneratedSecret(dataDir: string, name: string): Promise<string> {
   ensureLabDataDir(dataDir)
-  const existing = await readAdminPassword(dataDir)
+  const existing = readGeneratedSecret(dataDir, name)
   if (existing) return existing
   const password = randomBytes(18).toString('base64url')
-  await writePrivateFileAtomic(path.join(dataDir, ADMIN_PASSWORD_FILE), password + '\n', 0o600)
+  await writePrivateFileAtomic(path.join(dataDir, name), password + '\n', 0o600)
   return password
 }
 
 /**
- * The lab's admin password, or undefined when there is none yet. A password file that is not a private
+ * A generated password of the data dir, or undefined when there is none yet. A file that is not a private
  * regular file of ours (a symlink, another owner, mode 0644) was not made by the lab, or others have read
  * it: refused, never used.
  */
-export async function readAdminPassword(dataDir: string): Promise<string | undefined> {
-  const file = path.join(dataDir, ADMIN_PASSWORD_FILE)
+function readGeneratedSecret(dataDir: string, name: string): string | undefined {
+  const file = path.join(dataDir, name)
   try {
     return readTrustedFileSync(file, {private: true})?.trim() || undefined
   } catch (error) {
@@ -72,6 +85,11 @@ export async function readAdminPassword(dataDir: string): Promise<string | undef
     }
     throw error
   }
+}
+
+/** The lab's admin password, or undefined when there is none yet (see readGeneratedSecret). */
+export async function readAdminPassword(dataDir: string): Promise<string | undefined> {
+  return readGeneratedSecret(dataDir, ADMIN_PASSWORD_FILE)
 }
 
 export interface LabInstance {
