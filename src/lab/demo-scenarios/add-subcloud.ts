@@ -1,5 +1,4 @@
 import {randomBytes} from 'node:crypto'
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import type {Subcloud} from '../../core/api/dcmanager-types.js'
