@@ -54,8 +54,8 @@ export async function probeInstance(instance: LabInstance, caCert?: string): Pro
 }
 
 export interface DetachOptions {
-  /** `node <bin/run.js>` */
-  runScript: string
+  /** `node <bin/run.js>`; none inside the single executable, which is its own `dcm` (process.execPath). */
+  runScript: string | undefined
   dataDir: string
   /** `lab start` arguments without --detach. */
   args: string[]
@@ -70,10 +70,14 @@ export async function startDetached(options: DetachOptions): Promise<LabInstance
   await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
   const logFile = path.join(options.dataDir, LOG_FILE)
   const log = openSync(logFile, 'a', 0o600)
-  const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
-    detached: true,
-    stdio: ['ignore', log, log],
-  })
+  const child = spawn(
+    process.execPath,
+    [...(options.runScript ? [options.runScript] : []), 'lab', 'start', ...options.args],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  )
   closeSync(log)
   let exited: number | null | undefined
   child.on('exit', (code) => (exited = code))

