@@ -40,6 +40,15 @@ function entrySource() {
   lines.push(`import HelpCommand from ${JSON.stringify(help)}`)
   commands.push(`  help: HelpCommand,`)
   const dist = (module) => JSON.stringify(path.join(root, 'dist', module))
+  // Modules oclif loads by path from package.json (the help class): bundled, and handed to oclif's module loader
+  // through the shim below, keyed by their package-relative path without extension.
+  const byPath = pjson.oclif.helpClass ? {helpClass: pjson.oclif.helpClass} : {}
+  Object.values(byPath).forEach((target, index) => {
+    lines.push(`import * as OclifModule${index} from ${JSON.stringify(path.join(root, target) + '.js')}`)
+  })
+  const oclifModules = Object.values(byPath).map(
+    (target, index) => `  ${JSON.stringify(path.normalize(target))}: OclifModule${index},`,
+  )
   return [
     `import {registerEmbeddedModule} from ${dist('core/package-files.js')}`,
     `import {runSingleExecutable} from ${dist('cli/single-executable.js')}`,
@@ -47,6 +56,9 @@ function entrySource() {
     `import pjson from ${JSON.stringify(path.join(root, 'package.json'))}`,
     ...lines,
     `registerEmbeddedModule('schemas/generated/validators.mjs', validators)`,
+    `globalThis[Symbol.for('dcm.oclif-modules')] = {`,
+    ...oclifModules,
+    `}`,
     `const COMMANDS = {`,
     ...commands,
     `}`,
@@ -56,6 +68,37 @@ function entrySource() {
     `})`,
     '',
   ].join('\n')
+}
+
+/**
+ * oclif loads a help class (and hooks) with require()/import() of a file, which a single executable cannot do: its
+ * module loader first looks the path up among the modules the entry bundled in.
+ */
+const OCLIF_MODULE_LOADER_SHIM = `
+;(() => {
+  const nodePath = require('node:path')
+  const embedded = (config, modulePath) => {
+    const modules = globalThis[Symbol.for('dcm.oclif-modules')] || {}
+    const root = (config && config.root) || ''
+    const relative = nodePath.relative(root, nodePath.resolve(root, modulePath)).replace(/\\.[cm]?js$/, '')
+    return modules[relative]
+  }
+  const {load, loadWithData} = exports
+  exports.load = async (config, modulePath) => embedded(config, modulePath) || load(config, modulePath)
+  exports.loadWithData = async (config, modulePath) => {
+    const module = embedded(config, modulePath)
+    return module ? {filePath: modulePath, isESM: true, module} : loadWithData(config, modulePath)
+  }
+})()
+`
+const oclifModuleLoaderShim = {
+  name: 'oclif-module-loader-shim',
+  setup(build) {
+    build.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/}, async (args) => ({
+      contents: readFileSync(args.path, 'utf8') + OCLIF_MODULE_LOADER_SHIM,
+      loader: 'js',
+    }))
+  },
 }
 
 const entry = path.join(work, 'entry.mjs')
@@ -80,6 +123,7 @@ const result = await build({
   // src/core/package-files.ts reads import.meta.url only outside the executable.
   logOverride: {'empty-import-meta': 'silent'},
   metafile: true,
+  plugins: [oclifModuleLoaderShim],
 })
 writeFileSync(path.join(work, 'meta.json'), JSON.stringify(result.metafile))
 
@@ -108,6 +152,21 @@ function baseBinary() {
   }
 }
 
+/** build.json, read by `dcm version --verbose` (src/core/build-info.ts). */
+function buildJson() {
+  let commit = 'unknown'
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {cwd: root, encoding: 'utf8', stdio: 'pipe'}).trim()
+    if (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: root, encoding: 'utf8'}).trim())
+      commit += '-dirty'
+  } catch {
+    // not a git checkout (a source tarball): the commit stays unknown
+  }
+  const file = path.join(work, 'build.json')
+  writeFileSync(file, JSON.stringify({commit, builtAt: new Date().toISOString()}) + '\n')
+  return file
+}
+
 const executable = path.join(out, 'dcm')
 const base = baseBinary()
 const seaConfig = {
@@ -121,6 +180,7 @@ const seaConfig = {
     ...assetsOf('templates'),
     'oclif.manifest.json': path.join(root, 'oclif.manifest.json'),
     'package.json': path.join(root, 'package.json'),
+    'build.json': buildJson(),
   },
 }
 const seaConfigFile = path.join(work, 'sea-config.json')
