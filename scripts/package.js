@@ -25,37 +25,37 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'),
 rmSync(work, {recursive: true, force: true})
 mkdirSync(work, {recursive: true})
 
-/** The entry: static imports only, so that esbuild sees (and bundles) every command. */
+/**
+ * The entry (CommonJS, so that esbuild turns each require() of an ES module into a synchronous, lazy init): every
+ * command is a getter that evaluates its module on first read, and so are the validators and oclif's help class.
+ * esbuild still sees every require() and bundles it; only what a run touches is evaluated.
+ */
 function entrySource() {
-  const lines = []
-  const commands = []
-  Object.entries(manifest.commands).forEach(([id, command], index) => {
-    const file = path.join(root, ...command.relativePath)
-    lines.push(`import Command${index} from ${JSON.stringify(file)}`)
-    commands.push(`  ${JSON.stringify(id)}: Command${index},`)
-  })
-  // @oclif/plugin-help's `dcm help [COMMAND]`: plugins are not loaded from node_modules inside the executable.
-  // (by file: the package's exports map does not expose it).
-  const help = path.join(root, 'node_modules', '@oclif', 'plugin-help', 'lib', 'commands', 'help.js')
-  lines.push(`import HelpCommand from ${JSON.stringify(help)}`)
-  commands.push(`  help: HelpCommand,`)
-  const dist = (module) => JSON.stringify(path.join(root, 'dist', module))
-  // Modules oclif loads by path from package.json (the help class): bundled, and handed to oclif's module loader
-  // through the shim below, keyed by their package-relative path without extension.
-  const byPath = pjson.oclif.helpClass ? {helpClass: pjson.oclif.helpClass} : {}
-  Object.values(byPath).forEach((target, index) => {
-    lines.push(`import * as OclifModule${index} from ${JSON.stringify(path.join(root, target) + '.js')}`)
-  })
-  const oclifModules = Object.values(byPath).map(
-    (target, index) => `  ${JSON.stringify(path.normalize(target))}: OclifModule${index},`,
+  const lazy = (key, file, member = '') =>
+    `  get ${JSON.stringify(key)}() { return require(${JSON.stringify(file)})${member} },`
+  const commands = Object.entries(manifest.commands).map(([id, command]) =>
+    lazy(id, path.join(root, ...command.relativePath), '.default'),
   )
+  // @oclif/plugin-help's `dcm help [COMMAND]` (by file: the package's exports map does not expose it); plugins are
+  // not loaded from node_modules inside the executable.
+  commands.push(
+    lazy('help', path.join(root, 'node_modules', '@oclif', 'plugin-help', 'lib', 'commands', 'help.js'), '.default'),
+  )
+  // Modules oclif loads by path from package.json (the help class), handed to its module loader (shim below).
+  const oclifModules = pjson.oclif.helpClass
+    ? [lazy(path.normalize(pjson.oclif.helpClass), path.join(root, pjson.oclif.helpClass) + '.js')]
+    : []
+  const dist = (module) => JSON.stringify(path.join(root, 'dist', module))
+  const validators = JSON.stringify(path.join(root, 'schemas', 'generated', 'validators.mjs'))
   return [
-    `import {registerEmbeddedModule} from ${dist('core/package-files.js')}`,
-    `import {runSingleExecutable} from ${dist('cli/single-executable.js')}`,
-    `import * as validators from ${JSON.stringify(path.join(root, 'schemas', 'generated', 'validators.mjs'))}`,
-    `import pjson from ${JSON.stringify(path.join(root, 'package.json'))}`,
-    ...lines,
-    `registerEmbeddedModule('schemas/generated/validators.mjs', validators)`,
+    `const pjson = require(${JSON.stringify(path.join(root, 'package.json'))})`,
+    // `dcm --version` answers before anything else is evaluated: oclif's user agent line, the same text.
+    `if (process.argv.length === 3 && process.argv[2] === '--version') {`,
+    '  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\\n`)',
+    `} else {`,
+    `const {registerEmbeddedModule} = require(${dist('core/package-files.js')})`,
+    `const {runSingleExecutable} = require(${dist('cli/single-executable.js')})`,
+    `registerEmbeddedModule('schemas/generated/validators.mjs', () => require(${validators}))`,
     `globalThis[Symbol.for('dcm.oclif-modules')] = {`,
     ...oclifModules,
     `}`,
@@ -63,11 +63,22 @@ function entrySource() {
     ...commands,
     `}`,
     `runSingleExecutable(pjson, COMMANDS).catch((error) => {`,
-    `  process.stderr.write(String(error && error.stack || error) + '\\n')`,
+    `  process.stderr.write(String((error && error.stack) || error) + '\\n')`,
     `  process.exitCode = 1`,
     `})`,
+    `}`,
     '',
   ].join('\n')
+}
+
+/** The manifest the executable lists and helps from: dcm's commands and plugin-help's `help`. */
+function embeddedManifest() {
+  const help = JSON.parse(
+    readFileSync(path.join(root, 'node_modules', '@oclif', 'plugin-help', 'oclif.manifest.json'), 'utf8'),
+  )
+  const file = path.join(work, 'oclif.manifest.json')
+  writeFileSync(file, JSON.stringify({...manifest, commands: {...manifest.commands, ...help.commands}}))
+  return file
 }
 
 /**
@@ -101,7 +112,7 @@ const oclifModuleLoaderShim = {
   },
 }
 
-const entry = path.join(work, 'entry.mjs')
+const entry = path.join(work, 'entry.cjs')
 writeFileSync(entry, entrySource())
 
 const bundle = path.join(work, 'dcm.cjs')
@@ -118,7 +129,9 @@ const result = await build({
   legalComments: 'none',
   // ssh2 tries its optional native parts (cpu-features, the sshcrypto addon) in try/catch and falls back to
   // JavaScript: leave them out so that the executable never needs a compiler or a .node file.
-  external: ['cpu-features', '*.node'],
+  // oclif requires typescript only to read a tsconfig.json when running commands from .ts sources (development);
+  // left out, that require fails and oclif goes on, as it does in any install without typescript.
+  external: ['cpu-features', '*.node', 'typescript'],
   logLevel: 'warning',
   // src/core/package-files.ts reads import.meta.url only outside the executable.
   logOverride: {'empty-import-meta': 'silent'},
@@ -132,7 +145,8 @@ function assetsOf(directory) {
   const assets = {}
   for (const name of readdirSync(path.join(root, directory), {recursive: true})) {
     const relative = path.join(directory, name)
-    if (statSync(path.join(root, relative)).isFile()) assets[relative.split(path.sep).join('/')] = path.join(root, relative)
+    if (statSync(path.join(root, relative)).isFile())
+      assets[relative.split(path.sep).join('/')] = path.join(root, relative)
   }
   return assets
 }
@@ -156,7 +170,11 @@ function baseBinary() {
 function buildJson() {
   let commit = 'unknown'
   try {
-    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {cwd: root, encoding: 'utf8', stdio: 'pipe'}).trim()
+    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    }).trim()
     if (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {cwd: root, encoding: 'utf8'}).trim())
       commit += '-dirty'
   } catch {
@@ -178,7 +196,7 @@ const seaConfig = {
   assets: {
     ...assetsOf('schemas'),
     ...assetsOf('templates'),
-    'oclif.manifest.json': path.join(root, 'oclif.manifest.json'),
+    'oclif.manifest.json': embeddedManifest(),
     'package.json': path.join(root, 'package.json'),
     'build.json': buildJson(),
   },

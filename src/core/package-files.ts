@@ -36,20 +36,21 @@ export function assetKey(relativePath: string): string {
   return relativePath.split(path.sep).join('/')
 }
 
-const embeddedModules = new Map<string, unknown>()
+const embeddedModules = new Map<string, () => unknown>()
 
 /**
  * Make a shipped ES module (generated code) importable inside the single executable, where import() of a file
- * does not work: the executable's entry imports it statically and registers it under its package-relative path.
+ * does not work: the executable's entry bundles it and registers a loader under its package-relative path (called
+ * on first use, so that a command which never validates never evaluates the validators).
  */
-export function registerEmbeddedModule(relativePath: string, module: unknown): void {
-  embeddedModules.set(assetKey(relativePath), module)
+export function registerEmbeddedModule(relativePath: string, load: () => unknown): void {
+  embeddedModules.set(assetKey(relativePath), load)
 }
 
 /** Import a shipped module: the embedded copy in the single executable, else the file under the package root. */
 export async function importPackageModule<T>(relativePath: string): Promise<T> {
   const embedded = embeddedModules.get(assetKey(relativePath))
-  if (embedded) return embedded as T
+  if (embedded) return embedded() as T
   if (runningAsSingleExecutable) throw new Error(`${relativePath} is not embedded in this executable`)
   return (await import(pathToFileURL(packagePath(relativePath)).href)) as T
 }
