@@ -101,6 +101,14 @@ describeInstalled('the installed .deb, with no node on PATH', () => {
     const version = await dcm(['version', '--verbose', '-f', 'json'])
     expectOk(version)
     expect(JSON.parse(version.stdout)).toMatchObject({single_executable: 'yes', executable: BINARY})
+    // --version answers before oclif loads: the same line as oclif's own (`dcm version`).
+    const line = expectOk(await dcm(['--version'])).stdout
+    expect(line).toMatch(/^dcm\/\d+\.\d+\.\d+ linux-x64 node-v26\.\d+\.\d+\n$/)
+    expect(expectOk(await dcm(['version'])).stdout).toBe(line)
+    expect(expectOk(await dcm(['--help'])).stdout).toMatch(/^ENVIRONMENT\n {2}OS_AUTH_URL /m)
+    const man = spawnSync('sh', ['-c', 'gzip -dc /usr/share/man/man1/dcm.1.gz'], {encoding: 'utf8'}).stdout
+    expect(man).toContain('.SS "dcm subcloud add"')
+    expect(man).toContain('.SH ENVIRONMENT')
     // Nothing in this environment could run a script with node: the binary is its own runtime.
     const node = await withoutNode(['sh', '-c', 'command -v node nodejs || echo "no node"'])
     expect(node.stdout).toBe('no node\n')
