@@ -42,9 +42,12 @@ function entrySource() {
     lazy('help', path.join(root, 'node_modules', '@oclif', 'plugin-help', 'lib', 'commands', 'help.js'), '.default'),
   )
   // Modules oclif loads by path from package.json (the help class), handed to its module loader (shim below).
-  const oclifModules = pjson.oclif.helpClass
-    ? [lazy(path.normalize(pjson.oclif.helpClass), path.join(root, pjson.oclif.helpClass) + '.js')]
-    : []
+  // Modules oclif loads by path from package.json (the help class, hooks), handed to its module loader (shim below)
+  // under their package-relative path without extension.
+  const byPath = [pjson.oclif.helpClass, ...Object.values(pjson.oclif.hooks ?? {}).flat()]
+    .filter((target) => typeof target === 'string')
+    .map((target) => target.replace(/\.js$/, ''))
+  const oclifModules = byPath.map((target) => lazy(path.normalize(target), path.join(root, target) + '.js'))
   const dist = (module) => JSON.stringify(path.join(root, 'dist', module))
   const validators = JSON.stringify(path.join(root, 'schemas', 'generated', 'validators.mjs'))
   return [

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {type AuthConfig, type AuthInput, resolveAuthConfig} from '../core/api/auth-config.js'
 import {openSession} from '../core/api/connect.js'
 import type {KeystoneSession} from '../core/api/keystone.js'
+import {durationFlag} from './duration-flags.js'
 
 /**
  * The OpenStack connection flags every API command takes, named as the `dcmanager`/`openstack` clients
@@ -67,14 +68,14 @@ export const authFlags = {
     description: 'authenticate again even when a cached token is valid, and cache the new one',
     helpGroup: group,
   }),
-  'connect-timeout': Flags.integer({
+  'connect-timeout': durationFlag({
     description: 'seconds to wait for a TCP/TLS connection',
     default: 10,
     min: 1,
     helpGroup: group,
   }),
-  'request-timeout': Flags.integer({
-    description: 'seconds to wait for a response',
+  'request-timeout': durationFlag({
+    description: 'seconds allowed for each whole response (headers and body), not reset by a slow trickle',
     default: 60,
     min: 1,
     helpGroup: group,

@@ -1,10 +1,13 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags, Interfaces, toConfiguredId} from '@oclif/core'
 
 import {DcmError, ExitCode} from '../core/errors.js'
 import {formatList, formatShow} from '../core/output/index.js'
 import type {Cell} from '../core/output/types.js'
 import {type OutputFlagValues, outputOptionsFrom} from './output-flags.js'
 import {redact} from '../core/secrets.js'
+import {escapeControl, escapeControlKeepNewlines} from '../core/output/control-chars.js'
+import {describeParseError, isParseErrorText} from './parse-errors.js'
+import {suggestFlag} from './suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -14,9 +17,9 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 /** Exit codes, shown in every command's --help (design.md §3). */
 export const EXIT_CODES_HELP = `EXIT CODES
   0    success
-  1    the operation failed (API error, bootstrap failed, remote command failed)
+  1    the operation failed (API error or an unusable answer, bootstrap failed, remote command failed)
   2    usage or input error (bad flag, invalid override file); nothing was sent
-  3    cannot reach or authenticate to a service (connection, TLS, 401)
+  3    cannot reach or authenticate to a service (connection, TLS, 401, --request-timeout)
   4    timed out waiting (--wait --timeout)
   130  interrupted (Ctrl-C)`
 
@@ -62,29 +65,52 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * returned records instead: an array of objects keyed by column name, like `-f json`.
    */
   protected printList(columns: string[], rows: Cell[][]): Record<string, Cell>[] {
-    if (!this.jsonEnabled())
-      process.stdout.write(formatList(columns, rows, outputOptionsFrom(this.flags as OutputFlagValues)))
+    if (!this.jsonEnabled()) {
+      const options = outputOptionsFrom(this.flags as OutputFlagValues)
+      process.stdout.write(formatList(columns, forTerminal(rows, options.format), options))
+    }
     return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
   }
 
-  /** Print a ShowOne result (spread `showFlags` into the command's flags). */
-  protected printShow(fields: string[], values: Cell[]): Record<string, Cell> {
-    if (!this.jsonEnabled())
-      process.stdout.write(formatShow(fields, values, outputOptionsFrom(this.flags as OutputFlagValues)))
+  /**
+   * Print a ShowOne result (spread `showFlags` into the command's flags). `showHeader` is the table's header
+   * when the upstream client is not cliff (the `system` family prints `Property | Value`).
+   */
+  protected printShow(fields: string[], values: Cell[], showHeader?: readonly [string, string]): Record<string, Cell> {
+    if (!this.jsonEnabled()) {
+      const options = outputOptionsFrom(this.flags as OutputFlagValues)
+      process.stdout.write(formatShow(fields, forTerminal([values], options.format)[0], {...options, showHeader}))
+    }
     return Object.fromEntries(fields.map((field, i) => [field, values[i] ?? null]))
+  }
+
+  /** oclif's parse errors carry no hint: a mistyped flag gets the closest one this command takes. */
+  private usageHint(error: Error & {flags?: string[]}): string | undefined {
+    if (!/^Nonexistent flags?: /.test(error.message) || !error.flags?.length) return undefined
+    const ctor = this.ctor as typeof BaseCommand
+    const suggestion = suggestFlag(error.flags[0], {...ctor.baseFlags, ...ctor.flags})
+    const help = `${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`
+    return suggestion ? `did you mean ${suggestion}? (${help} lists the flags)` : `${help} lists the flags`
   }
 
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     const exitCode = exitCodeOf(error)
-    const message = redact(messageOf(error))
-    const hint = error instanceof DcmError && error.hint ? redact(error.hint) : undefined
+    const described = describeError(error, `${this.config?.bin ?? 'dcm'} ${(this.id ?? '').replace(/:/g, ' ')}`)
+    const lines = described.lines
+    const suggestion = error instanceof DcmError ? undefined : this.usageHint(error)
+    const hint = suggestion ? redact(suggestion) : described.hint
     if (this.jsonEnabled?.()) {
       process.stdout.write(
-        JSON.stringify({status: exitCode, error: {name: error.name, message, hint, exitCode}}, null, 2) + '\n',
+        JSON.stringify(
+          {status: exitCode, error: {name: error.name, message: lines.join('\n'), hint, exitCode}},
+          null,
+          2,
+        ) + '\n',
       )
     } else {
-      process.stderr.write(`Error: ${message}\n`)
-      if (hint) process.stderr.write(`Hint: ${hint}\n`)
+      // Server-supplied text can carry control characters: shown escaped, so it cannot rewrite the terminal.
+      for (const line of lines) process.stderr.write(`Error: ${escapeControl(line)}\n`)
+      if (hint) process.stderr.write(`Hint: ${escapeControl(hint)}\n`)
     }
     if (this.flags?.debug && error.stack) process.stderr.write(redact(error.stack) + '\n')
     process.exitCode = exitCode
@@ -92,10 +118,26 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
-function messageOf(error: Error): string {
-  // oclif parse errors carry multi-line help text; the first line is the message an operator needs.
+/**
+ * Tables are for eyes: server text with ESC, NUL or other control characters is shown escaped there (newlines stay
+ * multi-line cells and CR a space, as in upstream's prettytable). Machine formats keep the data as it is.
+ */
+function forTerminal(rows: Cell[][], format: string): Cell[][] {
+  if (format !== 'table') return rows
+  return rows.map((row) => row.map((cell) => (typeof cell === 'string' ? escapeControlKeepNewlines(cell) : cell)))
+}
+
+/** The lines and hint of an error, redacted: oclif's parse errors keep every problem, one line each. */
+function describeError(error: Error, command: string): {lines: string[]; hint?: string} {
   const text = error.message || String(error)
-  return text.split('\n')[0].replace(/^Error: /, '')
+  const dcmHint = error instanceof DcmError && error.hint ? redact(error.hint) : undefined
+  if (isParseErrorText(text)) {
+    const parsed = describeParseError(text)
+    return {lines: parsed.lines.map(redact), hint: dcmHint ?? parsed.hint ?? `see '${command.trim()} --help'`}
+  }
+  // A library error is one line by contract; anything after a newline is detail for --debug.
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
+  return {lines: [redact((lines[0] ?? text).replace(/^Error: /, ''))], hint: dcmHint}
 }
 
 export function exitCodeOf(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: unknown}): number {

@@ -38,6 +38,7 @@ export const ENVIRONMENT_VARIABLES: EnvironmentVariable[] = [
   {name: 'CLIFF_MAX_TERM_WIDTH', description: 'maximum table width; --max-width'},
   {name: 'CLIFF_FIT_WIDTH', description: 'fit tables to the terminal width; --fit-width'},
   {name: 'DCM_DEBUG', description: 'as --debug: stack traces and the HTTP/SSH exchange, secrets redacted'},
+  {name: 'DCM_MAX_RESPONSE_MB', description: 'largest API response body accepted, in MiB (default 64)'},
   {name: 'DCM_CACHE_DIR', description: 'token cache directory (default $XDG_CACHE_HOME/dcm or ~/.cache/dcm)'},
   {
     name: 'DCM_SYSADMIN_PASSWORD',

@@ -1,4 +1,4 @@
-import {InterruptedError, UsageError} from '../core/errors.js'
+import {InterruptedError, OperationError, UsageError} from '../core/errors.js'
 import {registerSecret} from '../core/secrets.js'
 
 /**
@@ -92,6 +92,35 @@ export async function confirmAction(question: string, yes: boolean | undefined):
   } catch (error) {
     throw asInterrupted(error, 'Prompt interrupted.')
   }
+}
+
+/** Upstream's prompt for high-risk commands (dcmanager-api.md §5.2), drawn bold yellow as dcmanager draws it. */
+export const HIGH_RISK_WARNING =
+  'WARNING: This is a high-risk operation that may cause service interruption or remove critical resources.'
+const HIGH_RISK_QUESTION = 'Do you want to continue? (yes/No): '
+
+/**
+ * The confirmation of dcmanager's high-risk commands (delete, unmanage, update), following StarlingX's own
+ * switch as upstream does: unless CLI_CONFIRMATIONS=enabled they run without asking (scripts and test
+ * automation run them over SSH with no pty); when enabled, `--yes` answers, a terminal is asked (anything
+ * but `yes` cancels, exit 1), and without a terminal the command refuses (exit 2) instead of guessing.
+ */
+export async function confirmHighRisk(yes: boolean | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (yes || env.CLI_CONFIRMATIONS !== 'enabled') return
+  if (!canPrompt())
+    throw new UsageError('confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on', {
+      hint: 'pass --yes',
+    })
+  const bold = (text: string) => (process.stdout.hasColors?.() ? `\x1b[1m\x1b[93m${text}\x1b[0m` : text)
+  process.stdout.write(`${bold(HIGH_RISK_WARNING)}\n`)
+  const prompter = await openLinePrompter()
+  let answer: string
+  try {
+    answer = await prompter.ask(bold(HIGH_RISK_QUESTION))
+  } finally {
+    prompter.close()
+  }
+  if (answer.trim().toLowerCase() !== 'yes') throw new OperationError('Operation cancelled by the user.')
 }
 
 function asInterrupted(error: unknown, message: string): unknown {

@@ -1,4 +1,4 @@
-import {type Command, Config, execute, Interfaces, Plugin} from '@oclif/core'
+import {type Command, Config, execute, Interfaces, Plugin, settings} from '@oclif/core'
 
 import {readPackageFile} from '../core/package-files.js'
 
@@ -14,6 +14,8 @@ export async function runSingleExecutable(
   pjson: Interfaces.PJSON,
   commands: Record<string, Command.Class>,
 ): Promise<void> {
+  // As bin/run.js: never look for TypeScript sources (there are none inside the executable).
+  settings.enableAutoTranspile = false
   const root = (await import('node:path')).dirname(process.execPath)
   const embedded: Interfaces.PJSON = {
     ...pjson,

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {durationFlag} from './duration-flags.js'
 
 import {HOST_KEY_POLICIES, type HostKeyPolicy, type SshTargetOptions} from '../core/ssh/types.js'
 
@@ -41,7 +42,7 @@ export const sshFlags = {
     default: 'accept-new',
     helpGroup: 'SSH',
   }),
-  'ssh-connect-timeout': Flags.integer({
+  'ssh-connect-timeout': durationFlag({
     description: 'seconds to connect, exchange keys and authenticate',
     default: 20,
     min: 1,

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {durationFlag} from '../cli/duration-flags.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
 import type {Executor} from '../core/netconfig/executor.js'
@@ -33,7 +34,7 @@ ${EXIT_CODES_HELP}`
     'keep-other-interfaces': Flags.boolean({
       description: 'leave the other interfaces up (upstream brings every non-management interface down)',
     }),
-    'lldp-timeout': Flags.integer({
+    'lldp-timeout': durationFlag({
       description: 'seconds to wait for LLDP neighbours; 0 reads them once without waiting',
       default: 120,
       min: 0,
@@ -51,9 +52,12 @@ ${EXIT_CODES_HELP}`
     'ssh-user': Flags.string({description: 'SSH user (must be root)', default: 'root', helpGroup: 'REMOTE'}),
     'ssh-port': Flags.integer({description: 'SSH port', min: 1, max: 65535, helpGroup: 'REMOTE'}),
     'identity-file': Flags.string({description: 'SSH private key (repeatable)', multiple: true, helpGroup: 'REMOTE'}),
-    // Advanced/testing: confine every command to a network namespace (how the integration tests run it).
-    netns: Flags.string({description: 'run every command inside this network namespace', hidden: true}),
-    'lldp-interval': Flags.integer({description: 'seconds between LLDP polls', default: 2, min: 1, hidden: true}),
+    // The lab path of the README (and how the integration tests run it): every command inside a namespace.
+    netns: Flags.string({
+      description:
+        'run every command inside this network namespace (ip netns exec): a lab stand-in for a subcloud console',
+    }),
+    'lldp-interval': durationFlag({description: 'seconds between LLDP polls', default: 2, min: 1, hidden: true}),
     // Where --undo records live (default /run/dcm: emptied at reboot, like the changes themselves).
     'record-dir': Flags.string({
       description: 'directory of the undo records',

@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {nameArg} from '../cli/names.js'
 
 import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
@@ -6,6 +7,7 @@ import {addHostRoute, routeCells, sysinvFor} from '../core/sysinv/host-routes.js
 import {parseRouteArguments} from '../core/sysinv/route-input.js'
 import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
 import {showFlags} from '../cli/output-flags.js'
+import {CGTS_SHOW_HEADER} from '../core/output/table-format.js'
 
 export default class HostRouteAdd extends BaseCommand<typeof HostRouteAdd> {
   static summary = 'Add a static route to an interface of a host (sysinv), as `system host-route-add`.'
@@ -20,8 +22,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> host-route-add 1 enp0s8 192.168.204.0/24 192.168.101.1 --metric 1',
   ]
   static args = {
-    host: Args.string({description: 'hostname, id or uuid of the host', required: true}),
-    ifname: Args.string({description: 'name or uuid of the interface', required: true}),
+    host: nameArg('Host', {description: 'hostname, id or uuid of the host'}),
+    ifname: nameArg('Interface', {description: 'name or uuid of the interface'}),
     network: Args.string({description: 'destination network address (or NETWORK/PREFIX)', required: true}),
     prefix: Args.string({description: 'destination prefix length'}),
     gateway: Args.string({description: 'next-hop address'}),
@@ -41,12 +43,13 @@ ${EXIT_CODES_HELP}`
     const {session, config} = await sessionFromFlags(this.flags, this.debugLine)
     const client = await sysinvFor(session, config.regionName)
     const result = await addHostRoute(client, {
+      regionName: config.regionName,
       host,
       interfaceRef: ifname,
       route,
       ifNotExists: this.flags['if-not-exists'],
     })
     if (result.existed) this.debugLine(`route ${result.route.uuid} already existed; nothing changed`)
-    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(result.route, ROUTE_SHOW_FIELDS))
+    return this.printShow([...ROUTE_SHOW_FIELDS], routeCells(result.route, ROUTE_SHOW_FIELDS), CGTS_SHOW_HEADER)
   }
 }

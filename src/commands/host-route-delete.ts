@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../cli/names.js'
 
 import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
@@ -10,7 +11,7 @@ export default class HostRouteDelete extends BaseCommand<typeof HostRouteDelete>
   static summary = 'Delete a host route, as `system host-route-delete`.'
   static description = `Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> host-route-delete 0b8c1a4e-5d2f-4f7a-9a51-3c6e2f1d9b70 --yes']
-  static args = {uuid: Args.string({description: 'uuid of the route', required: true})}
+  static args = {uuid: nameArg('Route', {description: 'uuid of the route'})}
   static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
 
   async run() {

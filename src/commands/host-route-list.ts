@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {nameArg} from '../cli/names.js'
 
 import {authFlags, sessionFromFlags} from '../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
@@ -10,7 +10,7 @@ export default class HostRouteList extends BaseCommand<typeof HostRouteList> {
   static summary = 'List the static routes of a host, as `system host-route-list`.'
   static description = `Columns uuid, ifname, network, prefix, gateway, metric, sorted by ifname.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> host-route-list controller-0', '<%= config.bin %> host-route-list 1 -f json']
-  static args = {host: Args.string({description: 'hostname, id or uuid of the host', required: true})}
+  static args = {host: nameArg('Host', {description: 'hostname, id or uuid of the host'})}
   static flags = {...listerFlags, ...authFlags}
 
   async run() {

@@ -12,8 +12,11 @@ export function registerSecret(value: string | undefined): void {
   secrets.add(Buffer.from(value, 'utf8').toString('base64'))
 }
 
+/** `scheme://user:password@host`: the password part of a URL's userinfo, wherever a URL appears in a line. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):[^\s/?#@]*@/gi
+
 export function redact(text: string): string {
-  let out = text
+  let out = text.includes('://') ? text.replace(URL_PASSWORD, `$1:${REDACTED}@`) : text
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }

@@ -11,6 +11,7 @@ import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from '../core/files/
  * written by a running lab (pid, URLs) so `dcm lab status|env|stop` find it.
  */
 export const ADMIN_PASSWORD_FILE = 'admin-password'
+export const LAB_SYSADMIN_PASSWORD_FILE = 'lab-sysadmin-password'
 export const INSTANCE_FILE = 'lab.json'
 export const LOG_FILE = 'lab.log'
 
@@ -27,8 +28,20 @@ export function resolveDataDir(flag: string | undefined): string {
 }
 
 export async function ensureAdminPassword(dataDir: string): Promise<string> {
+  return ensureGeneratedSecret(dataDir, ADMIN_PASSWORD_FILE)
+}
+
+/**
+ * The sysadmin password the lab's simulated hosts are added with (`dcm lab env` exports it as
+ * DCM_SYSADMIN_PASSWORD), generated once per data dir: a lab value, never a real subcloud's.
+ */
+export async function ensureLabSysadminPassword(dataDir: string): Promise<string> {
+  return ensureGeneratedSecret(dataDir, LAB_SYSADMIN_PASSWORD_FILE)
+}
+
+async function ensureGeneratedSecret(dataDir: string, name: string): Promise<string> {
   await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
-  const file = path.join(dataDir, ADMIN_PASSWORD_FILE)
+  const file = path.join(dataDir, name)
   try {
     const existing = (await fs.readFile(file, 'utf8')).trim()
     if (existing) return existing

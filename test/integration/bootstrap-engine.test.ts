@@ -135,10 +135,10 @@ maybe('runBootstrap against a real sshd running real ansible-playbook', () => {
     expect(noAnsible.summary).toContain('/opt/nothing/ansible-playbook')
   })
 
-  test('wrong password: not started, exit 1, a clear message, and the log says so', async () => {
+  test('wrong password: not started, exit 3, a clear message, and the log says so', async () => {
     const result = await runBootstrap({...options('bootstrap.yml'), password: 'definitely-wrong'})
     expect(result.outcome).toBe('not-started')
-    expect(result.exitCode).toBe(1)
+    expect(result.exitCode).toBe(3)
     expect(result.summary).toBe(
       `subcloud1: authentication failed for ${sshd.user}@127.0.0.1:${sshd.port}: the password or key was not accepted`,
     )

@@ -117,7 +117,7 @@ maybe('pre-flight checks against a real sshd', () => {
     }
   })
 
-  test('unreachable (exit 3), wrong password (exit 1), and a key login whose password sudo refuses', async () => {
+  test('unreachable (exit 3), wrong password (exit 3: authentication), and a key login whose password sudo refuses', async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const server = net.createServer().listen(0, '127.0.0.1', () => {
         const {port} = server.address() as net.AddressInfo
@@ -136,7 +136,10 @@ maybe('pre-flight checks against a real sshd', () => {
 
     const wrong = await runPreflight(options({password: 'wrong-one'}))
     expect(verdicts(wrong).slice(0, 2)).toEqual(['ssh-reachable:pass', 'password:fail'])
-    expect(wrong.error?.exitCode).toBe(ExitCode.failed)
+    expect(wrong.error?.exitCode).toBe(ExitCode.unreachable)
+    expect(wrong.failed?.hint).toMatch(
+      /^check the sysadmin password \(--sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD/,
+    )
 
     const keyLogin = await runPreflight(
       options({password: 'wrong-one', target: {...options().target, identityFiles: [sshd.clientKeyFile]}}),

@@ -66,8 +66,18 @@ describe('dcm subcloud-group and alarm summary', () => {
     expect(empty.stdout).toBe(
       '+--------+--------+\n| id     | name   |\n+--------+--------+\n| <none> | <none> |\n+--------+--------+\n',
     )
-    const deleted = await dcm('subcloud-group', 'delete', 'edge-east', '--yes')
-    expect(deleted.code).toBe(0)
+    // CLI_CONFIRMATIONS=enabled with no terminal: refused before anything is sent; unset: deleted as upstream does.
+    const before = fake.requests.length
+    const refused = await runDcm(['subcloud-group', 'delete', 'edge-east'], {
+      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+    })
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: 'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
+    })
+    expect(fake.requests.length).toBe(before)
+    const deleted = await dcm('subcloud-group', 'delete', 'edge-east')
+    expect(deleted).toMatchObject({code: 0, stdout: '', stderr: ''})
     const gone = await dcm('subcloud-group', 'show', 'edge-east')
     expect(gone.stderr).toBe('Error: Unable to show subcloud group edge-east: Subcloud Group not found (HTTP 404)\n')
   })

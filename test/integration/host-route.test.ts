@@ -63,7 +63,7 @@ function uuidOf(table: string): string {
 describe('dcm host-route-add / list / show / delete against the lab', () => {
   let routeUuid: string
 
-  it('adds the guide route (positional, as system) and prints the property table', async () => {
+  it("adds the guide route (positional, as system) and prints cgtsclient's Property | Value table", async () => {
     const result = await dcm(['host-route-add', '1', 'enp0s8', '192.168.204.0', '24', '192.168.101.1'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
@@ -72,7 +72,7 @@ describe('dcm host-route-add / list / show / delete against the lab', () => {
     expect(result.stdout).toBe(
       [
         '+----------------+--------------------------------------+',
-        '| Field          | Value                                |',
+        '| Property       | Value                                |',
         '+----------------+--------------------------------------+',
         `| uuid           | ${routeUuid} |`,
         `| interface_uuid | ${ifaceUuid} |`,
@@ -125,6 +125,9 @@ describe('dcm host-route-add / list / show / delete against the lab', () => {
     const result = await dcm(['host-route-show', routeUuid, '-f', 'json'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({uuid: routeUuid, ifname: 'enp0s8', forihostid: 1, metric: 1})
+    // As a table, the header parsers written for `system host-route-show` look for.
+    const table = await dcm(['host-route-show', routeUuid])
+    expect(table.stdout.split('\n')[1]).toBe('| Property       | Value                                |')
   })
 
   it('--if-not-exists turns "already exists" for the identical route into success', async () => {
@@ -266,6 +269,31 @@ describe('rejections', () => {
     expect(result).toMatchObject({code: 0, stdout: '[]\n'})
   })
 
+  it("the subcloud's route sent to the System Controller: sysinv's text, and a hint at OS_REGION_NAME", async () => {
+    // The README's walkthrough without the switch to the subcloud's shell: plain `dcm lab env`.
+    const result = await runDcm(['host-route-add', 'controller-0', 'enp0s8', '192.168.204.0', '24', '192.168.101.1'], {
+      env: lab.env,
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      'Error: Route gateway 192.168.101.1 is not reachable by any address on this interface\n' +
+        "Hint: this went to the sysinv of region RegionOne; a subcloud's route goes to the subcloud's own sysinv: " +
+        'set OS_REGION_NAME to its region (source /etc/platform/openrc on the subcloud; with the lab, ' +
+        'eval "$(dcm lab env --subcloud NAME)")\n',
+    )
+  })
+
+  it('no OS_* at all: says no credentials were found (exit 2), not "You must provide a project name"', async () => {
+    const result = await runDcm(['host-route-list', 'controller-0'])
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'Error: No OpenStack credentials found: no OS_* variables, --os-* flags or --os-cloud\n' +
+        'Hint: source /etc/platform/openrc (or `eval "$(dcm lab env)"`), or pass --os-cloud\n',
+    })
+  })
+
   it('a subcloud added after the token was cached is found (the catalog is fetched again once)', async () => {
     // A token (and its catalog) in the client's cache from before the new subcloud.
     expect((await dcm(['host-route-list', 'controller-0'])).code).toBe(0)
@@ -293,6 +321,12 @@ describe('rejections', () => {
     expect(wrongRegion.code).toBe(3)
     expect(wrongRegion.stderr).toMatch(
       /^Error: no platform endpoint \(interface internal, region NoSuchRegion\) in the Keystone catalog\n/,
+    )
+    // The hint is about the region, which is what is wrong, not about --os-interface.
+    expect(wrongRegion.stderr).toMatch(
+      new RegExp(
+        `\nHint: region NoSuchRegion is not one of the catalog's: RegionOne, .*${subcloud.regionName}.*; check OS_REGION_NAME \\(--os-region-name\\)\n$`,
+      ),
     )
     const down = await dcm(['host-route-list', '1'], {OS_AUTH_URL: 'http://127.0.0.1:9/v3'})
     expect(down.code).toBe(3)

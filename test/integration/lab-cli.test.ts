@@ -26,6 +26,7 @@ async function dataDir(): Promise<string> {
 function parseEnv(text: string): Record<string, string> {
   const env: Record<string, string> = {}
   for (const line of text.trim().split('\n')) {
+    if (line.startsWith('# ')) continue
     const match = /^export ([A-Z_]+)=(.*)$/.exec(line)
     if (!match) throw new Error(`not an export line: ${line}`)
     env[match[1]] = match[2].replace(/^'(.*)'$/, '$1')
@@ -74,7 +75,12 @@ describe('dcm lab start --detach / status / env / stop', () => {
       // The lab hosts' SSH settings (charter D2), so pre-flight and direct bootstraps reach them.
       'DCM_SSH_CONFIG',
       'DCM_KNOWN_HOSTS',
+      // The lab hosts' sysadmin password, so `lab host add` and `subcloud add` run without a prompt.
+      'DCM_SYSADMIN_PASSWORD',
     ])
+    expect(envOut.stdout).toMatch(/^# lab value: the sysadmin password of this lab's simulated hosts only/m)
+    expect(env.DCM_SYSADMIN_PASSWORD).toBe((await fs.readFile(path.join(dir, 'lab-sysadmin-password'), 'utf8')).trim())
+    expect((await fs.stat(path.join(dir, 'lab-sysadmin-password'))).mode & 0o777).toBe(0o600)
     expect(env).toMatchObject({
       OS_AUTH_URL: `${shown.url}/identity/v3`,
       OS_USERNAME: 'admin',
@@ -121,14 +127,48 @@ describe('dcm lab start --detach / status / env / stop', () => {
     const stop = await runDcm(['lab', 'stop', '--data-dir', dir])
     expect(stop.code).toBe(0)
     expect(stop.stdout).toMatch(/^Stopped the lab in .* \(pid \d+\)\n$/)
-    const stopped = await runDcm(['lab', 'status', '--data-dir', dir])
-    expect(stopped.code).toBe(1)
-    expect(stopped.stderr).toBe(`Error: No lab is running in ${dir}\nHint: dcm lab start --detach --data-dir ${dir}\n`)
+    // No lab running is an answer, not an error.
+    const stopped = await runDcm(['lab', 'status', '--data-dir', dir, '-f', 'json'])
+    expect(stopped).toMatchObject({code: 0, stderr: ''})
+    expect(JSON.parse(stopped.stdout)).toMatchObject({state: 'stopped', url: null, pid: null, data_dir: dir})
     expect((await runDcm(['lab', 'env', '--data-dir', dir])).code).toBe(1)
     const stopAgain = await runDcm(['lab', 'stop', '--data-dir', dir])
     expect(stopAgain).toMatchObject({code: 0, stdout: `No lab is running in ${dir}\n`})
     await expect(fetch(`${shown.url}/lab/status`)).rejects.toThrow()
   })
+
+  test('stopped and started again, a lab serves on the same port, so an evaluated lab env keeps working', async () => {
+    const dir = await dataDir()
+    expect((await runDcm(['lab', 'start', '--detach', '--data-dir', dir])).code).toBe(0)
+    const env = parseEnv((await runDcm(['lab', 'env', '--data-dir', dir])).stdout)
+    expect((await runDcm(['lab', 'stop', '--data-dir', dir])).code).toBe(0)
+    expect((await runDcm(['lab', 'start', '--detach', '--data-dir', dir])).code).toBe(0)
+    expect((await fs.readFile(path.join(dir, 'port'), 'utf8')).trim()).toBe(new URL(env.OS_AUTH_URL).port)
+    expect((await fetch(env.OS_AUTH_URL)).status).toBe(200)
+    expect((await runDcm(['lab', 'stop', '--data-dir', dir])).code).toBe(0)
+  }, 120_000)
+
+  test('a remembered port taken by another program: the lab starts on a free one and remembers that', async () => {
+    const dir = await dataDir()
+    const {createServer} = await import('node:net')
+    const squatter = createServer()
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))
+    const taken = (squatter.address() as {port: number}).port
+    await fs.writeFile(path.join(dir, 'port'), `${taken}\n`)
+    try {
+      expect((await runDcm(['lab', 'start', '--detach', '--data-dir', dir])).code).toBe(0)
+      const status = JSON.parse((await runDcm(['lab', 'status', '--data-dir', dir, '-f', 'json'])).stdout)
+      expect(status.url).not.toBe(`http://127.0.0.1:${taken}`)
+      expect((await fs.readFile(path.join(dir, 'port'), 'utf8')).trim()).toBe(new URL(status.url).port)
+      // An explicit --port that is taken still fails: the operator asked for that one.
+      const explicit = await runDcm(['lab', 'start', '--data-dir', await dataDir(), '--port', String(taken)])
+      expect(explicit.code).toBe(1)
+      expect(explicit.stderr).toContain(`Error: Port ${taken} on 127.0.0.1 is already in use`)
+    } finally {
+      await runDcm(['lab', 'stop', '--data-dir', dir])
+      squatter.close()
+    }
+  }, 120_000)
 
   test('a stale lab.json naming a live process that is not a lab is ignored, never signalled', async () => {
     const dir = await dataDir()
@@ -144,7 +184,9 @@ describe('dcm lab start --detach / status / env / stop', () => {
       })
       expect(stranger.exitCode).toBeNull()
       expect(stranger.signalCode).toBeNull()
-      expect((await runDcm(['lab', 'status', '--data-dir', dir])).code).toBe(1)
+      expect(JSON.parse((await runDcm(['lab', 'status', '--data-dir', dir, '-f', 'json'])).stdout).state).toBe(
+        'stopped',
+      )
     } finally {
       stranger.kill('SIGKILL')
     }
@@ -153,7 +195,7 @@ describe('dcm lab start --detach / status / env / stop', () => {
   test('bad flags exit 2 with one line, and nothing starts', async () => {
     const dir = await dataDir()
     const scale = await runDcm(['lab', 'start', '--data-dir', dir, '--time-scale', 'fast'])
-    expect(scale).toMatchObject({code: 2, stderr: 'Error: --time-scale must be a non-negative number, got "fast"\n'})
+    expect(scale).toMatchObject({code: 2, stderr: 'Error: --time-scale must be a number from 0 to 1000, got "fast"\n'})
     const network = await runDcm(['lab', 'start', '--data-dir', dir, '--sc-network', '192.168.204.0/24'])
     expect(network.code).toBe(2)
     expect(network.stderr).toBe('Error: --sc-network must look like SUBNET,START-END, got "192.168.204.0/24"\n')

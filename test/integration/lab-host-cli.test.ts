@@ -50,15 +50,18 @@ describe('dcm lab host', () => {
     const shown = JSON.parse(result.stdout)
     expect(shown).toMatchObject({
       name: 'subcloud1',
-      'bootstrap address': '10.10.10.12',
+      bootstrap_address: '10.10.10.12',
       release: '24.09',
-      'fail at': null,
+      fail_at: null,
+      duration: '5s',
       bootstrapped: false,
-      'ssh config': path.join(lab.dataDir, 'ssh_config'),
+      ssh_config: path.join(lab.dataDir, 'ssh_config'),
     })
-    expect(shown['host key']).toMatch(/^SHA256:/)
+    // Field names as `lab status` spells them (underscores), and the duration with its unit.
+    expect(Object.keys(shown).every((field) => /^[a-z_]+$/.test(field))).toBe(true)
+    expect(shown.host_key).toMatch(/^SHA256:/)
     const config = await fs.readFile(path.join(lab.dataDir, 'ssh_config'), 'utf8')
-    expect(config).toContain(`Host 10.10.10.12\n  HostName 127.0.0.1\n  Port ${shown['ssh port']}\n`)
+    expect(config).toContain(`Host 10.10.10.12\n  HostName 127.0.0.1\n  Port ${shown.ssh_port}\n`)
     expect(result.stdout + result.stderr).not.toContain(PASSWORD)
   })
 
@@ -79,7 +82,7 @@ describe('dcm lab host', () => {
     )
     expect(add.code).toBe(0)
     const list = await runDcm(
-      ['lab', 'host', 'list', '-f', 'value', '-c', 'name', '-c', 'bootstrap address', '-c', 'fail at'],
+      ['lab', 'host', 'list', '-f', 'value', '-c', 'name', '-c', 'bootstrap_address', '-c', 'fail_at'],
       {
         env,
       },
@@ -110,6 +113,26 @@ describe('dcm lab host', () => {
     const noAddress = await runDcm(['lab', 'host', 'add', 'x'], {env: {...env, DCM_SYSADMIN_PASSWORD: PASSWORD}})
     expect(noAddress).toMatchObject({code: 2})
     expect(noAddress.stderr).toMatch(/^Error: give --bootstrap-address or --bootstrap-values/)
+  })
+
+  it('config-management --host against a lab host: exit 3 (authentication) and a hint that fits the command', async () => {
+    const shown = JSON.parse((await runDcm(['lab', 'host', 'list', '-f', 'json'], {env})).stdout) as {
+      name: string
+      ssh_port: number
+    }[]
+    const port = shown.find((host) => host.name === 'subcloud1')!.ssh_port
+    const home = await fs.mkdtemp(path.join(lab.dataDir, 'home-'))
+    const result = await runDcm(
+      ['config-management', '--host', '127.0.0.1', '--ssh-port', String(port), '--dry-run', '--interface', 'enp0s8'],
+      {env: {...env, HOME: home, SSH_AUTH_SOCK: undefined}},
+    )
+    expect(result.code).toBe(3)
+    expect(result.stderr).toBe(
+      `Error: authentication failed for root@127.0.0.1:${port}: the password or key was not accepted\n` +
+        'Hint: config-management --host logs in as root with a key (--identity-file, or your SSH agent and config); ' +
+        'for a lab, run it in a network namespace with --netns (dcm lab host serves bootstraps, not config-management)\n',
+    )
+    expect(result.stderr).not.toContain('--sysadmin-password')
   })
 
   it('removes a host (and its ssh_config entry); an unknown one is an error', async () => {

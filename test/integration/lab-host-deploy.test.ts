@@ -104,7 +104,8 @@ describe('the lab deploying subclouds over SSH', () => {
     const errors = await runDcm(['subcloud', 'errors', 'subcloud2'], {env})
     expect(errors.code).toBe(0)
     expect(errors.stdout).toContain('FAILED bootstrapping playbook of (subcloud2).')
-    expect(errors.stdout).toContain('Subnet 192.168.101.0/24 overlaps with subnet of network mgmt')
+    // The subcloud's own management subnet (subcloud2's), not the template's.
+    expect(errors.stdout).toContain('Subnet 192.168.102.0/24 overlaps with subnet of network mgmt')
     expect(errors.stdout).toContain('FAILED TASK: TASK [bootstrap/persist-config : Populate initial system database]')
   })
 

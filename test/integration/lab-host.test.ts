@@ -220,7 +220,8 @@ describe('runBootstrap against lab hosts', () => {
   it('refuses a wrong sysadmin password before anything runs', async () => {
     const result = await bootstrap('10.10.10.12', {password: 'not-it'})
     expect(result.outcome).toBe('not-started')
-    expect(result.exitCode).toBe(1)
+    // An authentication failure: exit 3, like a refused Keystone login.
+    expect(result.exitCode).toBe(3)
   })
 
   it('stops the remote process group on abort (no ansible-playbook left on the host)', async () => {

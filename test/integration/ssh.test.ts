@@ -166,10 +166,10 @@ maybe('SSH layer against a real OpenSSH sshd', () => {
     }
   })
 
-  test('wrong password: AuthenticationError, exit 1, clear message', async () => {
+  test('wrong password: AuthenticationError, exit 3 like every authentication failure, clear message', async () => {
     const error = await connectSsh({...base(), password: 'not-the-password'}).catch((e) => e)
     expect(error).toBeInstanceOf(AuthenticationError)
-    expect(error.exitCode).toBe(ExitCode.failed)
+    expect(error.exitCode).toBe(ExitCode.unreachable)
     expect(error.message).toBe(
       `authentication failed for ${sshd.user}@127.0.0.1:${sshd.port}: the password or key was not accepted`,
     )

@@ -54,9 +54,13 @@ describeSshd('dcm subcloud add pre-flight over SSH', () => {
 
   it('a wrong sysadmin password stops the add before the POST', async () => {
     const result = await add('not-the-password')
-    expect(result.code).not.toBe(0)
+    // An authentication failure, SSH or HTTP, is exit 3.
+    expect(result.code).toBe(3)
     expect(result.stderr).toMatch(/^pre-flight \[PASS\] SSH reachable/m)
-    expect(result.stderr).toMatch(/^pre-flight \[FAIL\] sysadmin password accepted/m)
+    expect(result.stderr).toMatch(/^pre-flight \[FAIL\] sysadmin password accepted$/m)
+    // The failure once, as the Error line with its hint.
+    expect(result.stderr.match(/the password or key was not accepted/g)).toHaveLength(1)
+    expect(result.stderr).toMatch(/^Error: authentication failed for .*\nHint: check the sysadmin password/m)
     expect(result.stderr).not.toContain('not-the-password')
     expect(fake.posts()).toHaveLength(0)
   })

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
 import {runDcm} from '../helpers/cli.js'
+import {runDcmOnPty} from '../helpers/pty.js'
 import {FakeSystemController, parseMultipart} from '../helpers/fake-system-controller.js'
 
 /** list / show / errors / manage / unmanage / update / delete through the built CLI, failures included. */
@@ -83,18 +84,50 @@ describe('dcm subcloud commands', () => {
     expect(lastPatch().get('force')).toBe('true')
   })
 
-  it('delete of a managed subcloud is refused by the server; without --yes and a terminal it asks for --yes', async () => {
-    const noYes = await dcm('subcloud', 'delete', 'online1')
-    expect(noYes.code).toBe(2)
-    expect(noYes.stderr).toBe('Error: confirmation required: no terminal to prompt on\nHint: pass --yes\n')
-    const managed = await dcm('subcloud', 'delete', 'online1', '--yes')
+  it('manage, unmanage and update print the plain detail format: no region_name row (only show has it)', async () => {
+    for (const args of [
+      ['unmanage', 'online1'],
+      ['manage', 'online1'],
+      ['update', 'online1', '--description', 'Edge 1'],
+    ]) {
+      const result = await dcm('subcloud', ...args)
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^\| prestage_versions /m)
+      expect(result.stdout).not.toContain('region_name')
+    }
+    expect((await dcm('subcloud', 'show', 'online1')).stdout).toMatch(/^\| region_name +\| \S+/m)
+  })
+
+  it('an empty reference is refused before anything is sent, in upstream words (exit 2)', async () => {
+    const before = fake.requests.length
+    for (const command of ['show', 'errors', 'unmanage', 'delete']) {
+      const result = await dcm('subcloud', command, '')
+      expect(result).toMatchObject({code: 2, stdout: '', stderr: 'Error: Subcloud cannot be an empty value.\n'})
+    }
+    const group = await dcm('subcloud-group', 'show', '')
+    expect(group).toMatchObject({code: 2, stdout: '', stderr: 'Error: Subcloud group cannot be an empty value.\n'})
+    expect(fake.requests.length).toBe(before)
+  })
+
+  it('delete follows CLI_CONFIRMATIONS: unset, it deletes with no terminal as upstream; enabled, it needs --yes', async () => {
+    // Piped, no terminal, no --yes: upstream sends the delete (here refused by the server: still managed).
+    const managed = await dcm('subcloud', 'delete', 'online1')
     expect(managed.code).toBe(1)
     expect(managed.stderr).toBe(
       "Error: Unable to delete subcloud online1: Cannot delete a subcloud that is 'managed' status (HTTP 400)\n",
     )
     const unmanaged = await dcm('subcloud', 'unmanage', 'online1', '-f', 'value', '-c', 'management')
     expect(unmanaged.stdout).toBe('unmanaged\n')
-    const deleted = await dcm('subcloud', 'delete', 'online1', '--yes')
+    const before = fake.requests.length
+    const enabled = await runDcm(['subcloud', 'delete', 'online1'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
+    expect(enabled).toMatchObject({
+      code: 2,
+      stderr: 'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
+    })
+    expect(fake.requests.length).toBe(before)
+    const deleted = await runDcm(['subcloud', 'delete', 'online1', '--yes'], {
+      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+    })
     expect(deleted.code).toBe(0)
     expect(deleted.stdout).toBe('')
     expect(fake.subclouds.map((s) => s.name)).not.toContain('online1')
@@ -104,7 +137,9 @@ describe('dcm subcloud commands', () => {
     const before = fake.requests.length
     const asked = await runDcm(['subcloud', 'unmanage', 'offline2'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
     expect(asked.code).toBe(2)
-    expect(asked.stderr).toBe('Error: confirmation required: no terminal to prompt on\nHint: pass --yes\n')
+    expect(asked.stderr).toBe(
+      'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
+    )
     expect(fake.requests.length).toBe(before)
     const yes = await runDcm(['subcloud', 'unmanage', 'offline2', '--yes'], {
       env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
@@ -139,5 +174,19 @@ describe('dcm subcloud commands', () => {
     expect(partial.code).toBe(2)
     expect(partial.stderr).toMatch(/^Error: For subcloud network reconfiguration request all the following parameters/)
     expect(fake.requests.length).toBe(before)
+  })
+
+  it("CLI_CONFIRMATIONS=enabled on a terminal: upstream's question; anything but yes cancels (exit 1)", async () => {
+    const env = fake.env({CLI_CONFIRMATIONS: 'enabled'})
+    const question = 'Do you want to continue? (yes/No):'
+    const before = fake.requests.length
+    const kept = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'y\r'}], {env})
+    expect(kept).toMatchObject({code: 1, error: null})
+    expect(kept.output).toContain('WARNING: This is a high-risk operation that may cause service interruption')
+    expect(kept.output).toContain('Error: Operation cancelled by the user.')
+    expect(fake.requests.length).toBe(before)
+    const deleted = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'yes\r'}], {env})
+    expect(deleted).toMatchObject({code: 0, error: null})
+    expect(fake.subclouds.map((subcloud) => subcloud.name)).not.toContain('failed4')
   })
 })

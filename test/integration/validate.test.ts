@@ -42,11 +42,17 @@ function expectNoStack(stderr: string): void {
 }
 
 describe('dcm subcloud validate on the six example files', () => {
-  it.each(VALID)('%s is accepted: exit 0, the <none> row', async (name) => {
+  it.each(VALID)('%s is accepted: exit 0, one verdict line on stderr and no table', async (name) => {
     const result = await runDcm(['subcloud', 'validate', example(name)])
-    expect(result.stderr).toBe('')
-    expect(result.code).toBe(0)
-    expect(result.stdout).toContain('<none>')
+    expect(result).toMatchObject({code: 0, stdout: '', stderr: `${example(name)}: valid (0 errors, 0 warnings)\n`})
+  })
+
+  it('machine formats keep the list (empty when clean) and no verdict line', async () => {
+    const json = await runDcm(['subcloud', 'validate', example(VALID[0]), '-f', 'json'])
+    expect(json).toMatchObject({code: 0, stdout: '[]\n', stderr: ''})
+    const csv = await runDcm(['subcloud', 'validate', example(VALID[0]), '-f', 'csv'])
+    expect(csv).toMatchObject({code: 0, stderr: ''})
+    expect(csv.stdout).toBe('"file","line","column","severity","rule","key","message"\n')
   })
 
   it.each([
@@ -291,7 +297,10 @@ describe('bad input: one clear line, exit 2, no stack', () => {
       path.join(dir, 'gone.yml'),
     ])
     expect(result.code).toBe(2)
-    expect(result.stderr).toBe(`Error: ${path.join(dir, 'gone.yml')}:1:1: no such file\n`)
+    expect(result.stderr).toBe(
+      `${example('valid-simplex-ipv4.yaml')}: valid (0 errors, 0 warnings)\n` +
+        `Error: ${path.join(dir, 'gone.yml')}:1:1: no such file\n`,
+    )
   })
 })
 
@@ -332,16 +341,14 @@ describe('dcm subcloud template', () => {
       expect(template.stdout).toMatch(/^# Subcloud bootstrap values/)
       const file = write(`template-${flags.join('')}.yml`, template.stdout)
       const result = await runDcm(['subcloud', 'validate', file])
-      expect(result.stderr).toBe('')
-      expect(result.code).toBe(0)
+      expect(result).toMatchObject({code: 0, stderr: `${file}: valid (0 errors, 0 warnings)\n`})
     },
   )
 
   it('pipes into validate - (standard input)', async () => {
     const template = await runDcm(['subcloud', 'template', '--system-mode', 'duplex'])
     const clean = await runDcm(['subcloud', 'validate', '-'], {input: template.stdout})
-    expect(clean.stderr).toBe('')
-    expect(clean.code).toBe(0)
+    expect(clean).toMatchObject({code: 0, stdout: '', stderr: '<stdin>: valid (0 errors, 0 warnings)\n'})
     const broken = await runDcm(['subcloud', 'validate', '-'], {
       input: template.stdout.replace(
         'management_gateway_address: 192.168.101.1',

@@ -6,8 +6,15 @@ import {describe, expect, it} from '@jest/globals'
 import {ENVIRONMENT_VARIABLES, environmentHelp} from '../../src/cli/environment.js'
 import {repoRoot} from '../helpers/cli.js'
 
-/** DCM_* names that are error codes of the HTTP transport (timers it arms), not variables anyone reads. */
-const NOT_VARIABLES = new Set(['DCM_CONNECT_TIMEOUT', 'DCM_HEADERS_TIMEOUT', 'DCM_BODY_TIMEOUT'])
+/** Names that are not variables: error codes of the HTTP transport, and a table header constant. */
+const NOT_VARIABLES = new Set([
+  'DCM_CONNECT_TIMEOUT',
+  'DCM_HEADERS_TIMEOUT',
+  'DCM_BODY_TIMEOUT',
+  'DCM_REQUEST_DEADLINE',
+  'DCM_BODY_TOO_LARGE',
+  'CLIFF_SHOW_HEADER',
+])
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, {recursive: true, encoding: 'utf8'})

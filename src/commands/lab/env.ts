@@ -10,6 +10,9 @@ export default class LabEnv extends BaseCommand<typeof LabEnv> {
 They include the lab's admin password (generated per data dir, kept in <data-dir>/admin-password, mode 0600).
 DCM_SSH_CONFIG and DCM_KNOWN_HOSTS point dcm's SSH at the lab's simulated subcloud hosts (dcm lab host add), so
 \`dcm subcloud bootstrap\` and the pre-flight of \`dcm subcloud add\` reach them by their bootstrap addresses.
+DCM_SYSADMIN_PASSWORD is a lab value (generated per data dir, <data-dir>/lab-sysadmin-password): the password
+\`dcm lab host add\` gives the simulated hosts and \`dcm subcloud add\` then logs in with, so neither asks.
+With --subcloud, the lines are those of a shell on that subcloud; \`eval "$(dcm lab env)"\` switches back.
 
 ${EXIT_CODES_HELP}`
   static examples = [
@@ -26,7 +29,8 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {resolveDataDir, labEnvironment, readAdminPassword} = await import('../../lab/lab-files.js')
+    const {resolveDataDir, labEnvironment, readAdminPassword, ensureLabSysadminPassword, LAB_SYSADMIN_PASSWORD_FILE} =
+      await import('../../lab/lab-files.js')
     const {runningInstance, shellQuote} = await import('../../lab/lab-process.js')
     const dataDir = resolveDataDir(this.flags['data-dir'])
     const instance = await runningInstance(dataDir)
@@ -51,5 +55,11 @@ ${EXIT_CODES_HELP}`
       env = {...env, ...labSshEnvironment(dataDir)}
     }
     for (const [key, value] of Object.entries(env)) this.log(`export ${key}=${shellQuote(value)}`)
+    if (!this.flags.subcloud) {
+      // `lab host add` and `subcloud add` then agree on the hosts' password without anyone typing it.
+      const sysadmin = await ensureLabSysadminPassword(dataDir)
+      this.log(`# lab value: the sysadmin password of this lab's simulated hosts only (${LAB_SYSADMIN_PASSWORD_FILE})`)
+      this.log(`export DCM_SYSADMIN_PASSWORD=${shellQuote(sysadmin)}`)
+    }
   }
 }

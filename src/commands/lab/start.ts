@@ -1,6 +1,7 @@
 import path from 'node:path'
 
 import {Flags} from '@oclif/core'
+import {durationFlag} from '../../cli/duration-flags.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
@@ -25,12 +26,18 @@ ${EXIT_CODES_HELP}`
   ]
   static flags = {
     ...labFlags,
-    port: Flags.integer({description: 'TCP port on 127.0.0.1 (0 = any free port)', default: 0, min: 0, max: 65535}),
+    port: Flags.integer({
+      description:
+        'TCP port on 127.0.0.1 (0 = the port this data dir used last time when it is free, else any free port)',
+      default: 0,
+      min: 0,
+      max: 65535,
+    }),
     detach: Flags.boolean({description: 'run in the background and return once the lab answers'}),
     tls: Flags.boolean({description: 'serve HTTPS with a certificate from a private CA generated in <data-dir>/tls'}),
     'tls-cert': Flags.string({description: 'serve HTTPS with this PEM certificate', dependsOn: ['tls-key']}),
     'tls-key': Flags.string({description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert']}),
-    'token-lifetime': Flags.integer({description: 'Keystone token lifetime in seconds', default: 3600, min: 1}),
+    'token-lifetime': durationFlag({description: 'Keystone token lifetime in seconds', default: 3600, min: 1}),
     deployer: Flags.string({
       description:
         'how added subclouds are deployed: ssh (a real SSH bootstrap of the lab host at the bootstrap address, see dcm lab host add) or simulated (timed, no hosts needed)',
@@ -58,8 +65,9 @@ ${EXIT_CODES_HELP}`
     const flags = this.flags
     const dataDir = resolveDataDir(flags['data-dir'])
     const timeScale = Number(flags['time-scale'])
-    if (!Number.isFinite(timeScale) || timeScale < 0) {
-      throw new UsageError(`--time-scale must be a non-negative number, got "${flags['time-scale']}"`)
+    // The simulated deploy steps are timers: a scale beyond 1000 (days per step) only risks their overflow.
+    if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1000) {
+      throw new UsageError(`--time-scale must be a number from 0 to 1000, got "${flags['time-scale']}"`)
     }
     const {DEFAULT_SYSTEM_CONTROLLER, parseScNetwork} = await import('../../lab/lab-config.js')
     const networks = (flags['sc-network'] ?? []).map((text) => {
@@ -104,19 +112,22 @@ ${EXIT_CODES_HELP}`
       tls = {cert: await fs.readFile(files.cert), key: await fs.readFile(files.key)}
       caCert = files.caCert
     }
-    const lab = await startLab({
-      dataDir,
-      port: flags.port,
-      tls,
-      adminPassword: password,
-      tokenLifetimeSeconds: flags['token-lifetime'],
-      deployer: flags.deployer,
-      timeScale,
-      failFor: flags['fail-subcloud'],
-      systemController: networks.length
-        ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
-        : DEFAULT_SYSTEM_CONTROLLER,
-    })
+    const {startOnRememberedPort} = await import('../../lab/lab-port.js')
+    const lab = await startOnRememberedPort(dataDir, flags.port, (port) =>
+      startLab({
+        dataDir,
+        port,
+        tls,
+        adminPassword: password,
+        tokenLifetimeSeconds: flags['token-lifetime'],
+        deployer: flags.deployer,
+        timeScale,
+        failFor: flags['fail-subcloud'],
+        systemController: networks.length
+          ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
+          : DEFAULT_SYSTEM_CONTROLLER,
+      }),
+    )
     await writeInstance(dataDir, {
       pid: process.pid,
       port: lab.port,

@@ -1,11 +1,23 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
-import {OperationError} from '../../core/errors.js'
 import {showFlags} from '../../cli/output-flags.js'
+
+const FIELDS = [
+  'state',
+  'url',
+  'auth_url',
+  'dcmanager_url',
+  'pid',
+  'deployer',
+  'subclouds',
+  'tls_ca',
+  'data_dir',
+  'started_at',
+]
 
 export default class LabStatus extends BaseCommand<typeof LabStatus> {
   static summary = 'Show whether a lab is running in a data dir, where, and with which deployer.'
-  static description = `Exit 0 when the lab runs and answers, 1 when none runs in the data dir, 3 when its process exists but does not answer.
+  static description = `Shows state running (exit 0) or stopped (exit 0, when no lab runs in the data dir); exit 3 when its process exists but does not answer.
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab status', '<%= config.bin %> lab status --data-dir ./mylab -f json']
@@ -20,25 +32,21 @@ ${EXIT_CODES_HELP}`
     const dataDir = resolveDataDir(this.flags['data-dir'])
     const instance = await runningInstance(dataDir)
     if (!instance) {
-      throw new OperationError(`No lab is running in ${dataDir}`, {
-        hint: `dcm lab start --detach --data-dir ${dataDir}`,
-      })
+      // Not an error: "is a lab running?" has two honest answers, and scripts branch on the state field.
+      return this.printShow(FIELDS, ['stopped', null, null, null, null, null, null, null, dataDir, null])
     }
     const live = await probeInstance(instance)
-    return this.printShow(
-      ['state', 'url', 'auth_url', 'dcmanager_url', 'pid', 'deployer', 'subclouds', 'tls_ca', 'data_dir', 'started_at'],
-      [
-        'running',
-        instance.url,
-        instance.authUrl,
-        instance.dcmanagerUrl,
-        instance.pid,
-        String(live.deployer ?? instance.deployer),
-        Number(live.subclouds ?? 0),
-        instance.caCert ?? null,
-        dataDir,
-        instance.startedAt,
-      ],
-    )
+    return this.printShow(FIELDS, [
+      'running',
+      instance.url,
+      instance.authUrl,
+      instance.dcmanagerUrl,
+      instance.pid,
+      String(live.deployer ?? instance.deployer),
+      Number(live.subclouds ?? 0),
+      instance.caCert ?? null,
+      dataDir,
+      instance.startedAt,
+    ])
   }
 }

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {requiredNameFlag} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -14,7 +15,7 @@ export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAd
   static flags = {
     ...showFlags,
     ...authFlags,
-    name: Flags.string({description: 'name for the new subcloud group', required: true}),
+    name: requiredNameFlag({description: 'name for the new subcloud group'}),
     description: Flags.string({description: 'description of the subcloud group', default: 'No description provided'}),
     update_apply_type: Flags.string({
       aliases: ['update-apply-type'],

@@ -1,21 +1,21 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {OperationError} from '../../core/errors.js'
-import {confirmAction} from '../../cli/prompts.js'
+import {confirmHighRisk} from '../../cli/prompts.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudGroupDelete extends BaseCommand<typeof SubcloudGroupDelete> {
   static summary = 'Delete a subcloud group.'
-  static description = `The group must be empty; the Default group cannot be deleted. Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
+  static description = `The group must be empty; the Default group cannot be deleted. Asks for confirmation only when CLI_CONFIRMATIONS=enabled (as dcmanager): then on a terminal, and without one it needs --yes.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud-group delete edge-east --yes']
-  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
-  static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
+  static args = {group: nameArg('Subcloud group', {description: 'name or id of the subcloud group'})}
+  static flags = {...authFlags, yes: Flags.boolean({description: 'Skip confirmation and proceed with the action.'})}
 
   async run() {
-    const ref = this.args.group
-    if (!(await confirmAction(`Delete subcloud group ${ref}?`, this.flags.yes)))
-      throw new OperationError('Operation cancelled by the user.')
+    const ref = requireReference(this.args.group, 'Subcloud group')
+    await confirmHighRisk(this.flags.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     await client.deleteGroup(ref)
     return {deleted: ref}

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -9,7 +9,7 @@ export default class SubcloudGroupListSubclouds extends BaseCommand<typeof Subcl
   static summary = 'List the subclouds of a subcloud group.'
   static description = EXIT_CODES_HELP
   static examples = ['<%= config.bin %> subcloud-group list-subclouds Default']
-  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
+  static args = {group: nameArg('Subcloud group', {description: 'name or id of the subcloud group'})}
   static flags = {...listerFlags, ...authFlags}
 
   async run() {

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg, nameFlag} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -11,11 +12,11 @@ export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGrou
   static summary = 'Update attributes of a subcloud group.'
   static description = EXIT_CODES_HELP
   static examples = ['<%= config.bin %> subcloud-group update edge-east --max_parallel_subclouds 8']
-  static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
+  static args = {group: nameArg('Subcloud group', {description: 'name or id of the subcloud group'})}
   static flags = {
     ...showFlags,
     ...authFlags,
-    name: Flags.string({description: 'new name for the subcloud group'}),
+    name: nameFlag({description: 'new name for the subcloud group'}),
     description: Flags.string({description: 'new description of the subcloud group'}),
     update_apply_type: Flags.string({
       aliases: ['update-apply-type'],

@@ -1,6 +1,7 @@
 import {statSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
+import {durationFlag} from '../../cli/duration-flags.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -15,6 +16,8 @@ import {
   validateAddFiles,
 } from '../../core/subclouds/add.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
+import {escapeControl} from '../../core/output/control-chars.js'
+import {requireName} from '../../cli/names.js'
 import {type DeployProgress, formatElapsed, waitForDeploy} from '../../core/subclouds/wait.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
@@ -69,15 +72,16 @@ ${EXIT_CODES_HELP}`
     name: Flags.string({description: 'subcloud name (only with --migrate; must match the bootstrap values)'}),
     'dry-run': Flags.boolean({description: 'validate and print what would be sent (passwords redacted), send nothing'}),
     wait: Flags.boolean({description: 'follow the deploy status until the subcloud is deployed or failed'}),
-    timeout: Flags.integer({
+    timeout: durationFlag({
       description: 'with --wait: seconds to wait before giving up (exit 4)',
       default: 3600,
       min: 1,
     }),
-    'poll-interval': Flags.integer({
+    'poll-interval': durationFlag({
       description: 'with --wait: milliseconds between status polls',
       default: 2000,
       min: 10,
+      unit: 'milliseconds',
       hidden: true,
     }),
     parallel: Flags.integer({
@@ -129,6 +133,14 @@ ${EXIT_CODES_HELP}`
     const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
     if (f['bmc-password'] && !f['install-values'])
       this.warn('--bmc-password is only sent with --install-values; ignoring it')
+    if (request.group !== undefined) requireName(request.group, '--group')
+    if (request.name !== undefined) requireName(request.name, '--name')
+    // Local checks first (issue 14): the files are read and validated on their own before Keystone hears the
+    // password, so a bad file exits 2 even when the System Controller is unreachable.
+    await validateAddFiles(request, [], systemControllers)
+    // Every password the run needs is known before the first request (and a missing one is exit 2, nothing sent).
+    const sysadminPassword = f['dry-run'] ? '' : await resolveSysadminPassword(f)
+    const bmcPassword = request.installValues && !f['dry-run'] ? await resolveBmcPassword(f) : undefined
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
     const existing = await client.listSubclouds()
@@ -146,38 +158,34 @@ ${EXIT_CODES_HELP}`
       return this.printShow(names, values)
     }
 
-    const sysadminPassword = await resolveSysadminPassword(f)
-    const bmcPassword = request.installValues ? await resolveBmcPassword(f) : undefined
+    // One reporter for the pre-flight verdicts and --wait: lines above one live status line on a terminal.
+    const progress = await deployProgress(Boolean(f.quiet))
 
     // PRE-FLIGHT (src/core/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
     // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.
     if (!f['no-preflight']) {
       const {runPreflight} = await import('../../core/bootstrap/preflight.js')
-      const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
+      const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
       const report = await runPreflight({
         target: sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
         password: sysadminPassword,
         bootstrapAddress: request.bootstrapAddress,
         overrides: validation.loaded.values,
         release: request.release,
-        onCheck: (check) => {
-          if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
-            process.stderr.write(`${formatPreflightCheck(check)}\n`)
-        },
+        onCheck: (check) => reportPreflightCheck(progress.region, check, undefined, true),
       })
       if (!report.ok) throw report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
     }
 
     const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
     if (!f.wait) {
-      const {fields, values} = subcloudShow(added, {region: true})
+      const {fields, values} = subcloudShow(added)
       return this.printShow(fields, values)
     }
     const controller = new AbortController()
     const onSignal = () => controller.abort()
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
-    const progress = progressWriter(Boolean(f.quiet))
     try {
       const done = await waitForDeploy(client, String(added.id), {
         timeoutMs: f.timeout * 1000,
@@ -185,6 +193,7 @@ ${EXIT_CODES_HELP}`
         path: addPath(request),
         signal: controller.signal,
         onProgress: progress.update,
+        onRetry: (error, ms) => this.debugLine(`status poll failed (${error.message}); retrying in ${ms} ms`),
       })
       progress.end()
       const {fields, values} = subcloudShow(done)
@@ -214,6 +223,14 @@ ${EXIT_CODES_HELP}`
     const targets = planBootstrapTargets(f['bootstrap-values'] ?? [], f['bootstrap-address'] ?? [])
     const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
     if (f['bmc-password']) this.warn('--bmc-password is only sent with --install-values; ignoring it')
+    if (f.group !== undefined) requireName(f.group, '--group')
+    // Local checks first: every file on its own and against the others, before any request (issue 14).
+    const local = findingsError(
+      refuseUnknownKeys(await validateAddBatch(targets, [], systemControllers), f['allow-unknown-keys']),
+    )
+    if (local) throw local
+    // One password for the whole batch, asked before the first request.
+    const sysadminPassword = await resolveSysadminPassword(f)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const existing = await client.listSubclouds()
     const group = f.group && !/^\d+$/.test(f.group) ? String((await client.getGroup(f.group)).id) : f.group
@@ -224,12 +241,9 @@ ${EXIT_CODES_HELP}`
     const invalid = findingsError(findings)
     if (invalid) throw invalid
     for (const warning of findings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
-
-    // One password for the whole batch, asked before the first subcloud starts.
-    const sysadminPassword = await resolveSysadminPassword(f)
-    const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
+    const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
     // Several subclouds interleave: one timestamped line per change, each starting with the subcloud name.
-    const progress = progressWriter(Boolean(f.quiet), false)
+    const progress = await deployProgress(Boolean(f.quiet), false)
     const controller = new AbortController()
     const onSignal = () => controller.abort()
     process.once('SIGINT', onSignal)
@@ -249,10 +263,7 @@ ${EXIT_CODES_HELP}`
             wait: f.wait
               ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal: controller.signal}
               : undefined,
-            onPreflightCheck: (t, check) => {
-              if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
-                process.stderr.write(`${formatPreflightCheck(check, t.name)}\n`)
-            },
+            onPreflightCheck: (t, check) => reportPreflightCheck(progress.region, check, t.name),
             onProgress: (_t, p) => progress.update(p),
           }),
         (target, error) => ({
@@ -296,22 +307,25 @@ function isDirectory(file: string | undefined): boolean {
   }
 }
 
-/** Live progress on stderr: one rewritten line on a terminal, a timestamped line per change otherwise. */
-function progressWriter(quiet: boolean, tty = Boolean(process.stderr.isTTY)) {
-  let drawn = false
+/**
+ * Live progress on stderr through the shared reporter (src/core/output/live-region.ts): the deploy status as
+ * the live line on a terminal, a timestamped line per change otherwise (always so for several subclouds).
+ */
+async function deployProgress(quiet: boolean, live = true) {
+  const {LiveRegion} = await import('../../core/output/live-region.js')
+  const {progressModeFor} = await import('../../core/output/progress.js')
+  const mode = progressModeFor(process.stderr, quiet)
+  const region = new LiveRegion(process.stderr, live || mode !== 'tty' ? mode : 'plain')
   const describe = (p: DeployProgress) =>
-    `${p.name}: ${p.status}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`
+    `${escapeControl(p.name)}: ${escapeControl(p.status)}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`
   return {
+    region,
     update(p: DeployProgress) {
-      if (quiet) return
-      if (tty) {
-        process.stderr.write(`\r\u001b[K${describe(p)}`)
-        drawn = true
-      } else if (p.changed) process.stderr.write(`${new Date().toISOString()} ${describe(p)}\n`)
+      if (region.mode === 'tty') region.update(describe(p))
+      else if (p.changed) region.line(`${new Date().toISOString()} ${describe(p)}`)
     },
     end() {
-      if (drawn) process.stderr.write('\n')
-      drawn = false
+      region.clear()
     },
   }
 }

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {durationFlag} from '../../cli/duration-flags.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {ExitCode, type DcmError} from '../../core/errors.js'
@@ -42,12 +43,12 @@ ${EXIT_CODES_HELP}`
       default: '/usr/share/ansible/stx-ansible/playbooks/bootstrap.yml',
       env: 'DCM_BOOTSTRAP_PLAYBOOK',
     }),
-    timeout: Flags.integer({
+    timeout: durationFlag({
       description: 'seconds before the playbook is stopped (0 = no limit)',
       default: 3600,
       min: 0,
     }),
-    'inactivity-timeout': Flags.integer({
+    'inactivity-timeout': durationFlag({
       description: 'seconds without any playbook output before it is stopped as hung (0 = never; use >= 900)',
       default: 0,
       min: 0,
@@ -83,16 +84,26 @@ ${EXIT_CODES_HELP}`
     })
 
     const {BootstrapProgress, progressModeFor} = await import('../../core/output/progress.js')
-    const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
+    const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
+    const {LiveRegion} = await import('../../core/output/live-region.js')
     const several = targets.length > 1
     const mode = f.quiet ? 'quiet' : several && f.parallel > 1 ? 'plain' : progressModeFor(process.stderr)
+    // One reporter for the pre-flight verdicts and the runs' progress: lines above one live status line.
+    const region = new LiveRegion(process.stderr, mode)
     const reporters = new Map<string, InstanceType<typeof BootstrapProgress>>()
     const {readTaskEstimate, saveTaskEstimate} = await import('../../core/bootstrap/task-estimate.js')
     const expectedTasks = readTaskEstimate(f.playbook)
     const reporterFor = (name: string) => {
       let reporter = reporters.get(name)
       if (!reporter) {
-        reporter = new BootstrapProgress({stream: process.stderr, label: name, mode, expectedTasks})
+        // One target: its failure is the command's Error line; several: each failure is reported as it happens.
+        reporter = new BootstrapProgress({
+          stream: process.stderr,
+          label: name,
+          region,
+          expectedTasks,
+          reportFailure: several,
+        })
         reporters.set(name, reporter)
       }
       return reporter
@@ -126,10 +137,7 @@ ${EXIT_CODES_HELP}`
           logDir: f['log-dir'],
           preflight: !f['no-preflight'],
           release: f.release,
-          onPreflightCheck: (t, check) => {
-            if (mode !== 'quiet' || check.verdict === 'fail' || check.verdict === 'warn')
-              process.stderr.write(formatPreflightCheck(check, several ? t.name : undefined) + '\n')
-          },
+          onPreflightCheck: (t, check) => reportPreflightCheck(region, check, several ? t.name : undefined, !several),
           onEvent: (t, event) => reporterFor(t.name).handle(event),
         }),
       )
@@ -137,6 +145,7 @@ ${EXIT_CODES_HELP}`
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
       for (const reporter of reporters.values()) reporter.stop()
+      region.clear()
     }
 
     const completed = results.find((r) => r.outcome === 'complete')
@@ -152,8 +161,10 @@ ${EXIT_CODES_HELP}`
       detailOf(r),
       r.logPath ?? '',
     ])
-    const records = this.printList(COLUMNS, rows)
     const code = batchExitCode(results)
+    // A single failed run as a table would repeat the Error line below; machine formats still get their row.
+    const records =
+      !several && code !== ExitCode.ok && (f.format ?? 'table') === 'table' ? [] : this.printList(COLUMNS, rows)
     if (code !== ExitCode.ok) {
       const bad = results.filter((r) => r.exitCode !== ExitCode.ok)
       const message = several

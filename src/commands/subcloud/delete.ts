@@ -1,21 +1,21 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {OperationError} from '../../core/errors.js'
-import {confirmAction} from '../../cli/prompts.js'
+import {confirmHighRisk} from '../../cli/prompts.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudDelete extends BaseCommand<typeof SubcloudDelete> {
   static summary = 'Delete a subcloud.'
-  static description = `The subcloud must be unmanaged and offline. Asks for confirmation on a terminal; in scripts pass --yes.\n\n${EXIT_CODES_HELP}`
+  static description = `The subcloud must be unmanaged and offline. Asks for confirmation only when CLI_CONFIRMATIONS=enabled (as dcmanager): then on a terminal, and without one it needs --yes.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud delete subcloud1 --yes']
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
-  static flags = {...authFlags, yes: Flags.boolean({description: 'do not ask for confirmation'})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
+  static flags = {...authFlags, yes: Flags.boolean({description: 'Skip confirmation and proceed with the action.'})}
 
   async run() {
-    const ref = this.args.subcloud
-    if (!(await confirmAction(`Delete subcloud ${ref}? This cannot be undone.`, this.flags.yes)))
-      throw new OperationError('Operation cancelled by the user.')
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    await confirmHighRisk(this.flags.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     await client.deleteSubcloud(ref)
     return {deleted: ref}

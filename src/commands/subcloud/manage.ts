@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -10,7 +11,7 @@ export default class SubcloudManage extends BaseCommand<typeof SubcloudManage> {
   static summary = 'Manage a subcloud.'
   static description = `The subcloud must be online and its deploy status complete; --force skips the server's checks.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud manage subcloud1']
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
     ...authFlags,

@@ -1,15 +1,17 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
   static summary = 'Show the details of a subcloud.'
   static description = `SUBCLOUD is a name or an id. --detail adds the OAM floating address and the deploy config sync status.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud show subcloud1', '<%= config.bin %> subcloud show 1 --detail -f json']
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
     ...authFlags,
@@ -17,9 +19,10 @@ export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
   }
 
   async run() {
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.getSubcloud(this.args.subcloud, {detail: this.flags.detail})
-    const {fields, values} = subcloudShow(subcloud)
+    const subcloud = await client.getSubcloud(ref, {detail: this.flags.detail})
+    const {fields, values} = subcloudShow(subcloud, {region: true})
     return this.printShow(fields, values)
   }
 }

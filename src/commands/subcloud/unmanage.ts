@@ -1,18 +1,19 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {OperationError} from '../../core/errors.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
 import {unmanageForm} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
-import {confirmAction} from '../../cli/prompts.js'
+import {confirmHighRisk} from '../../cli/prompts.js'
+import {requireReference} from '../../cli/references.js'
 
 export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanage> {
   static summary = 'Unmanage a subcloud.'
   static description = `As dcmanager, asks for confirmation only when CLI_CONFIRMATIONS=enabled and --yes is absent.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud unmanage subcloud1']
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
     ...authFlags,
@@ -21,12 +22,8 @@ export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanag
   }
 
   async run() {
-    const ref = this.args.subcloud
-    if (
-      process.env.CLI_CONFIRMATIONS === 'enabled' &&
-      !(await confirmAction(`Unmanage subcloud ${ref}?`, this.flags.yes))
-    )
-      throw new OperationError('Operation cancelled by the user.')
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    await confirmHighRisk(this.flags.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subcloud = await client.updateSubcloud(
       ref,

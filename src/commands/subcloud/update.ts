@@ -1,27 +1,30 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {nameArg, nameFlag} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
 import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {confirmHighRisk} from '../../cli/prompts.js'
+import {requireReference} from '../../cli/references.js'
 import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 
 export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
   static summary = 'Update attributes of a subcloud.'
-  static description = `Rename, describe, move to a group, reconfigure the management network (all four --management-* options and --bootstrap-address; needs the sysadmin password), or replace install/bootstrap values.\n\n${EXIT_CODES_HELP}`
+  static description = `Rename, describe, move to a group, reconfigure the management network (all four --management-* options and --bootstrap-address; needs the sysadmin password), or replace install/bootstrap values. Asks for confirmation only when CLI_CONFIRMATIONS=enabled (as dcmanager).\n\n${EXIT_CODES_HELP}`
   static examples = [
     '<%= config.bin %> subcloud update subcloud1 --description "Edge site 1" --location Ottawa',
     '<%= config.bin %> subcloud update subcloud1 --group 2',
   ]
-  static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
+  static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
     ...authFlags,
-    name: Flags.string({description: 'new name (the subcloud must be deployed and unmanaged)'}),
+    name: nameFlag({description: 'new name (the subcloud must be deployed and unmanaged)'}),
     description: Flags.string({description: 'description of the subcloud'}),
     location: Flags.string({description: 'location of the subcloud'}),
-    group: Flags.string({description: 'name or id of the subcloud group'}),
+    group: nameFlag({description: 'name or id of the subcloud group'}),
     'management-subnet': Flags.string({description: 'network reconfiguration: management subnet'}),
     'management-gateway-ip': Flags.string({description: 'network reconfiguration: management gateway address'}),
     'management-start-ip': Flags.string({description: 'network reconfiguration: start of the management range'}),
@@ -35,7 +38,7 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     'bmc-password': Flags.string({description: 'BMC password (with --install-values) [env: DCM_BMC_PASSWORD]'}),
     'bootstrap-values': Flags.string({description: 'YAML file with the subcloud bootstrap values (rehome data)'}),
     'peer-group': Flags.string({description: "name or id of the subcloud peer group, or 'none'"}),
-    yes: Flags.boolean({description: 'accepted for compatibility; update does not ask for confirmation'}),
+    yes: Flags.boolean({description: 'Skip confirmation and proceed with the action.'}),
   }
 
   async run() {
@@ -54,13 +57,14 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
       bootstrapValues: f['bootstrap-values'],
       peerGroup: f['peer-group'],
     }
+    const ref = requireReference(this.args.subcloud, 'Subcloud')
     const needs = await checkUpdateRequest(request, Boolean(f['bmc-password'] || f['sysadmin-password']))
     const secrets = {
       sysadminPassword: needs.sysadminPassword || f['sysadmin-password'] ? await resolveSysadminPassword(f) : undefined,
       bmcPassword: needs.bmcPassword || f['bmc-password'] ? await resolveBmcPassword(f) : undefined,
     }
+    await confirmHighRisk(f.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const ref = this.args.subcloud
     const subcloud = await client.updateSubcloud(
       ref,
       await buildUpdateForm(request, secrets),

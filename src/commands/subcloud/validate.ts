@@ -71,6 +71,7 @@ ${EXIT_CODES_HELP}`
       allowUnknownKeys: this.flags['allow-unknown-keys'],
       strict: this.flags.strict,
       fileCount: files.length,
+      files,
       format: this.flags.format,
       printList: (columns, rows) => this.printList(columns, rows),
     })

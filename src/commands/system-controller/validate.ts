@@ -28,6 +28,7 @@ ${EXIT_CODES_HELP}`
       allowUnknownKeys: this.flags['allow-unknown-keys'],
       strict: this.flags.strict,
       fileCount: 1,
+      files: [this.args.file],
       format: this.flags.format,
       printList: (columns, rows) => this.printList(columns, rows),
     })

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {UsageError} from '../errors.js'
+import {yamlProblem} from '../overrides/yaml-messages.js'
 import {registerSecret} from '../secrets.js'
 import {type EndpointInterface, normaliseInterface} from './catalog.js'
 import type {KeystoneCredentials} from './keystone.js'
@@ -49,6 +50,8 @@ export interface AuthConfig {
   refreshCache: boolean
   connectTimeoutMs: number
   requestTimeoutMs: number
+  /** Largest response body accepted (DCM_MAX_RESPONSE_MB); undefined = the transport's default. */
+  maxResponseBytes?: number
 }
 
 type Field = Exclude<
@@ -109,6 +112,14 @@ export async function resolveAuthConfig(input: AuthInput, env: NodeJS.ProcessEnv
   }
   registerSecret(credentials.password)
   registerSecret(credentials.token)
+  registerUrlUserinfo(credentials.authUrl)
+  const given = (['authUrl', 'password', 'authToken', 'projectName', 'projectId', 'username'] as const).some(pick)
+  if (!cloudName && !given) {
+    // Nothing at all: "You must provide a project name" would name the first of many missing things.
+    throw new UsageError('No OpenStack credentials found: no OS_* variables, --os-* flags or --os-cloud', {
+      hint: NO_CREDENTIALS_HINT,
+    })
+  }
   checkCredentials(credentials)
 
   const seconds = (value: number | undefined, fallback: number, flag: string) => {
@@ -127,12 +138,34 @@ export async function resolveAuthConfig(input: AuthInput, env: NodeJS.ProcessEnv
     refreshCache: Boolean(input.refreshCache),
     connectTimeoutMs: seconds(input.connectTimeout, 10, '--connect-timeout'),
     requestTimeoutMs: seconds(input.requestTimeout, 60, '--request-timeout'),
+    maxResponseBytes: maxResponseBytes(env.DCM_MAX_RESPONSE_MB),
+  }
+}
+
+function maxResponseBytes(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
+  if (!Number.isSafeInteger(value) || value < 1 || value > 4096)
+    throw new UsageError(`DCM_MAX_RESPONSE_MB must be a whole number of MiB from 1 to 4096, not '${text}'`)
+  return value * 1024 * 1024
+}
+
+/** `http://user:pw@host/v3`: the password in the URL is a secret like OS_PASSWORD (redact() also masks userinfo). */
+function registerUrlUserinfo(url: string): void {
+  try {
+    const parsed = new URL(url)
+    registerSecret(decodeURIComponent(parsed.password))
+    registerSecret(parsed.password)
+  } catch {
+    // not a URL: checkCredentials reports it
   }
 }
 
 /** The client's pre-flight checks (§1.1), in its order, before anything is sent. */
+const NO_CREDENTIALS_HINT = 'source /etc/platform/openrc (or `eval "$(dcm lab env)"`), or pass --os-cloud'
+
 function checkCredentials(c: KeystoneCredentials): void {
-  const hint = 'source /etc/platform/openrc (or `eval "$(dcm lab env)"`), or pass --os-cloud'
+  const hint = NO_CREDENTIALS_HINT
   if (!c.token) {
     if (!c.projectName && !c.projectId)
       throw new UsageError('You must provide a project name via --os-project-name or env[OS_PROJECT_NAME]', {hint})
@@ -178,7 +211,7 @@ async function loadCloud(name: string, env: NodeJS.ProcessEnv): Promise<CloudSet
     try {
       document = (parse(text) ?? {}) as {clouds?: Record<string, unknown>}
     } catch (error) {
-      throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+      throw new UsageError(`${file}: not valid YAML: ${yamlProblem(error)}`)
     }
     const entry = document.clouds?.[name] as Record<string, unknown> | undefined
     if (!entry) throw new UsageError(`cloud '${name}' not found in ${file}`, {hint: 'check --os-cloud / OS_CLOUD'})

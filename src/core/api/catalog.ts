@@ -47,6 +47,17 @@ export function findEndpoint(catalog: CatalogEntry[], serviceType: string, query
   return undefined
 }
 
+/** The regions that have an endpoint of this type and interface, in catalog order, without repeats. */
+export function regionsOffering(catalog: CatalogEntry[], serviceType: string, endpointInterface: string): string[] {
+  const regions = catalog
+    .filter((service) => service.type === serviceType)
+    .flatMap((service) => service.endpoints ?? [])
+    .filter((endpoint) => endpoint.interface === endpointInterface)
+    .map((endpoint) => endpoint.region_id ?? endpoint.region)
+    .filter((region): region is string => Boolean(region))
+  return [...new Set(regions)]
+}
+
 /** What the catalog offers for a type, for an error message that helps choose another interface/region. */
 export function describeOffers(catalog: CatalogEntry[], serviceType: string): string {
   const offers = catalog

@@ -19,6 +19,7 @@ export function openSession(config: AuthConfig, options: ConnectOptions = {}): K
     insecure: config.insecure,
     connectTimeoutMs: config.connectTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
     debug: options.debug,
   })
   const cache = config.noCache ? undefined : new TokenCache(options.cacheDir ?? defaultCacheDir())

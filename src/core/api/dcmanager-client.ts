@@ -3,6 +3,7 @@ import type {EndpointInterface} from './catalog.js'
 import type {AlarmSummary, GroupRequest, Subcloud, SubcloudGroup} from './dcmanager-types.js'
 import {apiError, type KeystoneSession} from './keystone.js'
 import {encodeMultipart, type FormField} from './multipart.js'
+import {expectList, expectObject} from './response-shape.js'
 import type {HttpResponse} from './transport.js'
 
 /**
@@ -33,19 +34,26 @@ export class DcmanagerClient {
   }
 
   async listSubclouds(): Promise<Subcloud[]> {
-    const body = await this.getJson<{subclouds?: Subcloud[]}>('/subclouds/', 'Unable to list subclouds')
-    return body.subclouds ?? []
+    return this.getList<Subcloud>('/subclouds/', 'subclouds', 'Unable to list subclouds')
   }
 
   async getSubcloud(ref: string, options: {detail?: boolean} = {}): Promise<Subcloud> {
     const path = `/subclouds/${encodeRef(ref)}${options.detail ? '/detail' : ''}`
-    return this.getJson<Subcloud>(path, `Unable to show subcloud ${ref}`)
+    // --wait reads deploy-status from this record: a record without it is the wrong shape.
+    return this.getRecord<Subcloud>(path, `Unable to show subcloud ${ref}`, [...SUBCLOUD_FIELDS, 'deploy-status'])
   }
 
   /** POST /subclouds with the multipart form of §2.1.1. */
   async addSubcloud(fields: FormField[]): Promise<Subcloud> {
     const form = encodeMultipart(fields)
-    return this.send<Subcloud>('POST', '/subclouds/', 'Unable to add subcloud', form.body, form.contentType)
+    const {value, endpoint, status} = await this.send(
+      'POST',
+      '/subclouds/',
+      'Unable to add subcloud',
+      form.body,
+      form.contentType,
+    )
+    return expectObject<Subcloud>(value, endpoint, status, SUBCLOUD_FIELDS)
   }
 
   /** PATCH /subclouds/{ref} with the multipart form of §2.1.2 (manage, unmanage, update). */
@@ -55,7 +63,14 @@ export class DcmanagerClient {
     context = `Unable to update subcloud ${ref}`,
   ): Promise<Subcloud> {
     const form = encodeMultipart(fields)
-    return this.send<Subcloud>('PATCH', `/subclouds/${encodeRef(ref)}`, context, form.body, form.contentType)
+    const {value, endpoint, status} = await this.send(
+      'PATCH',
+      `/subclouds/${encodeRef(ref)}`,
+      context,
+      form.body,
+      form.contentType,
+    )
+    return expectObject<Subcloud>(value, endpoint, status, SUBCLOUD_FIELDS)
   }
 
   async deleteSubcloud(ref: string): Promise<void> {
@@ -63,23 +78,23 @@ export class DcmanagerClient {
   }
 
   async listGroups(): Promise<SubcloudGroup[]> {
-    const body = await this.getJson<{subcloud_groups?: SubcloudGroup[]}>(
-      '/subcloud-groups/',
-      'Unable to list subcloud groups',
-    )
-    return body.subcloud_groups ?? []
+    return this.getList<SubcloudGroup>('/subcloud-groups/', 'subcloud_groups', 'Unable to list subcloud groups')
   }
 
   async getGroup(ref: string): Promise<SubcloudGroup> {
-    return this.getJson<SubcloudGroup>(`/subcloud-groups/${encodeRef(ref)}`, `Unable to show subcloud group ${ref}`)
+    return this.getRecord<SubcloudGroup>(
+      `/subcloud-groups/${encodeRef(ref)}`,
+      `Unable to show subcloud group ${ref}`,
+      GROUP_FIELDS,
+    )
   }
 
   async listGroupSubclouds(ref: string): Promise<Subcloud[]> {
-    const body = await this.getJson<{subclouds?: Subcloud[]}>(
+    return this.getList<Subcloud>(
       `/subcloud-groups/${encodeRef(ref)}/subclouds`,
+      'subclouds',
       `Unable to get subclouds of subcloud group ${ref}`,
     )
-    return body.subclouds ?? []
   }
 
   async addGroup(request: GroupRequest): Promise<SubcloudGroup> {
@@ -100,39 +115,56 @@ export class DcmanagerClient {
   }
 
   async alarmSummary(): Promise<AlarmSummary[]> {
-    const body = await this.getJson<{alarm_summary?: AlarmSummary[]}>('/alarms', 'Unable to get the alarm summary')
-    return body.alarm_summary ?? []
+    return this.getList<AlarmSummary>('/alarms', 'alarm_summary', 'Unable to get the alarm summary')
   }
 
-  private getJson<T>(path: string, context: string): Promise<T> {
-    return this.send<T>('GET', path, context)
+  private async getList<T>(path: string, key: string, context: string): Promise<T[]> {
+    const {value, endpoint, status} = await this.send('GET', path, context)
+    return expectList<T>(value, key, endpoint, status)
   }
 
-  private sendJson<T>(method: string, path: string, context: string, value: unknown): Promise<T> {
-    return this.send<T>(method, path, context, JSON.stringify(value), 'application/json')
+  private async getRecord<T>(path: string, context: string, required: string[]): Promise<T> {
+    const {value, endpoint, status} = await this.send('GET', path, context)
+    return expectObject<T>(value, endpoint, status, required)
   }
 
-  private async send<T>(
+  private async sendJson<T>(method: string, path: string, context: string, request: unknown): Promise<T> {
+    const {value, endpoint, status} = await this.send(
+      method,
+      path,
+      context,
+      JSON.stringify(request),
+      'application/json',
+    )
+    return expectObject<T>(value, endpoint, status, GROUP_FIELDS)
+  }
+
+  /** The parsed answer (undefined for an empty body) with the endpoint named as errors name it. */
+  private async send(
     method: string,
     path: string,
     context: string,
     body?: Buffer | string,
     contentType?: string,
-  ): Promise<T> {
+  ): Promise<{value: unknown; endpoint: string; status: number}> {
     const url = `${await this.baseUrl()}${path}`
     const headers: Record<string, string> = {accept: 'application/json'}
     if (contentType) headers['content-type'] = contentType
     const response = await this.session.request({method, url, headers, body})
     if (response.status < 200 || response.status >= 300) throw apiError(context, response)
-    return parseJson<T>(response, context)
+    return {value: parseJson(response, context), endpoint: `${method} ${url}`, status: response.status}
   }
 }
 
-function parseJson<T>(response: HttpResponse, context: string): T {
+/** What every caller of a subcloud record relies on (tables, --wait); other fields may be absent. */
+const SUBCLOUD_FIELDS = ['id', 'name']
+const GROUP_FIELDS = ['id', 'name']
+
+function parseJson(response: HttpResponse, context: string): unknown {
   const text = response.text()
-  if (text.trim() === '') return null as T
+  if (text.trim() === '') return undefined
   try {
-    return JSON.parse(text) as T
+    return JSON.parse(text) as unknown
   } catch {
     throw new OperationError(`${context}: the server answered HTTP ${response.status} with a body that is not JSON`)
   }

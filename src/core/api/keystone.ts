@@ -1,7 +1,15 @@
 import {ConnectionError, OperationError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
-import {type CatalogEntry, describeOffers, type EndpointInterface, type EndpointQuery, findEndpoint} from './catalog.js'
+import {
+  type CatalogEntry,
+  describeOffers,
+  type EndpointInterface,
+  type EndpointQuery,
+  findEndpoint,
+  regionsOffering,
+} from './catalog.js'
 import {describeErrorBody} from './error-body.js'
+import {describeJson, isJsonObject} from './response-shape.js'
 import {type CacheKey, isFresh, type TokenCache} from './token-cache.js'
 import type {HttpRequest, HttpResponse, HttpTransport} from './transport.js'
 
@@ -88,6 +96,13 @@ export class KeystoneSession {
     const url = findEndpoint(state.catalog, serviceType, wanted)
     if (url) return url.replace(/\/+$/, '')
     const where = `interface ${wanted.interface}${wanted.region ? `, region ${wanted.region}` : ''}`
+    const regions = regionsOffering(state.catalog, serviceType, wanted.interface)
+    if (wanted.region && regions.length > 0) {
+      // The interface exists, only not in this region: the region is what is wrong, not --os-interface.
+      throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
+        hint: `region ${wanted.region} is not one of the catalog's: ${regions.join(', ')}; check OS_REGION_NAME (--os-region-name)`,
+      })
+    }
     throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
       hint: `the catalog offers: ${describeOffers(state.catalog, serviceType)}; choose with --os-interface${
         serviceType === 'dcmanager' ? ' or pass --dcmanager-url' : ''
@@ -152,22 +167,42 @@ export class KeystoneSession {
       )
     }
     const token = response.headers['x-subject-token']
-    let parsed: {token?: {expires_at?: string; project?: {id?: string}; user?: {id?: string}; catalog?: CatalogEntry[]}}
+    let parsed: unknown
     try {
       parsed = response.json()
     } catch {
       throw new ConnectionError(`Keystone at ${this.credentials.authUrl} sent a token response that is not JSON`)
     }
-    if (!token || !parsed.token) {
+    if (!token) {
       throw new ConnectionError(`Keystone at ${this.credentials.authUrl} sent no token (X-Subject-Token missing)`)
+    }
+    const tokenBody = isJsonObject(parsed) && isJsonObject(parsed.token) ? parsed.token : undefined
+    const catalog = tokenBody?.catalog ?? []
+    if (!tokenBody || !Array.isArray(catalog) || !catalog.every(isJsonObject)) {
+      throw new ConnectionError(
+        `POST ${v3}/auth/tokens: Keystone answered HTTP ${response.status} with ${
+          tokenBody ? 'a catalog that is not a list of services' : `${describeJson(parsed)} instead of a token`
+        }`,
+        {hint: 'check that OS_AUTH_URL points at Keystone v3'},
+      )
+    }
+    const text = (value: unknown) => (typeof value === 'string' ? value : '')
+    const parsedToken = {
+      expires_at: text(tokenBody.expires_at),
+      project: {id: text((tokenBody.project as {id?: unknown} | undefined)?.id)},
+      user: {id: text((tokenBody.user as {id?: unknown} | undefined)?.id)},
+      catalog: catalog.map((entry) => ({
+        ...entry,
+        endpoints: Array.isArray(entry.endpoints) ? entry.endpoints.filter(isJsonObject) : [],
+      })) as unknown as CatalogEntry[],
     }
     registerSecret(token)
     return {
       token,
-      expiresAt: parsed.token.expires_at ?? '',
-      projectId: parsed.token.project?.id ?? '',
-      userId: parsed.token.user?.id ?? '',
-      catalog: parsed.token.catalog ?? [],
+      expiresAt: parsedToken.expires_at,
+      projectId: parsedToken.project.id,
+      userId: parsedToken.user.id,
+      catalog: parsedToken.catalog,
     }
   }
 

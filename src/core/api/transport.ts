@@ -2,7 +2,8 @@ import {readFile} from 'node:fs/promises'
 import http, {Agent as HttpAgent} from 'node:http'
 import https, {Agent as HttpsAgent} from 'node:https'
 
-import {ConnectionError, UsageError} from '../errors.js'
+import {type LongTimer, setLongTimeout} from '../duration.js'
+import {ConnectionError, OperationError, UsageError} from '../errors.js'
 import {redact} from '../secrets.js'
 
 /**
@@ -16,8 +17,10 @@ export interface TransportOptions {
   /** Skip certificate verification (`--insecure`); never the default. */
   insecure?: boolean
   connectTimeoutMs?: number
-  /** Time allowed for the response headers and between body chunks. */
+  /** Time allowed for the whole response once connected (headers and body): a total deadline, not per chunk. */
   requestTimeoutMs?: number
+  /** Largest response body accepted; a larger one is cut off with an error naming the limit. */
+  maxResponseBytes?: number
   /** Extra attempts for GET after a connection failure or a 502/503/504 (default 2). */
   getRetries?: number
   /** First backoff delay in ms; doubled per attempt (default 250). */
@@ -44,6 +47,11 @@ export interface HttpResponse {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
+/**
+ * No dcmanager, Keystone or sysinv answer comes near this (a catalog is KBs, 1,000 subclouds about 3 MB);
+ * it keeps a runaway or hostile server from exhausting memory. DCM_MAX_RESPONSE_MB raises it.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 const RETRIED_STATUSES = new Set([502, 503, 504])
 /** Headers whose values are credentials: never printed, even with --debug. */
 const SECRET_HEADERS = new Set(['x-auth-token', 'x-subject-token', 'oidc-token', 'authorization'])
@@ -97,31 +105,51 @@ export class HttpTransport {
     const secure = url.protocol === 'https:'
     const headers: Record<string, string> = {'user-agent': this.options.userAgent ?? 'dcm', ...request.headers}
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body))
-    this.trace(describeRequest(request, headers))
+    this.trace(() => describeRequest(request, headers))
+    const requestTimeout = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    const maxBody = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const response = await new Promise<HttpResponse>((resolve, reject) => {
+      let connectTimer: LongTimer | undefined
+      // One deadline for the whole exchange once connected: a server dripping a byte at a time cannot extend it.
+      let deadline: LongTimer | undefined
+      const stop = (code: string) => outgoing.destroy(Object.assign(new Error(code), {code}))
+      const settle = () => {
+        connectTimer?.cancel()
+        deadline?.cancel()
+      }
       const fail = (error: unknown) => {
-        clearTimeout(timer)
-        reject(transportError(request.url, error, this.options))
+        settle()
+        reject(
+          transportError(request.url, error, {
+            ...this.options,
+            requestTimeoutMs: requestTimeout,
+            maxResponseBytes: maxBody,
+          }),
+        )
       }
-      let timer: NodeJS.Timeout | undefined
-      const arm = (ms: number, code: string) => {
-        clearTimeout(timer)
-        timer = setTimeout(() => outgoing.destroy(Object.assign(new Error(code), {code})), ms)
+      const startDeadline = () => {
+        connectTimer?.cancel()
+        deadline ??= setLongTimeout(() => stop('DCM_REQUEST_DEADLINE'), requestTimeout)
       }
-      const requestTimeout = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
       const outgoing = (secure ? https : http).request(
         url,
         {method: request.method, headers, agent: secure ? agents.https : agents.http},
         (incoming) => {
+          const declared = Number(incoming.headers['content-length'])
+          // Refuse a body known to be too big before reading any of it; a chunked one is counted as it comes.
+          if (Number.isFinite(declared) && declared > maxBody) return stop('DCM_BODY_TOO_LARGE')
           const chunks: Buffer[] = []
-          arm(requestTimeout, 'DCM_BODY_TIMEOUT')
+          let received = 0
           incoming.on('data', (chunk: Buffer) => {
+            received += chunk.length
+            if (received > maxBody) return stop('DCM_BODY_TOO_LARGE')
             chunks.push(chunk)
-            arm(requestTimeout, 'DCM_BODY_TIMEOUT')
           })
           incoming.on('error', fail)
+          incoming.on('aborted', () => fail(Object.assign(new Error('aborted'), {code: 'ECONNRESET'})))
           incoming.on('end', () => {
-            clearTimeout(timer)
+            settle()
+            if (!incoming.complete) return fail(Object.assign(new Error('incomplete body'), {code: 'ECONNRESET'}))
             const body = Buffer.concat(chunks)
             const responseHeaders: Record<string, string> = {}
             for (const [key, value] of Object.entries(incoming.headers)) {
@@ -141,13 +169,16 @@ export class HttpTransport {
       outgoing.on('socket', (socket) => {
         // A reused keep-alive socket is already connected; a new one gets the connect timeout first.
         if (socket.connecting) {
-          arm(this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, 'DCM_CONNECT_TIMEOUT')
-          socket.once(secure ? 'secureConnect' : 'connect', () => arm(requestTimeout, 'DCM_HEADERS_TIMEOUT'))
-        } else arm(requestTimeout, 'DCM_HEADERS_TIMEOUT')
+          connectTimer = setLongTimeout(
+            () => stop('DCM_CONNECT_TIMEOUT'),
+            this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          )
+          socket.once(secure ? 'secureConnect' : 'connect', startDeadline)
+        } else startDeadline()
       })
       outgoing.end(request.body)
     })
-    this.trace(describeResponse(request, response))
+    this.trace(() => describeResponse(request, response))
     return response
   }
 
@@ -177,8 +208,9 @@ export class HttpTransport {
     return this.agents
   }
 
-  private trace(line: string): void {
-    if (this.options.debug) this.options.debug(redact(line))
+  /** Build and redact a debug line only when --debug asked for it: without it no body is ever scanned. */
+  private trace(line: string | (() => string)): void {
+    if (this.options.debug) this.options.debug(redact(typeof line === 'string' ? line : line()))
   }
 }
 
@@ -195,10 +227,19 @@ const TLS_CODES = new Set([
   'CERT_UNTRUSTED',
 ])
 
+/** Refused, reset or unreachable: worth another try (the transport's GET retries, a --wait poll). */
 class TransientConnectionError extends ConnectionError {}
+
+/** The whole response did not arrive within --request-timeout: not retried by the transport, but by a wait. */
+class RequestDeadlineError extends ConnectionError {}
 
 function isTransient(error: ConnectionError): boolean {
   return error instanceof TransientConnectionError
+}
+
+/** A failure a poll loop may outlast: the connection failed or the answer did not come in time. */
+export function isTransientTransportError(error: unknown): boolean {
+  return error instanceof TransientConnectionError || error instanceof RequestDeadlineError
 }
 
 /** Name the cause in words an operator acts on; keep the URL's origin, never its credentials. */
@@ -209,9 +250,7 @@ export function transportError(url: string, error: unknown, options: TransportOp
   const detail = (error as Error)?.message ?? String(error)
   if (code && TLS_CODES.has(code)) {
     return new ConnectionError(`TLS verification of ${origin} failed: ${tlsReason(code, detail)}`, {
-      hint: options.cacert
-        ? `the CA in ${options.cacert} did not sign this server's certificate; pass the right --os-cacert`
-        : 'pass --os-cacert FILE with the CA that signed the server certificate (or, knowingly, --insecure)',
+      hint: tlsHint(code, options),
       cause: error,
     })
   }
@@ -233,12 +272,22 @@ export function transportError(url: string, error: unknown, options: TransportOp
         hint: 'raise --connect-timeout or check the network path',
         cause: error,
       })
-    case 'DCM_HEADERS_TIMEOUT':
-    case 'DCM_BODY_TIMEOUT':
-      return new ConnectionError(`no response from ${origin} within the request timeout`, {
-        hint: 'raise --request-timeout',
-        cause: error,
-      })
+    case 'DCM_REQUEST_DEADLINE':
+      return new RequestDeadlineError(
+        `no complete response from ${origin} within the request timeout of ${seconds(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)}`,
+        {
+          hint: 'raise --request-timeout, or check the service: it accepted the connection but did not finish answering',
+          cause: error,
+        },
+      )
+    case 'DCM_BODY_TOO_LARGE':
+      return new OperationError(
+        `the response from ${origin} is larger than the ${mebibytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)} limit for a response body`,
+        {
+          hint: 'the service sent far more than any API answer holds; set DCM_MAX_RESPONSE_MB to raise the limit if this is expected',
+          cause: error,
+        },
+      )
     case 'ECONNRESET':
     case 'EPIPE':
       return new TransientConnectionError(`connection to ${origin} was closed unexpectedly`, {cause: error})
@@ -250,6 +299,25 @@ export function transportError(url: string, error: unknown, options: TransportOp
     default:
       return new ConnectionError(`request to ${origin} failed: ${detail}`, {cause: error})
   }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
+
+function mebibytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`
+}
+
+function tlsHint(code: string, options: TransportOptions): string {
+  // A name mismatch is about the URL, not about who signed the certificate: changing the CA would not help.
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return 'use a host name or address the certificate was issued for in OS_AUTH_URL (and in the catalog URLs)'
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return "renew the server's certificate, or check this machine's clock"
+  return options.cacert
+    ? `the CA in ${options.cacert} did not sign this server's certificate; pass the right --os-cacert`
+    : 'pass --os-cacert FILE with the CA that signed the server certificate (or, knowingly, --insecure)'
 }
 
 function tlsReason(code: string, detail: string): string {

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs'
 
+import {type LongTimer, setLongTimeout} from '../duration.js'
 import {ConnectionError, DcmError, ExitCode, InterruptedError, OperationError, TimeoutError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
 import {connectSsh, type SshSession} from '../ssh/connection.js'
@@ -16,6 +17,7 @@ import {
   playbookCommand,
 } from './remote-commands.js'
 import {RunTracker} from './run-tracker.js'
+import {asSysadminLoginError} from './sysadmin-login.js'
 import {
   DEFAULT_BOOTSTRAP_PLAYBOOK,
   DEFAULT_BOOTSTRAP_TIMEOUT_S,
@@ -81,7 +83,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   try {
     session = await connectSsh({...options.target, password: options.password})
   } catch (error) {
-    return notStarted(error)
+    return notStarted(asSysadminLoginError(error))
   }
 
   let overridesPath: string | undefined
@@ -153,14 +155,14 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   }
   const onAbort = () => requestStop('aborted')
   options.signal?.addEventListener('abort', onAbort, {once: true})
-  const timer = timeoutS > 0 ? setTimeout(() => requestStop('timeout'), timeoutS * 1000) : undefined
+  const timer = timeoutS > 0 ? setLongTimeout(() => requestStop('timeout'), timeoutS * 1000) : undefined
   // The inactivity limit (local-bootstrap.md §5.6): no output line for that long means a hung run.
   const inactivityS = options.inactivityTimeoutSeconds ?? 0
-  let quietTimer: NodeJS.Timeout | undefined
+  let quietTimer: LongTimer | undefined
   const armInactivity = () => {
     if (inactivityS <= 0 || stopReason) return
-    clearTimeout(quietTimer)
-    quietTimer = setTimeout(() => requestStop('inactivity'), inactivityS * 1000)
+    quietTimer?.cancel()
+    quietTimer = setLongTimeout(() => requestStop('inactivity'), inactivityS * 1000)
   }
   armInactivity()
 
@@ -196,14 +198,14 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       },
     })
   } catch (error) {
-    clearTimeout(timer)
-    clearTimeout(quietTimer)
+    timer?.cancel()
+    quietTimer?.cancel()
     options.signal?.removeEventListener('abort', onAbort)
     await cleanup(session, overridesPath, options.keepOverrides)
     return notStarted(error)
   }
-  clearTimeout(timer)
-  clearTimeout(quietTimer)
+  timer?.cancel()
+  quietTimer?.cancel()
   options.signal?.removeEventListener('abort', onAbort)
   parser.end()
   await killing

@@ -4,6 +4,7 @@ import {registerSecret} from '../secrets.js'
 import {AuthenticationError, connectSsh, type SshSession} from '../ssh/connection.js'
 import {shellQuote} from '../ssh/shell-quote.js'
 import type {SshTargetOptions} from '../ssh/types.js'
+import {SYSADMIN_PASSWORD_HINT} from './sysadmin-login.js'
 
 /**
  * Pre-flight checks before a bootstrap (issue 4 §3), run by `dcm subcloud bootstrap` and `dcm subcloud add`.
@@ -89,7 +90,8 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     const dcmError = error instanceof DcmError ? error : new OperationError((error as Error).message)
     if (error instanceof AuthenticationError) {
       record('ssh-reachable', 'pass', `SSH server answered at ${options.bootstrapAddress}`)
-      return stop(record('password', 'fail', dcmError.message, dcmError.hint), dcmError)
+      const refused = new AuthenticationError(dcmError.message, {hint: SYSADMIN_PASSWORD_HINT})
+      return stop(record('password', 'fail', refused.message, refused.hint), refused)
     }
     return stop(record('ssh-reachable', 'fail', dcmError.message, dcmError.hint), dcmError)
   }
@@ -155,7 +157,7 @@ async function checkPassword(session: SshSession): Promise<Outcome> {
     }
   } catch (error) {
     if (error instanceof AuthenticationError)
-      return {verdict: 'fail', detail: error.message, hint: 'check the sysadmin password (--sysadmin-password)'}
+      return {verdict: 'fail', detail: error.message, hint: SYSADMIN_PASSWORD_HINT}
     throw error
   }
 }

@@ -1,3 +1,4 @@
+import {sleep as sleepFor} from '../duration.js'
 import {InterruptedError} from '../errors.js'
 import {COMMAND_NOT_FOUND, type Executor} from './executor.js'
 import {firstLine} from './ip-state.js'
@@ -147,16 +148,5 @@ function throwIfAborted(signal?: AbortSignal): void {
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms)
-    function done() {
-      signal?.removeEventListener('abort', aborted)
-      resolve()
-    }
-    function aborted() {
-      clearTimeout(timer)
-      reject(new InterruptedError('Aborted'))
-    }
-    signal?.addEventListener('abort', aborted, {once: true})
-  })
+  return sleepFor(ms, signal, () => new InterruptedError('Aborted'))
 }

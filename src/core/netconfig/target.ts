@@ -15,17 +15,32 @@ export interface TargetOptions {
   onDebug?: (line: string) => void
 }
 
+/**
+ * config-management takes no password: it logs in as root with a key. The lab's simulated hosts (dcm lab host)
+ * take only sysadmin's password and run no `ip`: the lab path is a network namespace (--netns), not --host.
+ */
+const REMOTE_LOGIN_HINT =
+  'config-management --host logs in as root with a key (--identity-file, or your SSH agent and config); ' +
+  'for a lab, run it in a network namespace with --netns (dcm lab host serves bootstraps, not config-management)'
+
 export async function openTarget(options: TargetOptions): Promise<Executor> {
   let executor: Executor = new LocalExecutor()
   if (options.host) {
     // Lazily: ssh2 is only loaded when a remote controller is asked for.
-    const [{connectSsh}, {SshExecutor}] = await Promise.all([import('../ssh/index.js'), import('./ssh-executor.js')])
+    const [{connectSsh, AuthenticationError}, {SshExecutor}] = await Promise.all([
+      import('../ssh/index.js'),
+      import('./ssh-executor.js'),
+    ])
     const session = await connectSsh({
       host: options.host,
       port: options.sshPort,
       user: options.sshUser ?? 'root',
       identityFiles: options.identityFiles,
       onDebug: options.onDebug,
+    }).catch((error: unknown) => {
+      throw error instanceof AuthenticationError
+        ? new AuthenticationError(error.message, {hint: REMOTE_LOGIN_HINT, cause: error})
+        : error
     })
     executor = new SshExecutor(session)
   }

@@ -1,5 +1,6 @@
 import type {BootstrapEvent, BootstrapResult} from '../bootstrap/types.js'
 import {BOOTSTRAP_ROLES} from '../bootstrap/run-tracker.js'
+import {LiveRegion} from './live-region.js'
 
 /**
  * Progress of a bootstrap run (design.md §3 "Progress", ecosystem.md §3.1). On a terminal: one line redrawn in
@@ -28,6 +29,13 @@ export interface BootstrapProgressOptions {
   now?: () => number
   /** Wall-clock stamps of plain lines; injectable for tests. */
   clock?: () => Date
+  /** The reporter shared with the pre-flight lines and other runs of the command (made from `stream` if absent). */
+  region?: LiveRegion
+  /**
+   * Print the failure of the run (`✖ ...`): off when the command's final `Error:` line says it anyway, so that
+   * one failure is printed once.
+   */
+  reportFailure?: boolean
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
@@ -57,11 +65,12 @@ export class BootstrapProgress {
   private frame = 0
   private lastOutput: number
   private timer: NodeJS.Timeout | undefined
-  private lineShown = false
+  private readonly region: LiveRegion
   private stage = 'connecting'
 
   constructor(private readonly options: BootstrapProgressOptions) {
-    this.mode = options.mode ?? progressModeFor(options.stream)
+    this.mode = options.region?.mode ?? options.mode ?? progressModeFor(options.stream)
+    this.region = options.region ?? new LiveRegion(options.stream, this.mode)
     this.now = options.now ?? Date.now
     this.clock = options.clock ?? (() => new Date())
     this.started = this.now()
@@ -108,7 +117,7 @@ export class BootstrapProgress {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
-    this.clearLine()
+    this.region.clear()
   }
 
   private counter(): string {
@@ -143,33 +152,22 @@ export class BootstrapProgress {
       if (this.step > 0) parts.push(`step ${this.step}/${BOOTSTRAP_ROLES.length}`)
       parts.push(`task ${this.counter()}`, this.task ?? '')
     }
-    // A pseudo-terminal without a size (script(1), some CI runners) reports 0 columns.
-    const columns = this.options.stream.columns || Number(process.env.COLUMNS) || 80
-    const width = Math.max(20, columns - 1)
-    let line = parts.join(' ')
-    if ([...line].length > width) line = [...line].slice(0, width - 1).join('') + '…'
-    this.options.stream.write(`\r\x1b[2K${line}`)
-    this.lineShown = true
-  }
-
-  private clearLine(): void {
-    if (this.lineShown) this.options.stream.write('\r\x1b[2K')
-    this.lineShown = false
+    this.region.update(parts.join(' '))
   }
 
   private println(text: string): void {
-    this.clearLine()
-    this.options.stream.write(text + '\n')
+    this.region.line(text)
     this.lastOutput = this.now()
     if (this.mode === 'tty') this.redraw()
   }
 
   private finish(result: BootstrapResult): void {
     this.stop()
-    const mark =
-      result.outcome === 'complete' ? (this.mode === 'tty' ? '✔' : 'OK') : this.mode === 'tty' ? '✖' : 'FAILED'
+    const complete = result.outcome === 'complete'
+    if (!complete && this.options.reportFailure === false) return
+    const mark = complete ? (this.mode === 'tty' ? '✔' : 'OK') : this.mode === 'tty' ? '✖' : 'FAILED'
     const text = `${mark} ${result.summary} in ${formatElapsed(result.elapsedMs)}`
-    this.options.stream.write((this.mode === 'plain' ? this.plainLine(text) : text) + '\n')
-    if (result.logPath && result.outcome !== 'complete') this.options.stream.write(`  log: ${result.logPath}\n`)
+    this.region.line(this.mode === 'plain' ? this.plainLine(text) : text)
+    if (result.logPath && !complete) this.region.line(`  log: ${result.logPath}`)
   }
 }

@@ -42,9 +42,17 @@ export function emitListTable(
   return renderTable(withMaxWidths(spec, options, 8)) + '\n'
 }
 
-export function emitShowTable(fields: readonly string[], values: readonly Cell[], options: FitOptions): string {
+/** cliff's ShowOne header; cgtsclient's tuple printer (`system ...-show`) says `Property | Value` instead. */
+export const CLIFF_SHOW_HEADER = ['Field', 'Value'] as const
+export const CGTS_SHOW_HEADER = ['Property', 'Value'] as const
+
+export function emitShowTable(
+  fields: readonly string[],
+  values: readonly Cell[],
+  options: FitOptions & {showHeader?: readonly [string, string]},
+): string {
   const spec: TableSpec = {
-    fieldNames: ['Field', 'Value'],
+    fieldNames: options.showHeader ?? CLIFF_SHOW_HEADER,
     rows: fields.map((field, i) => [cellText(field), cellText(values[i])]),
     // Show tables align everything left: the values are not all of one type.
     align: ['l', 'l'],

@@ -21,4 +21,6 @@ export interface OutputOptions {
   sortDescending: boolean
   /** Width of the terminal when stdout is a TTY, else undefined (no fitting). */
   terminalWidth?: number
+  /** The header of a ShowOne table: cliff's `Field | Value` unless the upstream printer says otherwise. */
+  showHeader?: readonly [string, string]
 }

@@ -3,7 +3,7 @@
  * conflicts between them. A file that cannot be loaded becomes one error finding so the others are still checked;
  * with a single file the load error is thrown as is (one line, exit 2).
  */
-import {readFileSync} from 'node:fs'
+import type {Readable} from 'node:stream'
 import path from 'node:path'
 
 import {DcmError, UsageError} from '../errors.js'
@@ -11,6 +11,7 @@ import {parseAddress, parseSubnet, contains} from '../net/cidr.js'
 import {findCrossFileConflicts} from './cross-file.js'
 import {FILE_KEY, sortFindings} from './findings.js'
 import {loadOverrideFile, parseOverrideBytes} from './load.js'
+import {readOverrideStream} from './read-stream.js'
 import type {Finding, LoadedOverrides, SubcloudValidationOptions, SystemControllerNetwork} from './types.js'
 import {
   DEFAULT_SYSTEM_CONTROLLERS,
@@ -23,12 +24,12 @@ export type FileKind = 'subcloud' | 'system-controller'
 
 /** `-` names standard input (`dcm subcloud template | dcm subcloud validate -`). */
 export const STDIN = '-'
-const STDIN_NAME = '<stdin>'
+export const STDIN_NAME = '<stdin>'
 
 export async function validateFiles(
   files: readonly string[],
   kind: FileKind,
-  options: SubcloudValidationOptions = {},
+  options: SubcloudValidationOptions & {stdin?: Readable} = {},
 ): Promise<Finding[]> {
   await prepareValidation()
   const findings: Finding[] = []
@@ -41,7 +42,10 @@ export async function validateFiles(
     seen.add(resolved)
     let loaded: LoadedOverrides
     try {
-      loaded = file === STDIN ? parseOverrideBytes(readFileSync(0), STDIN_NAME) : loadOverrideFile(file)
+      loaded =
+        file === STDIN
+          ? parseOverrideBytes(await readOverrideStream(options.stdin ?? process.stdin, STDIN_NAME), STDIN_NAME)
+          : loadOverrideFile(file)
     } catch (error) {
       if (files.length === 1 || !(error instanceof DcmError)) throw error
       findings.push(loadFailure(file === STDIN ? STDIN_NAME : file, error.message))

@@ -5,11 +5,22 @@
  */
 import {readFileSync, statSync} from 'node:fs'
 
-import {isMap, isScalar, LineCounter, parseDocument, stringify, type Document, type ScalarTag, type Tags} from 'yaml'
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  stringify,
+  type Document,
+  type ScalarTag,
+  type Tags,
+} from 'yaml'
 
 import {UsageError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
 import type {Finding, LoadedOverrides} from './types.js'
+import {yamlProblem} from './yaml-messages.js'
 
 /** Bigger than any real override file (certificates embedded as text included), small enough to refuse junk fast. */
 export const MAX_OVERRIDE_FILE_BYTES = 2 * 1024 * 1024
@@ -68,21 +79,26 @@ export function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOpt
   const lineCounter = new LineCounter()
   // YAML 1.1 as PyYAML: yes/no/on/off are booleans, 1e3 is a float, `<<` merges. Duplicate keys are allowed (the
   // last one wins, as in PyYAML) and reported below as a warning, because they are almost always a mistake.
-  const document = parseDocument(text, {
-    version: '1.1',
-    merge: true,
-    uniqueKeys: false,
-    lineCounter,
-    prettyErrors: false,
-    strict: false,
-    customTags: pyyamlBooleans,
-  })
+  let document: Document.Parsed
+  try {
+    document = parseDocument(text, {
+      version: '1.1',
+      merge: true,
+      uniqueKeys: false,
+      lineCounter,
+      prettyErrors: false,
+      strict: false,
+      customTags: pyyamlBooleans,
+    })
+  } catch (error) {
+    throw new UsageError(`${file}: Unable to load ${field} file contents: ${yamlProblem(error)}`)
+  }
   const problem = document.errors[0]
   if (problem) {
     const offset = problem.pos?.[0] ?? 0
     const {line, col} = lineCounter.linePos(offset)
     throw new UsageError(
-      `${file}:${line}:${col}: Unable to load ${field} file contents (problem on line: ${line}): ${firstLine(problem.message)}`,
+      `${file}:${line}:${col}: Unable to load ${field} file contents (problem on line: ${line}): ${yamlProblem(problem)}`,
     )
   }
   const contents = document.contents
@@ -99,12 +115,12 @@ export function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOpt
   try {
     values = document.toJS({maxAliasCount: 100})
   } catch (error) {
-    throw new UsageError(`${file}: Unable to load ${field} file contents: ${firstLine(String(error))}`)
+    throw new UsageError(`${file}: Unable to load ${field} file contents: ${yamlProblem(error)}`)
   }
   if (values === null || typeof values !== 'object' || Array.isArray(values))
     throw new UsageError(`${file}:1:1: the top level must be a mapping of parameter names to values`)
   const record = values as Record<string, unknown>
-  rememberSecrets(record)
+  rememberSecrets(document, text)
   return {file, values: record, document, lineCounter, loadFindings: duplicateKeys(document, lineCounter, file)}
 }
 
@@ -112,7 +128,7 @@ export function parseOverrideBytes(bytes: Buffer, file: string, options: LoadOpt
  * The yaml package's 1.1 schema also reads `y`/`n` as booleans; PyYAML does not (its resolver knows
  * yes/no/true/false/on/off only), so `n: 1` or `kernel: y` must stay strings as on the System Controller.
  */
-function pyyamlBooleans(tags: Tags): Tags {
+export function pyyamlBooleans(tags: Tags): Tags {
   const pick = (value: boolean, test: RegExp): ScalarTag => ({
     tag: 'tag:yaml.org,2002:bool',
     default: true,
@@ -175,22 +191,38 @@ function duplicateKeys(document: Document.Parsed, lineCounter: LineCounter, file
   return findings
 }
 
-/** Secrets in the file (registry and admin passwords) must never reach any output, so register them at once. */
-function rememberSecrets(values: Record<string, unknown>): void {
-  for (const key of ['admin_password', 'ansible_become_pass', 'ansible_ssh_pass', 'sysadmin_password']) {
-    if (typeof values[key] === 'string') registerSecret(values[key] as string)
+/** Top-level fields whose values are secrets (bootstrap, install and deploy values). */
+const SECRET_KEYS = ['admin_password', 'ansible_become_pass', 'ansible_ssh_pass', 'sysadmin_password', 'bmc_password']
+
+/**
+ * Secrets in the file (registry and admin passwords) must never reach any output, so register them at once: the
+ * parsed value (what is sent in JSON or typed back) and the exact source text of the scalar (what a --debug line
+ * of the uploaded file shows). The source text matters for folded, literal, multi-line plain and escaped scalars,
+ * whose text differs from their value: `>-` folds lines, `"a\x41"` is "aA".
+ */
+function rememberSecrets(document: Document.Parsed, text: string): void {
+  const remember = (node: unknown): void => {
+    if (isAlias(node)) return remember(node.resolve(document))
+    if (!isScalar(node)) return
+    if (typeof node.value === 'string') registerSecret(node.value)
+    if (!node.range) return
+    const source = text.slice(node.range[0], node.range[1])
+    registerSecret(source)
+    // A --debug line may break a long body anywhere; each source line of a multi-line secret is hidden on its own.
+    for (const line of source.split(/\r?\n/)) registerSecret(line.trim())
   }
-  const registries = values.docker_registries
-  if (registries && typeof registries === 'object') {
-    for (const entry of Object.values(registries as Record<string, unknown>)) {
-      const password = (entry as {password?: unknown} | null)?.password
-      if (typeof password === 'string') registerSecret(password)
-    }
-  }
-  const responses = values.password_change_responses
-  if (responses && typeof responses === 'object') {
-    for (const answer of Object.values(responses as Record<string, unknown>)) {
-      if (typeof answer === 'string') registerSecret(answer)
+  const contents = document.contents
+  if (!isMap(contents)) return
+  for (const pair of contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : ''
+    if (SECRET_KEYS.includes(key)) remember(pair.value)
+    else if (key === 'docker_registries' && isMap(pair.value)) {
+      for (const registry of pair.value.items)
+        if (isMap(registry.value))
+          for (const field of registry.value.items)
+            if (isScalar(field.key) && field.key.value === 'password') remember(field.value)
+    } else if (key === 'password_change_responses' && isMap(pair.value)) {
+      for (const answer of pair.value.items) remember(answer.value)
     }
   }
 }
@@ -202,8 +234,4 @@ function asUsageError(file: string, error: unknown): Error {
   if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${file}: permission denied`)
   if (code === 'EISDIR') return new UsageError(`${file}: is a directory, expected a YAML override file`)
   return new UsageError(`${file}: cannot read (${code ?? (error as Error).message})`)
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0].trim()
 }

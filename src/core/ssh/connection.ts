@@ -20,8 +20,11 @@ const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 /** Raised (as a ConnectionError subclass) when the connection dies while a command still runs. */
 export class ConnectionLostError extends ConnectionError {}
 
-/** The password or key was refused: exit 1 per issue 4 ("wrong password (exit 1, clear message)"). */
-export class AuthenticationError extends OperationError {}
+/**
+ * The password or key was refused. One rule for every authentication failure, SSH or HTTP (a Keystone 401):
+ * exit 3, "cannot reach or authenticate to a service" (README, Exit codes).
+ */
+export class AuthenticationError extends ConnectionError {}
 
 /**
  * Open an SSH session: the client config is applied first (so aliases such as the lab's 10.x bootstrap
@@ -162,7 +165,8 @@ function mapConnectError(error: Error & {level?: string; code?: string}, hop: Re
   const where = describe(hop)
   if (error.level === 'client-authentication')
     return new AuthenticationError(`authentication failed for ${where}: the password or key was not accepted`, {
-      hint: 'check the sysadmin password (--sysadmin-password, DCM_SYSADMIN_PASSWORD) or --identity-file and --ssh-user',
+      // Generic: the caller knows which password or key the operator gave it, and may say so instead.
+      hint: 'check the password or key (--identity-file) and the user (--ssh-user)',
     })
   if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT')
     return new ConnectionError(`cannot connect to ${where}: timed out`, {

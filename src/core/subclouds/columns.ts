@@ -116,7 +116,10 @@ export function subcloudDetailRow(subcloud: Subcloud): Cell[] {
 }
 
 export interface ShowOptions {
-  /** Append `region_name` (show, manage, update: yes; add: only when present). */
+  /**
+   * Append `region_name` when present: `subcloud show` only (dcmanager's detail_show_format). add, manage,
+   * unmanage and update print the plain detail format, without it, as dcmanager does.
+   */
   region?: boolean
   /** `prestage_software_version` when the response has it (prestage). */
   prestageVersion?: boolean
@@ -125,12 +128,9 @@ export interface ShowOptions {
 /**
  * The ShowOne of a subcloud: SUBCLOUD_DETAIL, then one `<endpoint>_sync_status` row per endpoint in the
  * server's order, then `oam_floating_ip` unless `unavailable`, `deploy_config_sync_status` unless
- * `unknown`, then `region_name` when non-empty.
+ * `unknown`, then (show only) `region_name` when non-empty.
  */
-export function subcloudShow(
-  subcloud: Subcloud,
-  options: ShowOptions = {region: true},
-): {fields: string[]; values: Cell[]} {
+export function subcloudShow(subcloud: Subcloud, options: ShowOptions = {}): {fields: string[]; values: Cell[]} {
   const fields = [...SUBCLOUD_DETAIL]
   const values = detailValues(subcloud)
   for (const status of subcloud.endpoint_sync_status ?? []) {
@@ -146,7 +146,7 @@ export function subcloudShow(
     values.push(cell(subcloud.deploy_config_sync_status))
   }
   const region = subcloud.region_name ?? subcloud['region-name']
-  if (options.region !== false && region) {
+  if (options.region && region) {
     fields.push('region_name')
     values.push(cell(region))
   }

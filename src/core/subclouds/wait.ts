@@ -1,5 +1,7 @@
 import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
+import {isTransientFailure, retryTransient} from '../api/transient-retry.js'
+import {sleep as sleepFor} from '../duration.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
 import {addSteps, type AddPath, deployOutcome, stepOf} from './deploy-status.js'
 
@@ -24,6 +26,8 @@ export interface WaitOptions {
   path?: AddPath
   signal?: AbortSignal
   onProgress?: (progress: DeployProgress) => void
+  /** A poll failed transiently (5xx, connection) and is retried after delayMs. */
+  onRetry?: (error: Error, delayMs: number) => void
   now?: () => number
 }
 
@@ -35,7 +39,7 @@ export async function waitForDeploy(client: DcmanagerClient, ref: string, option
   let previous: string | undefined
   for (;;) {
     if (options.signal?.aborted) throw interrupted(ref)
-    const subcloud = await client.getSubcloud(ref)
+    const subcloud = await pollSubcloud(client, ref, started + options.timeoutMs, options, now)
     const status = subcloud['deploy-status']
     const elapsedMs = now() - started
     options.onProgress?.({
@@ -70,19 +74,37 @@ export async function waitForDeploy(client: DcmanagerClient, ref: string, option
   }
 }
 
+/**
+ * One poll, outlasting 5xx answers and dropped connections within the wait's timeout (the System Controller
+ * restarts its services while a deployment goes on); still failing at the deadline is a timeout (exit 4).
+ */
+async function pollSubcloud(
+  client: DcmanagerClient,
+  ref: string,
+  deadline: number,
+  options: WaitOptions,
+  now: () => number,
+): Promise<Subcloud> {
+  try {
+    return await retryTransient(() => client.getSubcloud(ref), {
+      deadline,
+      signal: options.signal,
+      onAbort: () => interrupted(ref),
+      initialDelayMs: Math.min(1000, options.intervalMs ?? 2000),
+      onRetry: (error, delayMs) => options.onRetry?.(error, delayMs),
+      now,
+    })
+  } catch (error) {
+    if (!isTransientFailure(error)) throw error
+    throw new TimeoutError(
+      `subcloud ${ref}: no usable answer from the System Controller within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (last: ${(error as Error).message})`,
+      {hint: `the deployment may continue on the System Controller; follow it with 'dcm subcloud show ${ref}'`},
+    )
+  }
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined, ref: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(interrupted(ref))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(interrupted(ref))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
+  return sleepFor(ms, signal, () => interrupted(ref))
 }
 
 function interrupted(ref: string): InterruptedError {

@@ -28,6 +28,8 @@ export async function sysinvFor(session: KeystoneSession, regionName: string | u
 }
 
 export interface AddRouteRequest {
+  /** The region the sysinv was found in (OS_REGION_NAME), named by the hint of a wrong-region failure. */
+  regionName?: string
   host: string
   interfaceRef: string
   route: RouteSpec
@@ -55,6 +57,8 @@ export async function addHostRoute(client: SysinvClient, request: AddRouteReques
     })
     return {route, existed: false}
   } catch (error) {
+    if (isGatewayUnreachable(error) && isSystemControllerRegion(request.regionName))
+      throw withWrongRegionHint(error, request.regionName)
     if (!request.ifNotExists || !isAlreadyExists(error)) throw error
     // Rule 14/16 fired: succeed only when the route on this interface is exactly the one asked for.
     const existing = (await client.listHostRoutes(host.uuid)).find(
@@ -68,6 +72,32 @@ export async function addHostRoute(client: SysinvClient, request: AddRouteReques
     if (!existing) throw error
     return {route: existing, existed: true}
   }
+}
+
+/**
+ * The usual cause of "Route gateway ... is not reachable by any address on this interface" in the guide: the
+ * route went to the System Controller's sysinv (whose interface has no address in the subcloud's management
+ * subnet) instead of the subcloud's own. sysinv's text stays; the hint says where the route should go.
+ */
+function isGatewayUnreachable(error: unknown): error is SysinvApiError {
+  return error instanceof SysinvApiError && /^Route gateway \S+ is not reachable/.test(error.message)
+}
+
+/** The System Controller's own regions (StarlingX names them so); a subcloud's region is its own name or uuid. */
+function isSystemControllerRegion(regionName: string | undefined): boolean {
+  return regionName === undefined || regionName === 'RegionOne' || regionName === 'SystemController'
+}
+
+function withWrongRegionHint(error: SysinvApiError, regionName: string | undefined): SysinvApiError {
+  const region = regionName ? `region ${regionName}` : 'the default region'
+  return new SysinvApiError(
+    error.message,
+    error.status,
+    error.faultcode,
+    `this went to the sysinv of ${region}; a subcloud's route goes to the subcloud's own sysinv: ` +
+      `set OS_REGION_NAME to its region (source /etc/platform/openrc on the subcloud; with the lab, ` +
+      `eval "$(dcm lab env --subcloud NAME)")`,
+  )
 }
 
 function isAlreadyExists(error: unknown): boolean {

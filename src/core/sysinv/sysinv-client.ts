@@ -1,5 +1,6 @@
 import {OperationError} from '../errors.js'
 import type {SessionRequest} from '../api/keystone.js'
+import {expectList, expectObject} from '../api/response-shape.js'
 import type {HttpResponse} from '../api/transport.js'
 import {parseSysinvError} from './error-body.js'
 import type {RouteCreateBody, SysinvHost, SysinvInterface, SysinvRoute} from './types.js'
@@ -43,17 +44,29 @@ export class SysinvClient {
     if (/^\d+$/.test(ref) || looksLikeUuid(ref)) {
       const response = await this.send('GET', `/ihosts/${encodeURIComponent(ref)}`)
       if (response.status === 404) throw new OperationError(`host not found: ${ref}`)
-      return this.expectJson<SysinvHost>(response, [200])
+      return expectObject<SysinvHost>(this.expectJson(response, [200]), this.name('GET', `/ihosts/${ref}`), 200, [
+        'uuid',
+      ])
     }
-    const {ihosts} = this.expectJson<{ihosts: SysinvHost[]}>(await this.send('GET', '/ihosts'), [200])
-    const host = (ihosts ?? []).find((candidate) => candidate.hostname === ref)
+    const ihosts = expectList<SysinvHost>(
+      this.expectJson(await this.send('GET', '/ihosts'), [200]),
+      'ihosts',
+      this.name('GET', '/ihosts'),
+      200,
+    )
+    const host = ihosts.find((candidate) => candidate.hostname === ref)
     if (!host) throw new OperationError(`host not found: ${ref}`)
     return host
   }
 
   async listInterfaces(hostUuid: string): Promise<SysinvInterface[]> {
     const response = await this.send('GET', `/ihosts/${encodeURIComponent(hostUuid)}/iinterfaces`)
-    return this.expectJson<{iinterfaces: SysinvInterface[]}>(response, [200]).iinterfaces ?? []
+    return expectList<SysinvInterface>(
+      this.expectJson(response, [200]),
+      'iinterfaces',
+      this.name('GET', `/ihosts/${hostUuid}/iinterfaces`),
+      200,
+    )
   }
 
   /** The first interface of the host named `ref` or with uuid `ref` (§2.1). */
@@ -66,19 +79,38 @@ export class SysinvClient {
 
   async listHostRoutes(hostUuid: string): Promise<SysinvRoute[]> {
     const response = await this.send('GET', `/ihosts/${encodeURIComponent(hostUuid)}/routes`)
-    return this.expectJson<{routes: SysinvRoute[]}>(response, [200]).routes ?? []
+    return expectList<SysinvRoute>(
+      this.expectJson(response, [200]),
+      'routes',
+      this.name('GET', `/ihosts/${hostUuid}/routes`),
+      200,
+    )
   }
 
   async getRoute(uuid: string): Promise<SysinvRoute> {
-    return this.expectJson<SysinvRoute>(await this.send('GET', `/routes/${encodeURIComponent(uuid)}`), [200])
+    const response = await this.send('GET', `/routes/${encodeURIComponent(uuid)}`)
+    return expectObject<SysinvRoute>(this.expectJson(response, [200]), this.name('GET', `/routes/${uuid}`), 200, [
+      'uuid',
+    ])
   }
 
   /** POST /v1/routes answers 200 (not 201) with the route; the CLI then reads it back (§2). */
   async createRoute(body: RouteCreateBody): Promise<SysinvRoute> {
-    const created = this.expectJson<SysinvRoute>(await this.send('POST', '/routes', body), [200, 201])
+    const answer = await this.send('POST', '/routes', body)
+    const created = expectObject<SysinvRoute>(
+      this.expectJson(answer, [200, 201]),
+      this.name('POST', '/routes'),
+      answer.status,
+      ['uuid'],
+    )
     const response = await this.send('GET', `/routes/${encodeURIComponent(created.uuid)}`)
     if (response.status === 404) throw new OperationError(`Created Route UUID not found: ${created.uuid}`)
-    return this.expectJson<SysinvRoute>(response, [200])
+    return expectObject<SysinvRoute>(
+      this.expectJson(response, [200]),
+      this.name('GET', `/routes/${created.uuid}`),
+      200,
+      ['uuid'],
+    )
   }
 
   async deleteRoute(uuid: string): Promise<void> {
@@ -102,10 +134,15 @@ export class SysinvClient {
     throw new SysinvApiError(fault.message, response.status, fault.faultcode, hintFor(response.status))
   }
 
-  private expectJson<T>(response: HttpResponse, ok: number[]): T {
+  private name(method: string, path: string): string {
+    return `${method} ${this.endpoint}${path}`
+  }
+
+  private expectJson(response: HttpResponse, ok: number[]): unknown {
     this.expectStatus(response, ok)
+    if (response.body.length === 0) return undefined
     try {
-      return response.json<T>()
+      return response.json()
     } catch {
       throw new OperationError(
         `sysinv at ${this.endpoint} answered HTTP ${response.status} with a body that is not JSON`,

@@ -1,3 +1,4 @@
+import {setLongTimeout} from '../../core/duration.js'
 import type {DeployOutcome, DeployProgress, DeployRequest, Deployer} from './deployer.js'
 
 /**
@@ -56,9 +57,9 @@ export class SimulatedDeployer implements Deployer {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve()
-    const timer = setTimeout(done, ms)
+    const timer = setLongTimeout(done, ms)
     function done() {
-      clearTimeout(timer)
+      timer.cancel()
       signal?.removeEventListener('abort', done)
       resolve()
     }

@@ -50,7 +50,10 @@ const commandFailure = (cmd: string, stderr: string, rc = 1): TaskFailure => ({
 
 const fail = (msg: string): TaskFailure => ({changed: false, msg})
 
-/** `{host}` and `{overrides}` are substituted when the transcript is played. */
+/**
+ * `{host}`, `{overrides}`, `{mgmt_address}` and `{mgmt_subnet}` are substituted when the transcript is played (the
+ * last two from the host's own override file, so a failure names addresses of that subcloud).
+ */
 export const BOOTSTRAP_TASKS: readonly TranscriptTask[] = [
   // 1. common/prepare-env
   {
@@ -202,7 +205,7 @@ export const BOOTSTRAP_TASKS: readonly TranscriptTask[] = [
     result: 'changed',
     weight: 40,
     failure: commandFailure(
-      '/usr/local/bin/puppet-manifest-apply.sh /tmp/hieradata 192.168.101.2 controller ansible_bootstrap > /tmp/apply_manifest.log',
+      '/usr/local/bin/puppet-manifest-apply.sh /tmp/hieradata {mgmt_address} controller ansible_bootstrap > /tmp/apply_manifest.log',
       "See /var/log/puppet/latest/puppet.log for details\nError: 2026-01-01 00:00:00 Execution of '/usr/bin/keystone-manage bootstrap' returned 1",
     ),
   },
@@ -215,7 +218,7 @@ export const BOOTSTRAP_TASKS: readonly TranscriptTask[] = [
     weight: 6,
     failure: commandFailure(
       'python /tmp/populate_initial_config.py /tmp/config/bootstrap_config',
-      'Exception: Subnet 192.168.101.0/24 overlaps with subnet of network mgmt',
+      'Exception: Subnet {mgmt_subnet} overlaps with subnet of network mgmt',
     ),
   },
   {

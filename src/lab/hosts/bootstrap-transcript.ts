@@ -1,3 +1,4 @@
+import {setLongTimeout} from '../../core/duration.js'
 import type {RecapCounts} from '../../core/bootstrap/types.js'
 import {BOOTSTRAP_TASKS, type TaskFailure, type TranscriptTask} from './bootstrap-transcript-tasks.js'
 
@@ -31,6 +32,8 @@ export interface TranscriptOptions {
   onTaskStart?(task: TranscriptTask): void
   /** `distributed_cloud_role` from the overrides: the not-abortable tasks run only for `subcloud`. */
   distributedCloudRole?: string
+  /** The subcloud's management network from its overrides, named by failure texts (defaults: the templates'). */
+  management?: {address?: string; subnet?: string}
 }
 
 /** ansible-playbook's exit statuses (local-bootstrap.md §6): 0 ok, 2 a host failed. */
@@ -112,7 +115,11 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
   const now = options.now ?? (() => new Date())
   const totalWeight = tasks.reduce((sum, task) => sum + task.weight, 0)
   const substitute = (text: string) =>
-    text.replaceAll('{host}', options.hostName).replaceAll('{overrides}', options.overrideFilesDir)
+    text
+      .replaceAll('{host}', options.hostName)
+      .replaceAll('{overrides}', options.overrideFilesDir)
+      .replaceAll('{mgmt_address}', options.management?.address ?? '192.168.101.2')
+      .replaceAll('{mgmt_subnet}', options.management?.subnet ?? '192.168.101.0/24')
   // Output is written when the play is about to wait for a while (and at the end): a task that takes less
   // than LIVE_MS goes out together with its neighbours, in one SSH packet instead of two each. Tasks that
   // take longer show their banner while they run, as ansible's does.
@@ -157,7 +164,14 @@ export async function playBootstrapTranscript(options: TranscriptOptions): Promi
 
     if (options.failAt?.task === task) {
       const failure = options.failAt.failure ?? task.failure ?? genericFailure(task)
-      emit(...fatalBlock(options.hostName, {...failure, msg: substitute(failure.msg)}))
+      emit(
+        ...fatalBlock(options.hostName, {
+          ...failure,
+          msg: substitute(failure.msg),
+          cmd: failure.cmd === undefined ? undefined : substitute(failure.cmd),
+          stderr: failure.stderr === undefined ? undefined : substitute(failure.stderr),
+        }),
+      )
       counts.failed++
       failed = true
       break
@@ -213,10 +227,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
     const onAbort = () => {
-      clearTimeout(timer)
+      timer.cancel()
       reject(signal.reason)
     }
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, ms)

@@ -87,6 +87,10 @@ export async function runAnsiblePlaybook({shell, argv, io, signal}: ProgramConte
       signal,
       distributedCloudRole:
         typeof values.distributed_cloud_role === 'string' ? values.distributed_cloud_role : undefined,
+      management: {
+        address: stringValue(values.management_start_address),
+        subnet: stringValue(values.management_subnet),
+      },
       onTaskStart: (task) => {
         if (task.notAbortable === 'set') machine.fs.writeFile(flag, '', {mode: 0o644})
       },
@@ -145,4 +149,8 @@ async function decideFailure(
   }
   const injected = machine.failTask()
   return {failAt: injected ? {task: injected} : undefined, values}
+}
+
+function stringValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
 }

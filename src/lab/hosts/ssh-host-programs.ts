@@ -1,3 +1,4 @@
+import {setLongTimeout} from '../../core/duration.js'
 import {HostFsError} from './ssh-host-fs.js'
 import {runAnsiblePlaybook} from './ssh-host-ansible.js'
 import {KilledBySignal, type Program, type ProgramContext, Shell} from './ssh-host-shell.js'
@@ -533,10 +534,10 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new KilledBySignal(String(signal.reason)))
     const onAbort = () => {
-      clearTimeout(timer)
+      timer.cancel()
       reject(new KilledBySignal(String(signal.reason)))
     }
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, ms)

@@ -65,9 +65,15 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     await expect(session.endpointFor('platform', {region: 'subcloud9'})).rejects.toThrow(
       /no platform endpoint \(interface internal, region subcloud9\)/,
     )
+    // dcmanager exists, only in another region: the hint is about the region, not --os-interface.
     const error = await session.endpointFor('dcmanager', {region: 'RegionOne'}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
-    expect((error as ConnectionError).hint).toContain('internal@SystemController')
+    expect((error as ConnectionError).hint).toBe(
+      "region RegionOne is not one of the catalog's: SystemController; check OS_REGION_NAME (--os-region-name)",
+    )
+    // No such endpoint in any region: the offers, and --os-interface.
+    const absent = (await session.endpointFor('nosuch').catch((e: unknown) => e)) as ConnectionError
+    expect(absent.hint).toBe('the catalog offers: none; choose with --os-interface')
   })
 
   it('a wrong password is exit 3 with the Keystone message', async () => {

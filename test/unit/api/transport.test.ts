@@ -45,7 +45,9 @@ describe('HttpTransport', () => {
       .request({method: 'GET', url: `${server.url}/slow`})
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
-    expect((error as Error).message).toBe(`no response from ${server.url} within the request timeout`)
+    expect((error as Error).message).toBe(
+      `no complete response from ${server.url} within the request timeout of 150 ms`,
+    )
     expect(server.hits()).toBe(1) // a timeout is not retried: the server may still be working on it
   })
 

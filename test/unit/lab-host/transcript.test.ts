@@ -112,6 +112,25 @@ describe('playBootstrapTranscript', () => {
     expect(RECAP.exec(lines.find((line) => RECAP.test(line))!)!.groups!.failed).toBe('1')
   })
 
+  it("names the subcloud's own management address and subnet in its failures, not the template's", async () => {
+    let output = ''
+    const playFailing = (task: string) =>
+      playBootstrapTranscript({
+        hostName: 'subcloud7',
+        overrideFilesDir: '/home/sysadmin',
+        durationMs: 10,
+        failAt: {task: findTask(task)!},
+        write: (text) => (output += text),
+        signal: new AbortController().signal,
+        management: {address: '10.77.0.2', subnet: '10.77.0.0/24'},
+      })
+    await playFailing('Applying puppet bootstrap manifest')
+    expect(output).toContain('puppet-manifest-apply.sh /tmp/hieradata 10.77.0.2 controller')
+    await playFailing('Populate initial system database')
+    expect(output).toContain('Subnet 10.77.0.0/24 overlaps')
+    expect(output).not.toMatch(/192\.168\.101|\{mgmt_/)
+  })
+
   it("reads back through dcm's own ansible parser and dcmanager's error-description", async () => {
     const {output} = await play('bootstrap/validate-config')
     const events: AnsibleEvent[] = []

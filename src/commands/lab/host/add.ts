@@ -1,4 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {MAX_DURATION_SECONDS} from '../../../core/duration.js'
+import {nameArg} from '../../../cli/names.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
@@ -25,7 +27,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab host add subcloud2 --bootstrap-address 10.10.20.12 --duration 30 --release 24.09',
   ]
   static args = {
-    name: Args.string({description: 'host name (usually the subcloud name)', required: true}),
+    name: nameArg('Host name', {description: 'host name (usually the subcloud name)'}),
   }
   static flags = {
     ...showFlags,
@@ -49,8 +51,10 @@ ${EXIT_CODES_HELP}`
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const dataDir = resolveDataDir(flags['data-dir'])
     const durationSeconds = Number(flags.duration)
-    if (!Number.isFinite(durationSeconds) || durationSeconds < 0)
-      throw new UsageError(`--duration must be a non-negative number of seconds, got "${flags.duration}"`)
+    if (!Number.isFinite(durationSeconds) || durationSeconds < 0 || durationSeconds > MAX_DURATION_SECONDS)
+      throw new UsageError(
+        `--duration must be a number of seconds from 0 to ${MAX_DURATION_SECONDS}, got "${flags.duration}"`,
+      )
     const bootstrapAddress = flags['bootstrap-address'] ?? (await addressFromValues(flags['bootstrap-values']))
     const password = await resolveSysadminPassword(flags, {
       prompt: `Enter the sysadmin password for lab host ${this.args.name}:`,
@@ -69,15 +73,15 @@ ${EXIT_CODES_HELP}`
       return this.printShow(
         [
           'name',
-          'bootstrap address',
-          'ssh port',
+          'bootstrap_address',
+          'ssh_port',
           'release',
-          'fail at',
+          'fail_at',
           'duration',
           'bootstrapped',
-          'host key',
-          'ssh config',
-          'known hosts',
+          'host_key',
+          'ssh_config',
+          'known_hosts',
         ],
         [
           host.name,
@@ -85,7 +89,7 @@ ${EXIT_CODES_HELP}`
           host.port,
           host.release,
           host.fail_at,
-          host.duration,
+          `${host.duration}s`,
           host.bootstrapped,
           host.fingerprint,
           ssh_config,
@@ -114,13 +118,21 @@ async function addressFromValues(file: string | undefined): Promise<string> {
       `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     )
   }
-  const document = parseDocument(text)
-  if (document.errors.length > 0) {
+  const {yamlProblem} = await import('../../../core/overrides/yaml-messages.js')
+  let values: Record<string, unknown> | null
+  try {
+    const document = parseDocument(text)
     const [first] = document.errors
-    const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1]
-    throw new UsageError(`${file}:${line}:${col}: ${first.message.split('\n')[0]}`)
+    if (first) {
+      const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1]
+      throw new UsageError(`${file}:${line}:${col}: ${yamlProblem(first)}`)
+    }
+    // The same alias bound as the override loader: a "billion laughs" file is refused, naming the file.
+    values = document.toJS({maxAliasCount: 100}) as Record<string, unknown> | null
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError(`${file}: ${yamlProblem(error)}`)
   }
-  const values = document.toJS() as Record<string, unknown> | null
   const address = values?.external_oam_node_0_address ?? values?.external_oam_floating_address
   if (typeof address !== 'string' || address === '')
     throw new UsageError(`${file}: has no external_oam_floating_address to take the bootstrap address from`, {

@@ -8,7 +8,7 @@ export default class LabHostList extends BaseCommand<typeof LabHostList> {
 failure (if any) and whether a bootstrap has completed on it.
 
 ${EXIT_CODES_HELP}`
-  static examples = ['<%= config.bin %> lab host list', '<%= config.bin %> lab host list -f value -c name -c port']
+  static examples = ['<%= config.bin %> lab host list', '<%= config.bin %> lab host list -f value -c name -c ssh_port']
   static flags = {
     ...listerFlags,
     ...labFlags,
@@ -22,7 +22,7 @@ ${EXIT_CODES_HELP}`
     try {
       const {hosts} = await client.list()
       return this.printList(
-        ['name', 'bootstrap address', 'port', 'release', 'fail at', 'bootstrapped'],
+        ['name', 'bootstrap_address', 'ssh_port', 'release', 'fail_at', 'bootstrapped'],
         hosts.map((host) => [
           host.name,
           host.bootstrap_address,

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {nameArg} from '../../../cli/names.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
@@ -11,7 +11,7 @@ export default class LabHostRemove extends BaseCommand<typeof LabHostRemove> {
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab host remove subcloud1']
   static args = {
-    name: Args.string({description: 'host name', required: true}),
+    name: nameArg('Host name', {description: 'host name'}),
   }
   static flags = {
     ...labFlags,
