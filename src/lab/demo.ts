@@ -91,7 +91,7 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
     // 4-5. Validate locally, then add.
     const {validateAddFiles, buildAddForm} = await import('../core/subclouds/add.js')
     const request = {bootstrapAddress: '10.10.10.12', bootstrapValues: valuesFile}
-    const existing = await client.listSubclouds()
+    const existing = await client.subclouds.list()
     const validation = await validateAddFiles(request, existing)
     emit({
       kind: 'step',
@@ -115,7 +115,7 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
       kind: 'note',
       line: `controller-0 of subcloud1: a simulated StarlingX host on 127.0.0.1:${host.port}, reached as ${host.bootstrapAddress} through ${path.join(dataDir, 'ssh_config')}`,
     })
-    const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword}))
+    const added = await client.subclouds.add(await buildAddForm(request, {sysadminPassword}))
     emit({
       kind: 'step',
       number: 5,
@@ -137,7 +137,7 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
       },
     })
     emit({kind: 'step', number: 6, title: 'The bootstrap completed'})
-    emit({kind: 'list', subclouds: await client.listSubclouds()})
+    emit({kind: 'list', subclouds: await client.subclouds.list()})
     emit({
       kind: 'note',
       line: 'It is still offline: the subcloud has no route back to the System Controller management network yet.',
@@ -173,30 +173,30 @@ export async function runLabDemo(options: DemoOptions): Promise<DemoResult> {
     // 8. Online, then manage.
     if (routed) {
       const deadline = Date.now() + 30_000
-      let current = await client.getSubcloud(added.name)
+      let current = await client.subclouds.get(added.name)
       while (current['availability-status'] !== 'online' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100))
-        current = await client.getSubcloud(added.name)
+        current = await client.subclouds.get(added.name)
       }
       if (current['availability-status'] !== 'online') {
         throw new OperationError(`${added.name} did not come online after its route was added`)
       }
-      emit({kind: 'list', subclouds: await client.listSubclouds()})
-      await client.updateSubcloud(
+      emit({kind: 'list', subclouds: await client.subclouds.list()})
+      await client.subclouds.update(
         added.name,
         [{name: 'management-state', value: 'managed'}],
         `Unable to manage subcloud ${added.name}`,
       )
       emit({kind: 'step', number: 8, title: `Manage it: dcm subcloud manage ${added.name}`})
       const synced = Date.now() + 30_000
-      current = await client.getSubcloud(added.name)
+      current = await client.subclouds.get(added.name)
       while (!isInSync(current) && Date.now() < synced) {
         await new Promise((resolve) => setTimeout(resolve, 100))
-        current = await client.getSubcloud(added.name)
+        current = await client.subclouds.get(added.name)
       }
     }
-    const subcloud = await client.getSubcloud(added.name, {detail: true})
-    emit({kind: 'list', subclouds: await client.listSubclouds()})
+    const subcloud = await client.subclouds.get(added.name, {detail: true})
+    emit({kind: 'list', subclouds: await client.subclouds.list()})
     emit({kind: 'show', subcloud})
     return {dataDir, subcloud}
   } finally {

@@ -11,6 +11,6 @@ export default class AlarmSummary extends BaseCommand<typeof AlarmSummary> {
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printList(ALARMS, rowsOrNone(ALARMS, (await client.alarmSummary()).map(alarmRow), this.jsonEnabled()))
+    return this.printList(ALARMS, rowsOrNone(ALARMS, (await client.alarms.summary()).map(alarmRow), this.jsonEnabled()))
   }
 }

@@ -31,7 +31,7 @@ export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAd
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const group = await client.addGroup({
+    const group = await client.subcloudGroups.add({
       name: this.flags.name,
       description: this.flags.description,
       update_apply_type: this.flags.update_apply_type,

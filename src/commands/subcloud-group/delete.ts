@@ -17,7 +17,7 @@ export default class SubcloudGroupDelete extends BaseCommand<typeof SubcloudGrou
     if (!(await confirmAction(`Delete subcloud group ${ref}?`, this.flags.yes)))
       throw new OperationError('Operation cancelled by the user.')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    await client.deleteGroup(ref)
+    await client.subcloudGroups.delete(ref)
     return {deleted: ref}
   }
 }

@@ -18,7 +18,7 @@ export default class SubcloudGroupListSubclouds extends BaseCommand<typeof Subcl
       SUBCLOUD_DETAIL,
       rowsOrNone(
         SUBCLOUD_DETAIL,
-        (await client.listGroupSubclouds(this.args.group)).map(subcloudDetailRow),
+        (await client.subcloudGroups.listSubclouds(this.args.group)).map(subcloudDetailRow),
         this.jsonEnabled(),
       ),
     )

@@ -13,7 +13,7 @@ export default class SubcloudGroupList extends BaseCommand<typeof SubcloudGroupL
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     return this.printList(
       GROUP_LIST,
-      rowsOrNone(GROUP_LIST, (await client.listGroups()).map(groupListRow), this.jsonEnabled()),
+      rowsOrNone(GROUP_LIST, (await client.subcloudGroups.list()).map(groupListRow), this.jsonEnabled()),
     )
   }
 }

@@ -14,6 +14,6 @@ export default class SubcloudGroupShow extends BaseCommand<typeof SubcloudGroupS
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printShow(GROUP_DETAIL, groupDetail(await client.getGroup(this.args.group)))
+    return this.printShow(GROUP_DETAIL, groupDetail(await client.subcloudGroups.get(this.args.group)))
   }
 }

@@ -37,6 +37,6 @@ export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGrou
       request.max_parallel_subclouds = this.flags.max_parallel_subclouds
     if (Object.keys(request).length === 0) throw new UsageError('Nothing to update')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printShow(GROUP_DETAIL, groupDetail(await client.updateGroup(this.args.group, request)))
+    return this.printShow(GROUP_DETAIL, groupDetail(await client.subcloudGroups.update(this.args.group, request)))
   }
 }

@@ -131,9 +131,10 @@ ${EXIT_CODES_HELP}`
       this.warn('--bmc-password is only sent with --install-values; ignoring it')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
-    const existing = await client.listSubclouds()
+    const existing = await client.subclouds.list()
     // The server takes only a group id on add (upstream quirk Q7); resolve a name here, before anything is sent.
-    if (request.group && !/^\d+$/.test(request.group)) request.group = String((await client.getGroup(request.group)).id)
+    if (request.group && !/^\d+$/.test(request.group))
+      request.group = String((await client.subcloudGroups.get(request.group)).id)
     const validation = await validateAddFiles(request, existing, systemControllers)
     for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
 
@@ -168,7 +169,7 @@ ${EXIT_CODES_HELP}`
       if (!report.ok) throw report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
     }
 
-    const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
+    const added = await client.subclouds.add(await buildAddForm(request, {sysadminPassword, bmcPassword}))
     if (!f.wait) {
       const {fields, values} = subcloudShow(added, {region: true})
       return this.printShow(fields, values)
@@ -215,8 +216,8 @@ ${EXIT_CODES_HELP}`
     const systemControllers = systemControllersFromFlags(f['system-controller-subnet'], f['system-controller-pool'])
     if (f['bmc-password']) this.warn('--bmc-password is only sent with --install-values; ignoring it')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const existing = await client.listSubclouds()
-    const group = f.group && !/^\d+$/.test(f.group) ? String((await client.getGroup(f.group)).id) : f.group
+    const existing = await client.subclouds.list()
+    const group = f.group && !/^\d+$/.test(f.group) ? String((await client.subcloudGroups.get(f.group)).id) : f.group
     const findings = refuseUnknownKeys(
       await validateAddBatch(targets, existing, systemControllers),
       f['allow-unknown-keys'],

@@ -17,7 +17,7 @@ export default class SubcloudDelete extends BaseCommand<typeof SubcloudDelete> {
     if (!(await confirmAction(`Delete subcloud ${ref}? This cannot be undone.`, this.flags.yes)))
       throw new OperationError('Operation cancelled by the user.')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    await client.deleteSubcloud(ref)
+    await client.subclouds.delete(ref)
     return {deleted: ref}
   }
 }

@@ -12,7 +12,7 @@ export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.getSubcloud(this.args.subcloud)
+    const subcloud = await client.subclouds.get(this.args.subcloud)
     const description = subcloud['error-description'] ?? ''
     if (!this.jsonEnabled()) process.stdout.write(`${description}\n`)
     return {name: subcloud.name, error_description: description}

@@ -29,7 +29,7 @@ export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subclouds = (await client.listSubclouds()).filter(
+    const subclouds = (await client.subclouds.list()).filter(
       (subcloud) => this.flags.all || !SECONDARY_STATES.has(subcloud['deploy-status']),
     )
     if (this.flags.detail || (this.flags.column?.length ?? 0) > 0)

@@ -22,7 +22,11 @@ export default class SubcloudManage extends BaseCommand<typeof SubcloudManage> {
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const ref = this.args.subcloud
-    const subcloud = await client.updateSubcloud(ref, manageForm(this.flags.force), `Unable to manage subcloud ${ref}`)
+    const subcloud = await client.subclouds.update(
+      ref,
+      manageForm(this.flags.force),
+      `Unable to manage subcloud ${ref}`,
+    )
     const {fields, values} = subcloudShow(subcloud)
     return this.printShow(fields, values)
   }

@@ -18,7 +18,7 @@ export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.getSubcloud(this.args.subcloud, {detail: this.flags.detail})
+    const subcloud = await client.subclouds.get(this.args.subcloud, {detail: this.flags.detail})
     const {fields, values} = subcloudShow(subcloud)
     return this.printShow(fields, values)
   }

@@ -28,7 +28,7 @@ export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanag
     )
       throw new OperationError('Operation cancelled by the user.')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.updateSubcloud(
+    const subcloud = await client.subclouds.update(
       ref,
       unmanageForm(this.flags.migrate),
       `Unable to unmanage subcloud ${ref}`,

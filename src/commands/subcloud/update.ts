@@ -61,7 +61,7 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     }
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const ref = this.args.subcloud
-    const subcloud = await client.updateSubcloud(
+    const subcloud = await client.subclouds.update(
       ref,
       await buildUpdateForm(request, secrets),
       `Unable to update subcloud ${ref}`,

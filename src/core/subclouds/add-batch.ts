@@ -75,7 +75,9 @@ export async function addTarget(target: BootstrapTarget, options: AddTargetOptio
   }
   let added: Subcloud
   try {
-    added = await options.client.addSubcloud(await buildAddForm(request, {sysadminPassword: options.sysadminPassword}))
+    added = await options.client.subclouds.add(
+      await buildAddForm(request, {sysadminPassword: options.sysadminPassword}),
+    )
   } catch (error) {
     return failure(base, 'failed', '', error)
   }

@@ -35,7 +35,7 @@ export async function waitForDeploy(client: DcmanagerClient, ref: string, option
   let previous: string | undefined
   for (;;) {
     if (options.signal?.aborted) throw interrupted(ref)
-    const subcloud = await client.getSubcloud(ref)
+    const subcloud = await client.subclouds.get(ref)
     const status = subcloud['deploy-status']
     const elapsedMs = now() - started
     options.onProgress?.({
