@@ -46,8 +46,9 @@ export class DcmanagerRequest {
     return this.send<T>(method, path, context, form.body, form.contentType)
   }
 
-  async delete(path: string, context: string): Promise<void> {
-    await this.send('DELETE', path, context)
+  /** DELETE; most answers are empty, strategy deletes answer the strategy (`delete<Strategy>`). */
+  delete<T = void>(path: string, context: string): Promise<T> {
+    return this.send<T>('DELETE', path, context)
   }
 
   private async send<T>(
