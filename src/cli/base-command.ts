@@ -20,6 +20,18 @@ export const EXIT_CODES_HELP = `EXIT CODES
   4    timed out waiting (--wait --timeout)
   130  interrupted (Ctrl-C)`
 
+export interface InterruptOptions {
+  /** Default SIGINT and SIGTERM. */
+  signals?: NodeJS.Signals[]
+  /** Runs on the first signal, before the abort (e.g. say what is being stopped). */
+  onInterrupt?: () => void
+  /**
+   * A further signal while the stop is under way: 'ignore' (the default: let the stop finish, e.g. a
+   * network rollback), 'exit' (leave now with 130), or a handler that decides.
+   */
+  onRepeat?: 'ignore' | 'exit' | (() => void)
+}
+
 /**
  * The base of every dcm command: shared flags, parsing, and the single place where an error becomes
  * `Error: ...` / `Hint: ...` and a documented exit code, the same with and without --json.
@@ -65,6 +77,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled())
       process.stdout.write(formatList(columns, rows, outputOptionsFrom(this.flags as OutputFlagValues)))
     return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
+  }
+
+  /**
+   * Run `work` with an AbortSignal that Ctrl-C (SIGINT) and SIGTERM abort, and remove the listeners after,
+   * whatever happens: the one place a command wires signals. `interrupt` does what a signal does (a prompt
+   * that catches Ctrl-C itself calls it). Library code takes the signal and throws an
+   * InterruptedError (exit 130) once it has stopped or left the remote work in a known state.
+   */
+  protected async withInterrupt<R>(
+    work: (signal: AbortSignal, interrupt: () => void) => Promise<R>,
+    options: InterruptOptions = {},
+  ): Promise<R> {
+    const controller = new AbortController()
+    const onSignal = () => {
+      if (!controller.signal.aborted) {
+        options.onInterrupt?.()
+        controller.abort()
+      } else if (options.onRepeat === 'exit') process.exit(ExitCode.interrupted)
+      else if (typeof options.onRepeat === 'function') options.onRepeat()
+    }
+    const signals = options.signals ?? ['SIGINT', 'SIGTERM']
+    for (const signal of signals) process.on(signal, onSignal)
+    try {
+      return await work(controller.signal, onSignal)
+    } finally {
+      for (const signal of signals) process.off(signal, onSignal)
+    }
   }
 
   /** Print a ShowOne result (spread `showFlags` into the command's flags). */

@@ -63,12 +63,12 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<SessionResult | UndoResult> {
+    return this.withInterrupt((signal, interrupt) => this.configure(signal, interrupt))
+  }
+
+  private async configure(signal: AbortSignal, interrupt: () => void): Promise<SessionResult | UndoResult> {
     const {flags} = this
     const json = this.jsonEnabled()
-    const interrupt = new AbortController()
-    const onSignal = () => interrupt.abort()
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
     let executor: Executor | undefined
     let prompter: LinePrompter | undefined
     try {
@@ -94,7 +94,7 @@ ${EXIT_CODES_HELP}`
         emit: renderer.handle,
         ask: async (question) => {
           renderer.closeLine()
-          prompter ??= await openLinePrompter(onSignal)
+          prompter ??= await openLinePrompter(interrupt)
           return prompter.ask(question)
         },
       }
@@ -102,7 +102,7 @@ ${EXIT_CODES_HELP}`
       const faults = faultsFromEnv(process.env)
       if (flags.undo) {
         const undo = {executor, recordFile, interactive, yes: flags.yes, dryRun: flags['dry-run'], faults}
-        return await runUndo({...undo, signal: interrupt.signal}, ui)
+        return await runUndo({...undo, signal}, ui)
       }
       return await runSession(
         {
@@ -122,15 +122,13 @@ ${EXIT_CODES_HELP}`
           lldpIntervalMs: flags['lldp-interval'] * 1000,
           sessionAddress: await sessionAddress(executor, Boolean(flags.host)),
           faults,
-          signal: interrupt.signal,
+          signal,
           recordFile,
         },
         ui,
       )
     } finally {
       prompter?.close()
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
       await executor?.close?.()
     }
   }

@@ -132,12 +132,10 @@ ${EXIT_CODES_HELP}`
     this.log(`  in another shell: eval "$(dcm lab env --data-dir ${dataDir})"`)
     this.log('Press Ctrl-C to stop.')
 
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      process.once('SIGHUP', stop)
-    })
+    await this.withInterrupt(
+      (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true})),
+      {signals: ['SIGINT', 'SIGTERM', 'SIGHUP']},
+    )
     await lab.stop()
     await removeInstance(dataDir, process.pid)
     this.log('dcm lab: stopped')

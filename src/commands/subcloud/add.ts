@@ -4,21 +4,16 @@ import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {ExitCode, OperationError, UsageError} from '../../core/errors.js'
+import {ExitCode, UsageError} from '../../core/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../core/overrides/findings.js'
-import {
-  addPath,
-  type AddRequest,
-  buildAddForm,
-  checkAddRequest,
-  describeForm,
-  validateAddFiles,
-} from '../../core/subclouds/add.js'
+import {addSubcloud} from '../../core/flows/add-subcloud.js'
+import type {DeployProgress} from '../../core/flows/wait-for-deploy.js'
+import {formatElapsed} from '../../core/output/elapsed.js'
+import {type AddRequest, checkAddRequest} from '../../core/subclouds/add.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
-import {type DeployProgress, formatElapsed, waitForDeploy} from '../../core/subclouds/wait.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
-import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {passwordFlags, resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
@@ -54,12 +49,9 @@ ${EXIT_CODES_HELP}`
     'install-values': Flags.string({
       description: 'YAML file containing subcloud variables required for remote install playbook',
     }),
-    'sysadmin-password': Flags.string({
-      description: 'sysadmin password of the subcloud to be configured [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
-    'bmc-password': Flags.string({
-      description: 'BMC password of the subcloud (with --install-values) [env: DCM_BMC_PASSWORD]',
+    ...passwordFlags({
+      sysadmin: 'sysadmin password of the subcloud to be configured [env: DCM_SYSADMIN_PASSWORD]',
+      bmc: 'BMC password of the subcloud (with --install-values) [env: DCM_BMC_PASSWORD]',
     }),
     group: Flags.string({description: 'name or id of the subcloud group (a name is resolved to its id first)'}),
     release: Flags.string({
@@ -130,72 +122,42 @@ ${EXIT_CODES_HELP}`
     if (f['bmc-password'] && !f['install-values'])
       this.warn('--bmc-password is only sent with --install-values; ignoring it')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
-    const existing = await client.subclouds.list()
-    // The server takes only a group id on add (upstream quirk Q7); resolve a name here, before anything is sent.
-    if (request.group && !/^\d+$/.test(request.group))
-      request.group = String((await client.subcloudGroups.get(request.group)).id)
-    const validation = await validateAddFiles(request, existing, systemControllers)
-    for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
-
-    if (f['dry-run']) {
-      const fields = await buildAddForm(request, {
-        sysadminPassword: '',
-        bmcPassword: request.installValues ? '' : undefined,
-      })
-      const {fields: names, values} = describeForm('POST', `${await client.baseUrl()}/subclouds/`, fields)
-      return this.printShow(names, values)
-    }
-
-    const sysadminPassword = await resolveSysadminPassword(f)
-    const bmcPassword = request.installValues ? await resolveBmcPassword(f) : undefined
-
-    // PRE-FLIGHT (src/core/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
-    // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.
-    if (!f['no-preflight']) {
-      const {runPreflight} = await import('../../core/bootstrap/preflight.js')
-      const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
-      const report = await runPreflight({
-        target: sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
-        password: sysadminPassword,
-        bootstrapAddress: request.bootstrapAddress,
-        overrides: validation.loaded.values,
-        release: request.release,
-        onCheck: (check) => {
-          if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
-            process.stderr.write(`${formatPreflightCheck(check)}\n`)
-        },
-      })
-      if (!report.ok) throw report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
-    }
-
-    const added = await client.subclouds.add(await buildAddForm(request, {sysadminPassword, bmcPassword}))
-    if (!f.wait) {
-      const {fields, values} = subcloudShow(added, {region: true})
-      return this.printShow(fields, values)
-    }
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
     const progress = progressWriter(Boolean(f.quiet))
     try {
-      const done = await waitForDeploy(client, String(added.id), {
-        timeoutMs: f.timeout * 1000,
-        intervalMs: f['poll-interval'],
-        path: addPath(request),
-        signal: controller.signal,
-        onProgress: progress.update,
-      })
+      const result = await this.withInterrupt(
+        (signal) =>
+          addSubcloud({
+            client,
+            request,
+            systemControllers,
+            dryRun: f['dry-run'],
+            secrets: async () => ({
+              sysadminPassword: await resolveSysadminPassword(f),
+              bmcPassword: request.installValues ? await resolveBmcPassword(f) : undefined,
+            }),
+            preflight: f['no-preflight'] ? undefined : sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
+            wait: f.wait ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal} : undefined,
+            reporter: {
+              validated: (validation) => {
+                for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
+              },
+              preflightCheck: (check) => {
+                if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
+                  process.stderr.write(`${formatPreflightCheck(check)}\n`)
+              },
+              deployProgress: progress.update,
+            },
+          }),
+        {onRepeat: 'exit'},
+      )
       progress.end()
-      const {fields, values} = subcloudShow(done)
+      if (result.kind === 'dry-run') return this.printShow(result.fields, result.values)
+      const {fields, values} = subcloudShow(result.subcloud, {region: result.kind === 'added'})
       return this.printShow(fields, values)
     } catch (error) {
       progress.end()
       throw error
-    } finally {
-      process.removeListener('SIGINT', onSignal)
-      process.removeListener('SIGTERM', onSignal)
     }
   }
 
@@ -231,45 +193,37 @@ ${EXIT_CODES_HELP}`
     const {formatPreflightCheck} = await import('../../core/output/progress-preflight.js')
     // Several subclouds interleave: one timestamped line per change, each starting with the subcloud name.
     const progress = progressWriter(Boolean(f.quiet), false)
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    let results
-    try {
-      results = await runConcurrently(
-        targets,
-        f.parallel,
-        controller.signal,
-        (target) =>
-          addTarget(target, {
-            client,
-            request: {group, release: f.release, migrate: f.migrate, allowUnknownKeys: f['allow-unknown-keys']},
-            sysadminPassword,
-            preflightTarget: f['no-preflight'] ? undefined : (address) => sshTargetFrom(f, address, this.debugLine),
-            wait: f.wait
-              ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal: controller.signal}
-              : undefined,
-            onPreflightCheck: (t, check) => {
-              if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
-                process.stderr.write(`${formatPreflightCheck(check, t.name)}\n`)
-            },
-            onProgress: (_t, p) => progress.update(p),
+    const results = await this.withInterrupt(
+      (signal) =>
+        runConcurrently(
+          targets,
+          f.parallel,
+          signal,
+          (target) =>
+            addTarget(target, {
+              client,
+              request: {group, release: f.release, migrate: f.migrate, allowUnknownKeys: f['allow-unknown-keys']},
+              sysadminPassword,
+              preflightTarget: f['no-preflight'] ? undefined : (address) => sshTargetFrom(f, address, this.debugLine),
+              wait: f.wait ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal} : undefined,
+              onPreflightCheck: (t, check) => {
+                if (!f.quiet || check.verdict === 'fail' || check.verdict === 'warn')
+                  process.stderr.write(`${formatPreflightCheck(check, t.name)}\n`)
+              },
+              onProgress: (_t, p) => progress.update(p),
+            }),
+          (target, error) => ({
+            subcloudName: target.name,
+            bootstrapAddress: target.address,
+            outcome: 'not-started' as const,
+            deployStatus: '',
+            exitCode: error.exitCode,
+            detail: error.message,
+            error,
           }),
-        (target, error) => ({
-          subcloudName: target.name,
-          bootstrapAddress: target.address,
-          outcome: 'not-started' as const,
-          deployStatus: '',
-          exitCode: error.exitCode,
-          detail: error.message,
-          error,
-        }),
-      )
-    } finally {
-      process.removeListener('SIGINT', onSignal)
-      process.removeListener('SIGTERM', onSignal)
-    }
+        ),
+      {onRepeat: 'exit'},
+    )
     const records = this.printList(
       ['name', 'bootstrap address', 'result', 'deploy status', 'detail'],
       results.map((r) => [r.subcloudName, r.bootstrapAddress, r.outcome, r.deployStatus, r.detail]),
@@ -301,7 +255,7 @@ function isDirectory(file: string | undefined): boolean {
 function progressWriter(quiet: boolean, tty = Boolean(process.stderr.isTTY)) {
   let drawn = false
   const describe = (p: DeployProgress) =>
-    `${p.name}: ${p.status}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`
+    `${p.name}: ${p.status}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs, 'clock')} elapsed`
   return {
     update(p: DeployProgress) {
       if (quiet) return

@@ -5,7 +5,12 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {subcloudShow} from '../../core/subclouds/columns.js'
 import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
-import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {
+  bmcPasswordFlag,
+  passwordFlags,
+  resolveBmcPassword,
+  resolveSysadminPassword,
+} from '../../cli/subcloud-passwords.js'
 
 export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
   static summary = 'Update attributes of a subcloud.'
@@ -27,12 +32,9 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     'management-start-ip': Flags.string({description: 'network reconfiguration: start of the management range'}),
     'management-end-ip': Flags.string({description: 'network reconfiguration: end of the management range'}),
     'bootstrap-address': Flags.string({description: 'bootstrap address of the subcloud'}),
-    'sysadmin-password': Flags.string({
-      description: 'sysadmin password (network reconfiguration) [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    ...passwordFlags({sysadmin: 'sysadmin password (network reconfiguration) [env: DCM_SYSADMIN_PASSWORD]'}),
     'install-values': Flags.string({description: 'YAML file with the subcloud install values'}),
-    'bmc-password': Flags.string({description: 'BMC password (with --install-values) [env: DCM_BMC_PASSWORD]'}),
+    ...bmcPasswordFlag('BMC password (with --install-values) [env: DCM_BMC_PASSWORD]'),
     'bootstrap-values': Flags.string({description: 'YAML file with the subcloud bootstrap values (rehome data)'}),
     'peer-group': Flags.string({description: "name or id of the subcloud peer group, or 'none'"}),
     yes: Flags.boolean({description: 'accepted for compatibility; update does not ask for confirmation'}),

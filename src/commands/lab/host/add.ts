@@ -4,7 +4,7 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
 import {showFlags} from '../../../cli/output-flags.js'
 import {UsageError} from '../../../core/errors.js'
-import {resolveSysadminPassword} from '../../../cli/subcloud-passwords.js'
+import {passwordFlags, resolveSysadminPassword} from '../../../cli/subcloud-passwords.js'
 
 export default class LabHostAdd extends BaseCommand<typeof LabHostAdd> {
   static summary = 'Add a simulated subcloud controller-0 to the running lab, served over SSH on loopback.'
@@ -38,10 +38,7 @@ ${EXIT_CODES_HELP}`
     }),
     duration: Flags.string({description: 'seconds a successful bootstrap takes on this host', default: '5'}),
     release: Flags.string({description: 'software release the host reports in /etc/build.info', default: '24.09'}),
-    'sysadmin-password': Flags.string({
-      description: 'the sysadmin password the host accepts (visible in ps; prefer the others)',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    ...passwordFlags({sysadmin: 'the sysadmin password the host accepts (visible in ps; prefer the others)'}),
   }
 
   async run() {
