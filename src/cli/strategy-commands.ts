@@ -8,7 +8,7 @@ import {authFlags, dcmanagerFromFlags} from './auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from './base-command.js'
 import {showFlags} from './output-flags.js'
 import {confirmAction} from './prompts.js'
-import {resolveSysadminPassword} from './subcloud-passwords.js'
+import {passwordFlags, resolveSysadminPassword} from './subcloud-passwords.js'
 
 /**
  * The five strategy families' commands (orchestration.md §2), generated from the core declarations so
@@ -91,18 +91,16 @@ abstract class StrategyCommand extends BaseCommand<typeof StrategyCommand> {
     ])
     const mode = progressModeFor(process.stderr, Boolean(flags.quiet) || this.jsonEnabled())
     const view = new StrategyProgressView({stream: process.stderr, type: this.declaration.type, mode})
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
     try {
-      const result = await followStrategy(client, this.declaration.type, {
-        timeoutMs: flags.timeout * 1000,
-        intervalMs: flags['poll-interval'],
-        withSteps: mode !== 'quiet',
-        signal: controller.signal,
-        onProgress: view.update,
-      })
+      const result = await this.withInterrupt((signal) =>
+        followStrategy(client, this.declaration.type, {
+          timeoutMs: flags.timeout * 1000,
+          intervalMs: flags['poll-interval'],
+          withSteps: mode !== 'quiet',
+          signal,
+          onProgress: view.update,
+        }),
+      )
       view.end()
       if (result.strategy.state === 'failed' || result.strategy.state === 'aborted') {
         for (const step of result.summary.failed)
@@ -117,8 +115,6 @@ abstract class StrategyCommand extends BaseCommand<typeof StrategyCommand> {
       return result.strategy
     } finally {
       view.end()
-      process.removeListener('SIGINT', onSignal)
-      process.removeListener('SIGTERM', onSignal)
     }
   }
 }
@@ -127,12 +123,8 @@ export function strategyCreateCommand(declaration: StrategyDeclaration) {
   const ownFlags: Record<string, AnyFlag> = Object.fromEntries(
     declaration.options.map((option) => [option.name, flagOf(option)]),
   )
-  const passwordFlags: Record<string, AnyFlag> = declaration.password
-    ? {
-        'sysadmin-password-stdin': Flags.boolean({
-          description: 'read the sysadmin password from standard input [or env: DCM_SYSADMIN_PASSWORD]',
-        }) as AnyFlag,
-      }
+  const sysadminFlags: Record<string, AnyFlag> = declaration.password
+    ? (passwordFlags({sysadmin: declaration.password.description}) as unknown as Record<string, AnyFlag>)
     : {}
   return class extends StrategyCommand {
     static declaration = declaration
@@ -143,7 +135,7 @@ export function strategyCreateCommand(declaration: StrategyDeclaration) {
     static flags = {
       ...commonCreateFlags,
       ...ownFlags,
-      ...passwordFlags,
+      ...sysadminFlags,
       'dry-run': Flags.boolean({description: 'show the subclouds the strategy would take, create nothing'}),
       ...showFlags,
       ...authFlags,

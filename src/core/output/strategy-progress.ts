@@ -1,7 +1,8 @@
 import type {StrategyProgress} from '../strategies/follow.js'
 import type {StrategyStep} from '../api/strategies/types.js'
 import type {StepSummary} from '../strategies/step-summary.js'
-import {formatElapsed, type ProgressMode, type ProgressStream} from './progress.js'
+import {formatElapsed} from './elapsed.js'
+import type {ProgressMode, ProgressStream} from './progress.js'
 
 /**
  * Live progress of a strategy run (`apply --wait`, `show --watch`), on stderr. On a terminal: a block

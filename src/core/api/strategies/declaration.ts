@@ -37,7 +37,7 @@ export interface StrategyDeclaration {
    * When the sysadmin password is needed: upstream prompts for it (prestage: always, before its checks;
    * sw-deploy: with --with-prestage, after its checks).
    */
-  password?: {needed: (values: CreateValues) => boolean; beforeChecks: boolean}
+  password?: {needed: (values: CreateValues) => boolean; beforeChecks: boolean; description: string}
   /** Upstream's client checks after the common --group ones; throw a UsageError with upstream's text. */
   check?: (values: CreateValues) => void
   /** The type's create-body keys in upstream order (`type` is appended by the generic code). */

@@ -11,7 +11,6 @@ export const prestage: StrategyDeclaration = {
   endpoint: 'software',
   subject: 'subcloud prestage',
   options: [
-    {name: 'sysadmin-password', kind: 'string', description: 'sysadmin password, will be prompted if not provided.'},
     {
       name: 'release',
       kind: 'string',
@@ -22,7 +21,11 @@ export const prestage: StrategyDeclaration = {
     {name: 'for-sw-deploy', kind: 'boolean', description: 'Prestage for software deploy.'},
     {name: 'force', kind: 'boolean', description: 'Skip checking the subcloud for management affecting alarms.'},
   ],
-  password: {needed: () => true, beforeChecks: true},
+  password: {
+    needed: () => true,
+    beforeChecks: true,
+    description: 'sysadmin password of the subclouds, will be prompted if not provided [env: DCM_SYSADMIN_PASSWORD]',
+  },
   check(values) {
     if (values['for-install'] && values['for-sw-deploy'])
       throw new UsageError('Options --for-install and --for-sw-deploy cannot be combined')

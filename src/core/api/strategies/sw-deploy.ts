@@ -71,15 +71,15 @@ export const swDeploy: StrategyDeclaration = {
     {name: 'cleanup', kind: 'boolean', description: 'Clean up a completed deployment.'},
     {name: 'with-delete', kind: 'boolean', description: 'Deprecated: use --delete.', deprecatedFor: '--delete'},
     {name: 'delete-only', kind: 'boolean', description: 'Deprecated: use --cleanup.', deprecatedFor: '--cleanup'},
-    {
-      name: 'sysadmin-password',
-      kind: 'string',
-      description: 'sysadmin password (only with --with-prestage), will be prompted if not provided.',
-    },
     {name: 'with-prestage', kind: 'boolean', description: 'Prestage the release before deploying it.'},
     {name: 'kube-upgrade', kind: 'string', description: 'Upgrade Kubernetes to this version after the deployment.'},
   ],
-  password: {needed: (v) => Boolean(v['with-prestage']), beforeChecks: false},
+  password: {
+    needed: (v) => Boolean(v['with-prestage']),
+    beforeChecks: false,
+    description:
+      'sysadmin password of the subclouds, only with --with-prestage; prompted if not provided [env: DCM_SYSADMIN_PASSWORD]',
+  },
   notices: (v) => [
     ...(v['with-delete'] ? [notice('--with-delete', '--delete')] : []),
     ...(v['delete-only'] ? [notice('--delete-only', '--cleanup')] : []),
