@@ -41,10 +41,10 @@ export function shownExtraArgs(
   declaration: StrategyDeclaration,
   extra: Record<string, unknown> | null | undefined,
 ): Record<string, unknown> | null {
-  if (!extra || !declaration.showKeys) return null
+  const keys = declaration.shared.shownExtraArgs
+  if (!extra || keys.length === 0) return null
   const kept = Object.entries(extra).filter(
-    ([key, value]) =>
-      declaration.showKeys!.includes(key) && value !== null && value !== undefined && pyText(value).trim() !== '',
+    ([key, value]) => keys.includes(key) && value !== null && value !== undefined && pyText(value).trim() !== '',
   )
   return kept.length > 0 ? Object.fromEntries(kept) : null
 }

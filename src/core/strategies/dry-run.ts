@@ -23,16 +23,12 @@ export async function planStrategy(
       if (error instanceof ApiError && error.status === 404) return undefined
       throw error
     })
-  const groupRef = typeof body.subcloud_group === 'string' ? body.subcloud_group : undefined
-  const group = groupRef ? await client.subcloudGroups.get(groupRef) : undefined
-  const subclouds: Subcloud[] = groupRef
-    ? await client.subcloudGroups.listSubclouds(groupRef)
-    : await client.subclouds.list()
-  const plan = planFromSubclouds(declaration, body, subclouds, {existingType: existing?.type, group})
+  const groups = body.subcloud_group === undefined ? [] : await client.subcloudGroups.list()
+  const subclouds: Subcloud[] = await client.subclouds.list()
+  const plan = planFromSubclouds(declaration, body, subclouds, {existingType: existing?.type, groups})
   if (plan.refusal)
-    throw new OperationError(
-      `Unable to create strategy of type '${declaration.type}': Bad strategy request: ${plan.refusal}`,
-      {hint: 'this is what the System Controller would answer; nothing was created (--dry-run)'},
-    )
+    throw new OperationError(plan.refusal, {
+      hint: 'this is what the System Controller would answer; nothing was created (--dry-run)',
+    })
   return plan
 }

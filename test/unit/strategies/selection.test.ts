@@ -14,6 +14,7 @@ function subcloud(id: number, software: string, over: Partial<Subcloud> = {}): S
     'availability-status': 'online',
     'deploy-status': 'complete',
     'prestage-status': null,
+    group_id: 1,
     endpoint_sync_status: [
       {endpoint_type: 'software', sync_status: software},
       {endpoint_type: 'kube-rootca', sync_status: 'in-sync'},
@@ -56,22 +57,33 @@ describe('create --dry-run selection (orchestration.md §3.2-§3.4)', () => {
     ).toBe(1)
     expect(planFromSubclouds(swDeploy, {}, fleet).maxParallelSubclouds).toBe(2)
     const group = {id: 2, name: 'g', description: '', update_apply_type: 'parallel', max_parallel_subclouds: 7}
-    const plan = planFromSubclouds(swDeploy, {subcloud_group: 'g'}, fleet, {group: group as never})
-    expect([plan.subcloudApplyType, plan.maxParallelSubclouds]).toEqual(['parallel', 7])
+    const inGroup = fleet.map((s) => ({...s, group_id: s.id === 6 ? 2 : 1}))
+    const plan = planFromSubclouds(swDeploy, {subcloud_group: 'g'}, inGroup, {groups: [group as never]})
+    expect([plan.subcloudApplyType, plan.maxParallelSubclouds, plan.steps]).toEqual([
+      'parallel',
+      7,
+      [{cloud: 'subcloud6', stage: 1}],
+    ])
+    expect(planFromSubclouds(swDeploy, {subcloud_group: 'nope'}, inGroup, {groups: [group as never]}).refusal).toBe(
+      'Invalid group_id',
+    )
   })
 
   it("refuses with the orchestrator's texts", () => {
+    const wrap = (msg: string) => `Unable to create strategy of type 'sw-deploy': Bad strategy request: ${msg}`
     expect(planFromSubclouds(swDeploy, {}, fleet, {existingType: 'prestage'}).refusal).toBe(
-      "Strategy of type: 'prestage' already exists",
+      wrap("Strategy of type: 'prestage' already exists"),
     )
-    expect(planFromSubclouds(swDeploy, {cloud_name: 'nope'}, fleet).refusal).toBe('Subcloud nope does not exist')
+    expect(planFromSubclouds(swDeploy, {cloud_name: 'nope'}, fleet).refusal).toBe(wrap('Subcloud nope does not exist'))
     expect(planFromSubclouds(swDeploy, {cloud_name: 'subcloud2'}, fleet).refusal).toBe(
-      'Subcloud subcloud2 does not require software update',
+      wrap('Subcloud subcloud2 does not require software update'),
     )
     expect(planFromSubclouds(swDeploy, {}, [...fleet, subcloud(7, 'unknown')]).refusal).toBe(
-      'software sync status is unknown for one or more subclouds',
+      wrap('software sync status is unknown for one or more subclouds'),
     )
-    expect(planFromSubclouds(swDeploy, {}, [subcloud(2, 'in-sync')]).refusal).toBe('Strategy has no steps to apply')
+    expect(planFromSubclouds(swDeploy, {}, [subcloud(2, 'in-sync')]).refusal).toBe(
+      wrap('Strategy has no steps to apply'),
+    )
   })
 
   it('lets kube-rootca-update --force take in-sync subclouds, and prestage any status', () => {

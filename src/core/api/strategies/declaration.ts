@@ -1,11 +1,13 @@
+import type {StrategyDeclaration as SharedDeclaration, StrategyType} from '../../orchestration/strategy-types.js'
 import type {Cell} from '../../output/types.js'
 
 /**
- * What one strategy type adds to the generic strategy (orchestration.md §2.1-§2.4), the way upstream's
- * `SwUpdateManager` subclasses and their CLI commands do: its type name, its own create options, its
- * client-side checks in upstream order, its part of the create body and its extra `show` rows. Everything
- * else (HTTP, common options, output) is generic. Declarations are plain data and pure functions: the CLI
- * turns `options` into flags, the lab and tests read the rest.
+ * What one strategy type adds to the generic strategy on the client side (orchestration.md §2.1-§2.4), the
+ * way upstream's `SwUpdateManager` subclasses and their CLI commands do: its own create options, its
+ * client-side checks in upstream order, its part of the create body and its extra `show` rows. The facts
+ * the lab shares (type name, family, endpoint, shown extra-args keys, states) come from the shared
+ * declaration in src/core/orchestration (`shared`). Everything else (HTTP, common options, output) is
+ * generic. Declarations are plain data and pure functions: the CLI turns `options` into flags.
  */
 export type OptionKind = 'boolean' | 'string' | 'integer'
 
@@ -24,12 +26,12 @@ export interface StrategyOption {
 export type CreateValues = Record<string, boolean | number | string | undefined>
 
 export interface StrategyDeclaration {
-  /** The CLI family (`sw-deploy-strategy`). */
+  /** The facts shared with the lab's orchestrator (type, family, endpoint, shown extra-args, states). */
+  shared: SharedDeclaration
+  /** The CLI family (`sw-deploy-strategy`), = shared.family. */
   family: string
-  /** The API `type` (`sw-deploy`). */
-  type: string
-  /** The subcloud endpoint whose sync status selects subclouds (orchestration.md §3.3). */
-  endpoint: string
+  /** The API `type` (`sw-deploy`), = shared.type. */
+  type: StrategyType
   /** What the strategy does, for help texts ("software deployment"). */
   subject: string
   options: readonly StrategyOption[]
@@ -44,10 +46,17 @@ export interface StrategyDeclaration {
   body: (values: CreateValues, passwordBase64: string | undefined) => Record<string, unknown>
   /**
    * Rows inserted after `stop on failure` in every strategy table, from extra-args already filtered to
-   * `showKeys` (null when nothing is left, orchestration.md §2.4).
+   * `shared.shownExtraArgs` (null when nothing is left, orchestration.md §2.4).
    */
-  showKeys?: readonly string[]
   showRows?: (extra: Record<string, unknown> | null) => Array<[string, Cell]>
   /** Texts printed on stdout before the checks (upstream's deprecation notices). */
   notices?: (values: CreateValues) => string[]
+}
+
+/** The client declaration of a type: the shared facts plus what the client adds. */
+export function clientDeclaration(
+  shared: SharedDeclaration,
+  client: Omit<StrategyDeclaration, 'shared' | 'family' | 'type'>,
+): StrategyDeclaration {
+  return {shared, family: shared.family, type: shared.type, ...client}
 }

@@ -1,10 +1,8 @@
-import type {StrategyDeclaration} from './declaration.js'
+import {strategyDeclaration} from '../../orchestration/strategy-types.js'
+import {clientDeclaration} from './declaration.js'
 
 /** `kube-rootca-update-strategy`: `--subject`, `--expiry-date`, `--force` (orchestration.md §2.3). */
-export const kubeRootcaUpdate: StrategyDeclaration = {
-  family: 'kube-rootca-update-strategy',
-  type: 'kube-rootca-update',
-  endpoint: 'kube-rootca',
+export const kubeRootcaUpdate = clientDeclaration(strategyDeclaration('kube-rootca-update'), {
   subject: 'Kubernetes root CA update',
   options: [
     {
@@ -29,4 +27,4 @@ export const kubeRootcaUpdate: StrategyDeclaration = {
     ...(values['expiry-date'] ? {'expiry-date': values['expiry-date']} : {}),
     ...(values.force ? {force: 'true'} : {}),
   }),
-}
+})

@@ -1,14 +1,12 @@
 import {UsageError} from '../../errors.js'
-import type {StrategyDeclaration} from './declaration.js'
+import {strategyDeclaration} from '../../orchestration/strategy-types.js'
+import {clientDeclaration} from './declaration.js'
 
 /**
  * `prestage-strategy` (orchestration.md §2.3): the sysadmin password is asked first, before the
  * --for-install/--for-sw-deploy check; for-install is the default.
  */
-export const prestage: StrategyDeclaration = {
-  family: 'prestage-strategy',
-  type: 'prestage',
-  endpoint: 'software',
+export const prestage = clientDeclaration(strategyDeclaration('prestage'), {
   subject: 'subcloud prestage',
   options: [
     {
@@ -36,9 +34,8 @@ export const prestage: StrategyDeclaration = {
     ...(values['for-sw-deploy'] ? {for_sw_deploy: 'true'} : {for_install: 'true'}),
     ...(values.force ? {force: 'true'} : {}),
   }),
-  showKeys: ['prestage-software-version'],
   showRows: (extra) =>
     extra?.['prestage-software-version']
       ? [['prestage software version', String(extra['prestage-software-version'])]]
       : [],
-}
+})

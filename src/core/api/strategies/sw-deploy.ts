@@ -1,6 +1,7 @@
 import {UsageError} from '../../errors.js'
 import type {Cell} from '../../output/types.js'
-import type {CreateValues, StrategyDeclaration} from './declaration.js'
+import {strategyDeclaration} from '../../orchestration/strategy-types.js'
+import {clientDeclaration, type CreateValues} from './declaration.js'
 
 /**
  * `sw-deploy-strategy` (orchestration.md §2.3, §2.4): the deprecated --with-delete/--delete-only are merged
@@ -58,10 +59,7 @@ function showRows(extra: Record<string, unknown> | null): Array<[string, Cell]> 
   ]
 }
 
-export const swDeploy: StrategyDeclaration = {
-  family: 'sw-deploy-strategy',
-  type: 'sw-deploy',
-  endpoint: 'software',
+export const swDeploy = clientDeclaration(strategyDeclaration('sw-deploy'), {
   subject: 'software deployment',
   options: [
     {name: 'release-id', kind: 'string', description: 'The release to be deployed.'},
@@ -95,15 +93,5 @@ export const swDeploy: StrategyDeclaration = {
     with_prestage: Boolean(v['with-prestage']),
     kube_upgrade: v['kube-upgrade'] ? v['kube-upgrade'] : null,
   }),
-  showKeys: [
-    'cleanup',
-    'delete',
-    'kube_upgrade',
-    'release_id',
-    'rollback',
-    'snapshot',
-    'sysadmin_password',
-    'with_prestage',
-  ],
   showRows,
-}
+})
