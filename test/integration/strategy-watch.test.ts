@@ -5,6 +5,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globa
 
 import {repoRoot, runDcm} from '../helpers/cli.js'
 import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {runDcmOnPty} from '../helpers/pty.js'
 
 /**
  * `show --watch` / `apply --wait` exit codes and polling against a loopback server whose strategy and steps
@@ -127,5 +128,28 @@ describe('following a strategy (show --watch, apply --wait)', () => {
     expect(stderr).toMatch(
       /Error: stopped watching the sw-deploy strategy\nHint: the strategy keeps running on the System Controller/,
     )
+  })
+
+  it('draws a live block on a terminal: counts, running steps with state and details, failures', async () => {
+    fake.cannedGets.set('/sw-update-strategy', strategy('applying'))
+    fake.cannedGets.set('/sw-update-strategy/steps', {
+      'strategy-steps': [
+        step('subcloud1', 'complete'),
+        step('subcloud2', 'apply VIM sw-deploy strategy', 'apply phase is 40% complete'),
+        step('subcloud3', 'failed', FAILURE),
+      ],
+    })
+    const result = await runDcmOnPty(
+      ['sw-deploy-strategy', 'show', '--watch', '--poll-interval', '100'],
+      [{expect: 'apply phase is 40% complete'}, {signal: 'SIGINT'}],
+      {env: fake.env({CI: ''}), timeoutSeconds: 15},
+    )
+    expect(result.error).toBeNull()
+    expect(result.code).toBe(130)
+    expect(result.output).toContain('sw-deploy strategy applying, 0m0')
+    expect(result.output).toContain('steps: 1 complete, 1 running, 0 not started, 1 failed (of 3)')
+    expect(result.output).toContain('subcloud2  apply VIM sw-deploy strategy - apply phase is 40% complete')
+    expect(result.output).toContain(`failed: subcloud3  ${FAILURE}`)
+    expect(result.output).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
   })
 })

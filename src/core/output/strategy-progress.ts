@@ -95,7 +95,9 @@ export class StrategyProgressView {
   private redraw(): void {
     const progress = this.lastProgress
     if (!progress) return
-    const width = Math.max(40, (this.options.stream.columns ?? 100) - 1)
+    // A terminal that reports no size (0) gets a generous width rather than a 40-column clip.
+    const columns = this.options.stream.columns || 160
+    const width = Math.max(40, columns - 1)
     const lines: string[] = []
     lines.push(
       `${this.options.type} strategy ${progress.strategy.state}, ${formatElapsed(this.now() - (this.watchStart ?? this.now()))} elapsed`,
