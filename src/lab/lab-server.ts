@@ -15,6 +15,10 @@ import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.
 import {type LabMount, labMountFactories, type LabMountFactory} from './http/lab-mounts.js'
 import {acquireDataDirLock} from './lab-files.js'
 import {LabStore} from './lab-store.js'
+import {LabOrchestrator} from './orchestrator/lab-orchestrator.js'
+import {orchestratorTiming, type OrchestratorTiming} from './orchestrator/orchestrator-engine.js'
+import {strategyMounts} from './orchestrator/strategy-service.js'
+import {subcloudFaultMount} from './orchestrator/subcloud-fault-service.js'
 import {createSysinvService} from './sysinv/sysinv-service.js'
 import {systemControllerSysinv} from './sysinv/sysinv-system-controller.js'
 
@@ -46,6 +50,8 @@ export interface LabServerOptions {
   mounts?: LabMountFactory[]
   /** Largest request body accepted (bytes). */
   bodyLimit?: number
+  /** The orchestrator's timings (default: derived from `timeScale`). */
+  orchestrator?: Partial<OrchestratorTiming>
 }
 
 export interface RequestRecord {
@@ -67,6 +73,7 @@ export interface LabHandle {
   store: LabStore
   keystone: KeystoneService
   runner: DeployRunner
+  orchestrator: LabOrchestrator
   systemController: LabSystemController
   /** Every request received (method, full path), oldest first: tests assert what was (not) sent. */
   requests: RequestRecord[]
@@ -110,10 +117,19 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   })
   const requests: RequestRecord[] = []
   const dcmanager = new DcmanagerService({store, keystone, runner, systemController, releases})
+  // Resumes a strategy the state holds (a lab restarted mid-apply).
+  const orchestrator = new LabOrchestrator({
+    store,
+    systemControllerVersion: systemController.softwareVersion,
+    releases,
+    timing: orchestratorTiming(timeScale, options.orchestrator),
+  })
 
   const mounts: LabMount[] = [
     {prefix: '/identity', service: keystone.service},
     {prefix: '/dcmanager', service: dcmanager.service},
+    ...strategyMounts(orchestrator, store),
+    subcloudFaultMount(store, keystone, () => audit()),
     {prefix: '/lab', service: labInfoService(() => ({deployer: deployer.kind, store, baseUrl}))},
     // Each subcloud's sysinv (host routes), the `platform` endpoints of the catalog, and RegionOne's own.
     {
@@ -164,6 +180,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     })
   } catch (error) {
     clearInterval(auditTimer)
+    orchestrator.stop()
     await runner.stopAll()
     await releaseLock()
     const code = (error as NodeJS.ErrnoException).code
@@ -190,12 +207,14 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     store,
     keystone,
     runner,
+    orchestrator,
     systemController,
     requests,
     audit,
     stop() {
       stopping ??= (async () => {
         clearInterval(auditTimer)
+        orchestrator.stop()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()

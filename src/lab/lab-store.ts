@@ -42,6 +42,8 @@ export interface LabState {
   groups: SubcloudGroupRecord[]
   /** Host routes per subcloud name (sysinv routes of the subcloud's controller-0), written by the lab's sysinv. */
   routes: Record<string, StoredRoute[]>
+  /** The orchestrator's tables (strategy, steps, strategy options), owned by src/lab/orchestrator. */
+  orchestration?: unknown
 }
 
 export const DEFAULT_GROUP: SubcloudGroupRecord = {
@@ -182,6 +184,8 @@ export class LabStore extends EventEmitter {
     this.byName.delete(record.name)
     delete this.state.routes[record.name]
     this.state.subclouds = this.state.subclouds.filter((item) => item.id !== id)
+    // Rows that reference the subcloud (strategy steps, strategy options) go with it, as ON DELETE CASCADE.
+    this.emit('subcloud-deleted', id)
     this.changed()
   }
 
@@ -241,6 +245,20 @@ export class LabStore extends EventEmitter {
     else this.state.routes[subcloudName] = routes
     this.changed()
     await this.persist()
+  }
+
+  // ---- the orchestrator's tables (src/lab/orchestrator reads and writes them; persisted with the rest) ----
+
+  get orchestration(): unknown {
+    return this.state.orchestration
+  }
+
+  /**
+   * Attach the orchestrator's tables to the state; later changes are made in place and written by `persist()`.
+   * No 'change' event: steps moving do not concern the subcloud audit.
+   */
+  setOrchestration(tables: unknown): void {
+    this.state.orchestration = tables
   }
 
   // ---- persistence ----

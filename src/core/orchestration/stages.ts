@@ -16,7 +16,7 @@ export interface ParallelismGroup {
 }
 
 export interface ParallelismRequest {
-  type: unknown
+  type?: unknown
   'subcloud-apply-type'?: unknown
   'max-parallel-subclouds'?: unknown
   subcloud_group?: unknown

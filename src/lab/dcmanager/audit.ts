@@ -24,13 +24,16 @@ export function routeReachesSystemController(route: StoredRoute, scNetworks: Sub
   )
 }
 
+/** Deploy states of a deployed subcloud: an orchestrated software deploy keeps it reachable (issue 10). */
+const DEPLOYED_STATES = new Set(['complete', 'sw-deploy-in-progress', 'sw-deploy-apply-strategy-failed'])
+
 export function auditSubcloud(record: SubcloudRecord, routes: StoredRoute[], scNetworks: Subnet[]): AuditResult {
   const reachable =
-    record.deployStatus === 'complete' && routes.some((r) => routeReachesSystemController(r, scNetworks))
+    DEPLOYED_STATES.has(record.deployStatus) && routes.some((r) => routeReachesSystemController(r, scNetworks))
   const inSync = reachable && record.managementState === 'managed'
-  const status: SyncStatus = inSync ? 'in-sync' : 'unknown'
+  // A managed, online subcloud reports in-sync unless the lab was told otherwise (`dcm lab subcloud set --sync`).
   const endpointSyncStatus: Record<string, SyncStatus> = Object.fromEntries(
-    ENDPOINT_TYPES.map((type) => [type, status]),
+    ENDPOINT_TYPES.map((type) => [type, inSync ? (record.syncOverrides?.[type] ?? 'in-sync') : 'unknown']),
   )
   // dc-cert belongs to cert-mon (PATCH .../update_status): while the subcloud is reachable and unmanaged
   // the audit leaves the value cert-mon reported.

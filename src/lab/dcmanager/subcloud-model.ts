@@ -49,6 +49,10 @@ export interface SubcloudRecord {
   /** Start-end ranges per family, for the range-overlap check of later adds. */
   managementRanges: Array<{start: string; end: string}>
   hasDeployConfig: boolean
+  /** Lab fault injection (`dcm lab subcloud set`): endpoint statuses the audit reports instead of in-sync. */
+  syncOverrides?: Record<string, SyncStatus>
+  /** Lab fault injection: the strategy step of this subcloud fails in this state. */
+  strategyFault?: {state: string; reason?: string}
 }
 
 export const NO_ERRORS = 'No errors present'
