@@ -86,7 +86,7 @@ abstract class StrategyCommand extends BaseCommand<typeof StrategyCommand> {
     const flags = this.flags as unknown as {timeout: number; 'poll-interval': number; quiet?: boolean}
     const [{followStrategy}, {StrategyProgressView}, {progressModeFor}] = await Promise.all([
       import('../core/strategies/follow.js'),
-      import('../core/output/strategy-progress.js'),
+      import('./strategy-progress.js'),
       import('../core/output/progress.js'),
     ])
     const mode = progressModeFor(process.stderr, Boolean(flags.quiet) || this.jsonEnabled())

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 
 import type {Strategy, StrategyStep} from '../../../src/core/api/strategies/types.js'
-import {StrategyProgressView} from '../../../src/core/output/strategy-progress.js'
+import {StrategyProgressView} from '../../../src/cli/strategy-progress.js'
 import {summarizeSteps} from '../../../src/core/strategies/step-summary.js'
 
 const strategy = (state: string): Strategy =>

@@ -1,8 +1,8 @@
-import type {StrategyProgress} from '../strategies/follow.js'
-import type {StrategyStep} from '../api/strategies/types.js'
-import type {StepSummary} from '../strategies/step-summary.js'
-import {formatElapsed} from './elapsed.js'
-import type {ProgressMode, ProgressStream} from './progress.js'
+import type {StrategyProgress} from '../core/strategies/follow.js'
+import type {StrategyStep} from '../core/api/strategies/types.js'
+import type {StepSummary} from '../core/strategies/step-summary.js'
+import {formatElapsed} from '../core/output/elapsed.js'
+import type {ProgressMode, ProgressStream} from '../core/output/progress.js'
 
 /**
  * Live progress of a strategy run (`apply --wait`, `show --watch`), on stderr. On a terminal: a block
