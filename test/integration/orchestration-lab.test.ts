@@ -1,5 +1,7 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from '@jest/globals'
 
+import {writeInstance} from '../../src/lab/lab-files.js'
+import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {
   act,
@@ -27,6 +29,16 @@ beforeAll(async () => {
   lab = await startTestLab({
     releases: ['24.09', '25.09'],
     orchestrator: {workerTickMs: 5, managerTickMs: 5, stateMs: 0, idleMs: 5, stateDurationsMs: {}},
+  })
+  // Found by `dcm lab subcloud set` through its data dir, as `dcm lab start` leaves it.
+  await writeInstance(lab.dataDir, {
+    pid: process.pid,
+    port: lab.port,
+    url: lab.url,
+    authUrl: lab.authUrl,
+    dcmanagerUrl: lab.dcmanagerUrl,
+    deployer: lab.deployerKind,
+    startedAt: new Date().toISOString(),
   })
 })
 afterAll(async () => {
@@ -432,5 +444,34 @@ describe('strategy options', () => {
     expect(await call(lab, 'DELETE', `${OPTIONS}/SystemController`)).toEqual({status: 200, body: null})
     expect(await call(lab, 'DELETE', `${OPTIONS}/SystemController`)).toEqual({status: 200, body: null})
     expect(await call(lab, 'DELETE', `${OPTIONS}/subcloud1`)).toEqual({status: 200, body: null})
+  })
+})
+
+describe('dcm lab subcloud set', () => {
+  test('--sync makes a subcloud eligible, --fail-strategy-at makes its step fail; bad input exits 2', async () => {
+    await seed(lab, 2, {})
+    const env = {DCM_LAB_DIR: lab.dataDir}
+    const set = await runDcm(['lab', 'subcloud', 'set', 'subcloud2', '--sync', 'firmware=out-of-sync', '-f', 'json'], {env})
+    expect(set.stderr).toBe('')
+    expect(set.code).toBe(0)
+    expect(JSON.parse(set.stdout)).toMatchObject({name: 'subcloud2', 'sync overrides': 'firmware=out-of-sync'})
+    expect(JSON.parse(set.stdout)['endpoint sync status']).toContain('firmware=out-of-sync')
+    const fail = await runDcm(
+      ['lab', 'subcloud', 'set', 'subcloud2', '--fail-strategy-at', 'finishing fw update', '-f', 'value', '-c', 'fail strategy at'],
+      {env},
+    )
+    expect(fail.stdout).toBe('finishing fw update\n')
+    expect((await create(lab, {type: 'firmware'})).status).toBe(200)
+    expect((await steps(lab)).map((step) => step.cloud)).toEqual(['subcloud2'])
+    await act(lab, 'apply')
+    expect(await waitForStrategy(lab, ['complete', 'failed'])).toBe('failed')
+    expect((await steps(lab))[0].details).toBe('finishing fw update: Not all images applied successfully')
+
+    const bad = await runDcm(['lab', 'subcloud', 'set', 'subcloud2', '--fail-strategy-at', 'nowhere'], {env})
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^Error: unknown strategy state "nowhere"/)
+    const missing = await runDcm(['lab', 'subcloud', 'set', 'nope', '--sync', 'software=out-of-sync'], {env})
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/^Error: no subcloud named nope/)
   })
 })

@@ -46,7 +46,7 @@ async function spawnLab(dataDir: string): Promise<{child: ChildProcess; url: str
       return value?.pid === child.pid
     },
   )
-  return {child, url: instance.url}
+  return {child, url: instance!.url}
 }
 
 async function tables(dataDir: string): Promise<OrchestrationTables> {

@@ -15,8 +15,18 @@ bootstrap, add its host route back to the System Controller, watch it come onlin
 Nothing leaves this machine. The lab is stopped and its temp dir removed at the end (keep it with --keep).
 
 ${EXIT_CODES_HELP}`
-  static examples = ['<%= config.bin %> lab demo', '<%= config.bin %> lab demo --time-scale 0.2']
+  static examples = [
+    '<%= config.bin %> lab demo',
+    '<%= config.bin %> lab demo --time-scale 0.2',
+    '<%= config.bin %> lab demo --scenario orchestration',
+  ]
   static flags = {
+    scenario: Flags.string({
+      description:
+        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing',
+      options: ['guide', 'orchestration'],
+      default: 'guide',
+    }),
     'time-scale': Flags.string({description: 'scale of the simulated deploy time (1 = about 4 s)', default: '1'}),
     keep: Flags.boolean({description: "keep the lab's data dir (restart it with dcm lab start --data-dir DIR)"}),
   }
@@ -26,7 +36,10 @@ ${EXIT_CODES_HELP}`
     if (!Number.isFinite(timeScale) || timeScale < 0) {
       throw new UsageError(`--time-scale must be a non-negative number, got "${this.flags['time-scale']}"`)
     }
-    const {runLabDemo} = await import('../../lab/demo.js')
+    const runLabDemo =
+      this.flags.scenario === 'orchestration'
+        ? (await import('../../lab/scenarios/orchestration-demo.js')).runOrchestrationDemo
+        : (await import('../../lab/demo.js')).runLabDemo
     const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../core/subclouds/columns.js')
     const started = Date.now()
     const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`

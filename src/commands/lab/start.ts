@@ -43,6 +43,11 @@ ${EXIT_CODES_HELP}`
       description: 'make the simulated bootstrap of this subcloud fail (repeatable)',
       multiple: true,
     }),
+    release: Flags.string({
+      description:
+        'a release (MM.mm) the System Controller has deployed besides its own 24.09, for sw-deploy and prestage strategies (repeatable)',
+      multiple: true,
+    }),
     'sc-network': Flags.string({
       description:
         'System Controller management network and pool, SUBNET,START-END (repeatable; default 192.168.204.0/24,192.168.204.2-192.168.204.50 and fd00:204::/64,fd00:204::2-fd00:204::50)',
@@ -66,6 +71,10 @@ ${EXIT_CODES_HELP}`
       if (!network) throw new UsageError(`--sc-network must look like SUBNET,START-END, got "${text}"`)
       return network
     })
+
+    for (const release of flags.release ?? []) {
+      if (!/^\d{2}\.\d{2}$/.test(release)) throw new UsageError(`--release must be MM.mm (e.g. 25.09), got "${release}"`)
+    }
 
     const existing = await runningInstance(dataDir)
     if (existing) {
@@ -111,6 +120,7 @@ ${EXIT_CODES_HELP}`
       deployer: flags.deployer,
       timeScale,
       failFor: flags['fail-subcloud'],
+      releases: [DEFAULT_SYSTEM_CONTROLLER.softwareVersion, ...(flags.release ?? [])],
       systemController: networks.length
         ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
         : DEFAULT_SYSTEM_CONTROLLER,
