@@ -177,3 +177,59 @@ describe('create --dry-run', () => {
     )
   })
 })
+
+describe('strategy-step show and strategy-config', () => {
+  test('step by name; options list, show, update, delete with upstream texts', async () => {
+    await seed(lab, 2)
+    await dcm('sw-deploy-strategy', 'create', '--release-id', 'stx-25.09.1')
+    const step = await dcm(
+      'strategy-step',
+      'show',
+      'subcloud2',
+      '-f',
+      'value',
+      '-c',
+      'cloud',
+      '-c',
+      'stage',
+      '-c',
+      'state',
+    )
+    expect(step.stdout).toBe('subcloud2\nCreate\ninitial\n')
+    const missing = await dcm('strategy-step', 'show', 'SystemController')
+    expect({code: missing.code, stderr: missing.stderr}).toEqual({
+      code: 1,
+      stderr: 'Error: Unable to show the strategy step of SystemController: Strategy step not found (HTTP 404)\n',
+    })
+    const defaults = await dcm('strategy-config', 'show', '-f', 'value', '-c', 'cloud', '-c', 'max parallel workers')
+    expect(defaults.stdout).toBe('all clouds default\n10\n')
+    const updated = await dcm(
+      'strategy-config',
+      'update',
+      'subcloud1',
+      '--storage-apply-type',
+      'serial',
+      '--worker-apply-type',
+      'serial',
+      '--max-parallel-workers',
+      '4',
+      '--alarm-restriction-type',
+      'strict',
+      '--default-instance-action',
+      'stop-start',
+    )
+    expect(updated.code).toBe(0)
+    const list = await dcm('strategy-config', 'list', '-f', 'csv')
+    expect(list.stdout).toBe(
+      '"cloud","storage apply type","worker apply type","max parallel workers","alarm restriction type","default instance action"\n' +
+        '"all clouds default","parallel","parallel",10,"relaxed","migrate"\n' +
+        '"subcloud1","serial","serial",4,"strict","stop-start"\n',
+    )
+    expect((await dcm('strategy-config', 'delete', 'subcloud1')).code).toBe(0)
+    const again = await dcm('strategy-config', 'delete', 'subcloud1')
+    expect({code: again.code, stderr: again.stderr}).toEqual({
+      code: 1,
+      stderr: 'Error: Unable to delete strategy options: Subcloud patch options not found (HTTP 404)\n',
+    })
+  })
+})
