@@ -76,10 +76,16 @@ export default async function run() {
       for (const subcloud of lab.store.subclouds) subcloud.syncOverrides = {software: 'out-of-sync'}
       lab.audit()
     }
-    console.log(`create a sw-deploy strategy over ${SUBCLOUDS} subclouds (POST, steps built and persisted): ${fmt(median(creates))} (target < 1000 ms)`)
-    console.log(`of which selecting the ${SUBCLOUDS} eligible subclouds: ${fmt(median(plans))}; the rest is building the rows, writing the state file and HTTP`)
+    console.log(
+      `create a sw-deploy strategy over ${SUBCLOUDS} subclouds (POST, steps built and persisted): ${fmt(median(creates))} (target < 1000 ms)`,
+    )
+    console.log(
+      `of which selecting the ${SUBCLOUDS} eligible subclouds: ${fmt(median(plans))}; the rest is building the rows, writing the state file and HTTP`,
+    )
     console.log(`state file with ${SUBCLOUDS} steps: ${(stateBytes / 1024 / 1024).toFixed(1)} MB`)
-    console.log(`apply, max-parallel ${SUBCLOUDS}, zero-length states (10 ms loop): ${fmt(median(applies))} to complete`)
+    console.log(
+      `apply, max-parallel ${SUBCLOUDS}, zero-length states (10 ms loop): ${fmt(median(applies))} to complete`,
+    )
   } finally {
     await lab.stop()
     await fs.rm(dataDir, {recursive: true, force: true})

@@ -86,7 +86,11 @@ function expectValid(validate: ValidateFunction, body: unknown): void {
 const kind = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value)
 
 /** `actual` has every key of the reference object, with the same value types where both are non-null. */
-function expectFieldsOf(referenceObject: Record<string, unknown>, actual: Record<string, unknown>, legacy: string[] = []) {
+function expectFieldsOf(
+  referenceObject: Record<string, unknown>,
+  actual: Record<string, unknown>,
+  legacy: string[] = [],
+) {
   expect(Object.keys(referenceObject).filter((key) => !(key in actual) && !legacy.includes(key))).toEqual([])
   for (const [key, value] of Object.entries(referenceObject)) {
     if (value === null || actual[key] === null || legacy.includes(key)) continue
@@ -130,7 +134,10 @@ describe('sw-update-strategy', () => {
     const listed = (await call(lab, 'GET', `${STRATEGY}/steps`)).body
     expect(Object.keys(listed)).toEqual(['strategy-steps'])
     expect(Object.keys(listed['strategy-steps'][0])).toEqual(STEP_KEYS)
-    expectFieldsOf(sample('sw-update-strategy/sw-update-strategy-get-steps-response.json')['strategy-steps'][0], listed['strategy-steps'][0])
+    expectFieldsOf(
+      sample('sw-update-strategy/sw-update-strategy-get-steps-response.json')['strategy-steps'][0],
+      listed['strategy-steps'][0],
+    )
     expectFieldsOf(exampleOf('/v1.0/sw-update-strategy/steps', 'get'), listed)
     const one = (await call(lab, 'GET', `${STRATEGY}/steps/subcloud1`)).body
     expectFieldsOf(sample('sw-update-strategy/sw-update-strategy-get-step-subcloud-response.json'), one)
@@ -146,7 +153,9 @@ describe('sw-update-strategy', () => {
     )
     expect(await waitForStrategy(lab, ['complete'])).toBe('complete')
     const finished = await steps(lab)
-    expect(finished.every((step) => typeof step['started-at'] === 'string' && typeof step['finished-at'] === 'string')).toBe(true)
+    expect(
+      finished.every((step) => typeof step['started-at'] === 'string' && typeof step['finished-at'] === 'string'),
+    ).toBe(true)
 
     const deleted = (await call(lab, 'DELETE', `${STRATEGY}?type=sw-deploy`)).body
     expect(Object.keys(deleted)).toEqual(STRATEGY_KEYS)
@@ -155,7 +164,10 @@ describe('sw-update-strategy', () => {
 
   test('errors are webob bodies: JSON with Accept: application/json, the HTML page otherwise', async () => {
     const json = await call(lab, 'GET', `${STRATEGY}?type=firmware`)
-    expect(json).toEqual({status: 404, body: {code: 404, title: 'Not Found', description: "Strategy of type 'firmware' not found"}})
+    expect(json).toEqual({
+      status: 404,
+      body: {code: 404, title: 'Not Found', description: "Strategy of type 'firmware' not found"},
+    })
     const html = await lab.api(`${STRATEGY}?type=firmware`, {headers: {accept: '*/*'}})
     expect(html.headers.get('content-type')).toMatch(/^text\/html/)
     expect(await html.text()).toContain(
@@ -177,9 +189,10 @@ describe('sw-update-options', () => {
     const [defaults, row] = sample('sw-update-options/sw-update-options-get-response.json')['sw-update-options']
     expectFieldsOf(defaults, list[0], ['id', 'subcloud-id'])
     expectFieldsOf(row, list[1])
-    expectFieldsOf(sample('sw-update-options/sw-update-options-get-one-response.json'), (await call(lab, 'GET', `${OPTIONS}/SystemController`)).body, [
-      'id',
-      'subcloud-id',
-    ])
+    expectFieldsOf(
+      sample('sw-update-options/sw-update-options-get-one-response.json'),
+      (await call(lab, 'GET', `${OPTIONS}/SystemController`)).body,
+      ['id', 'subcloud-id'],
+    )
   })
 })

@@ -15,7 +15,10 @@ test('the orchestration scenario: two stages, one failed step named with its det
   expect(titles).toHaveLength(5)
   expect(titles[4]).toBe('The strategy ended failed: dcm strategy-step list')
   const created = events.find((event) => event.kind === 'step' && event.number === 3) as {detail: string[]}
-  expect(created.detail.slice(1)).toEqual(['stage 1: subcloud1 .. subcloud10 (10)', 'stage 2: subcloud11 .. subcloud20 (10)'])
+  expect(created.detail.slice(1)).toEqual([
+    'stage 1: subcloud1 .. subcloud10 (10)',
+    'stage 2: subcloud11 .. subcloud20 (10)',
+  ])
   const progress = events.filter((event) => event.kind === 'progress').map((event) => (event as {line: string}).line)
   // Watched live: one line per distinct picture of the steps, ending with the final one.
   expect(progress.length).toBeGreaterThan(3)

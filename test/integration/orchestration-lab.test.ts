@@ -146,7 +146,9 @@ describe('create', () => {
     expect(await message({type: 'kubernetes', cloud_name: 'insync1'})).toBe(
       `${prefix('kubernetes')}Subcloud insync1 does not require kubernetes update`,
     )
-    expect(await message({type: 'kubernetes', cloud_name: 'nope'})).toBe(`${prefix('kubernetes')}Subcloud nope does not exist`)
+    expect(await message({type: 'kubernetes', cloud_name: 'nope'})).toBe(
+      `${prefix('kubernetes')}Subcloud nope does not exist`,
+    )
     expect(await message({type: 'prestage', cloud_name: offline, sysadmin_password: 'cHc='})).toBe(
       `${prefix('prestage')}Prestage skipped '${offline}': Subcloud is offline.`,
     )
@@ -167,7 +169,9 @@ describe('create', () => {
     // An unknown status on a managed, online subcloud blocks every type but prestage.
     lab.store.updateSubcloud(lab.store.subcloudByName('insync1')!.id, {syncOverrides: {firmware: 'unknown'}})
     lab.audit()
-    expect(await message({type: 'firmware'})).toBe(`${prefix('firmware')}firmware sync status is unknown for one or more subclouds`)
+    expect(await message({type: 'firmware'})).toBe(
+      `${prefix('firmware')}firmware sync status is unknown for one or more subclouds`,
+    )
   })
 
   test('apply type and max parallel: serial forces 1, a group lends its values', async () => {
@@ -298,7 +302,10 @@ describe('apply', () => {
 
   test('stop-on-failure on: the strategy fails at once, steps not started stay initial', async () => {
     await seed(lab, 4)
-    await call(lab, 'POST', '/lab/subclouds/subcloud1', {fail_strategy_at: 'sw-deploy pre-check', fail_reason: 'Release stx-25.09.1 is not prestaged.'})
+    await call(lab, 'POST', '/lab/subclouds/subcloud1', {
+      fail_strategy_at: 'sw-deploy pre-check',
+      fail_reason: 'Release stx-25.09.1 is not prestaged.',
+    })
     const created = await create(lab, {...SW_DEPLOY, 'subcloud-apply-type': 'serial', 'stop-on-failure': 'true'})
     expect(created.body['stop-on-failure']).toBe(true)
     await act(lab, 'apply')
@@ -314,7 +321,9 @@ describe('apply', () => {
       ['Create', 'initial'],
       ['Create', 'initial'],
     ])
-    expect(list[0].details).toBe('sw-deploy pre-check: Failed for subcloud subcloud1: Release stx-25.09.1 is not prestaged.')
+    expect(list[0].details).toBe(
+      'sw-deploy pre-check: Failed for subcloud subcloud1: Release stx-25.09.1 is not prestaged.',
+    )
     expect(lab.store.subcloudByName('subcloud1')!.deployStatus).toBe('complete')
   })
 
@@ -422,7 +431,9 @@ describe('strategy options', () => {
     expect((await call(lab, 'GET', `${OPTIONS}/subcloud1`)).body.description).toBe(
       `No options found for Subcloud with id ${id}, defaults will be used.`,
     )
-    expect((await call(lab, 'DELETE', `${OPTIONS}/subcloud1`)).body.description).toBe('Subcloud patch options not found')
+    expect((await call(lab, 'DELETE', `${OPTIONS}/subcloud1`)).body.description).toBe(
+      'Subcloud patch options not found',
+    )
     expect((await call(lab, 'GET', `${OPTIONS}/nope`)).body.description).toBe('Subcloud not found')
     const body = {
       'storage-apply-type': 'serial',
@@ -451,13 +462,26 @@ describe('dcm lab subcloud set', () => {
   test('--sync makes a subcloud eligible, --fail-strategy-at makes its step fail; bad input exits 2', async () => {
     await seed(lab, 2, {})
     const env = {DCM_LAB_DIR: lab.dataDir}
-    const set = await runDcm(['lab', 'subcloud', 'set', 'subcloud2', '--sync', 'firmware=out-of-sync', '-f', 'json'], {env})
+    const set = await runDcm(['lab', 'subcloud', 'set', 'subcloud2', '--sync', 'firmware=out-of-sync', '-f', 'json'], {
+      env,
+    })
     expect(set.stderr).toBe('')
     expect(set.code).toBe(0)
     expect(JSON.parse(set.stdout)).toMatchObject({name: 'subcloud2', 'sync overrides': 'firmware=out-of-sync'})
     expect(JSON.parse(set.stdout)['endpoint sync status']).toContain('firmware=out-of-sync')
     const fail = await runDcm(
-      ['lab', 'subcloud', 'set', 'subcloud2', '--fail-strategy-at', 'finishing fw update', '-f', 'value', '-c', 'fail strategy at'],
+      [
+        'lab',
+        'subcloud',
+        'set',
+        'subcloud2',
+        '--fail-strategy-at',
+        'finishing fw update',
+        '-f',
+        'value',
+        '-c',
+        'fail strategy at',
+      ],
       {env},
     )
     expect(fail.stdout).toBe('finishing fw update\n')

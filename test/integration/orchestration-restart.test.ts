@@ -65,7 +65,9 @@ test('kill -9 mid-apply, restart: the strategy resumes and completes', async () 
 
   const {child} = await spawnLab(dataDir)
   const lab = await startTestLabClientOnly(dataDir)
-  expect((await create(lab, {type: 'sw-deploy', release_id: 'stx-24.09.1', 'max-parallel-subclouds': 2})).status).toBe(200)
+  expect((await create(lab, {type: 'sw-deploy', release_id: 'stx-24.09.1', 'max-parallel-subclouds': 2})).status).toBe(
+    200,
+  )
   await act(lab, 'apply')
   // Kill once some steps finished and others are running.
   await waitFor(

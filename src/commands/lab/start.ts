@@ -73,7 +73,8 @@ ${EXIT_CODES_HELP}`
     })
 
     for (const release of flags.release ?? []) {
-      if (!/^\d{2}\.\d{2}$/.test(release)) throw new UsageError(`--release must be MM.mm (e.g. 25.09), got "${release}"`)
+      if (!/^\d{2}\.\d{2}$/.test(release))
+        throw new UsageError(`--release must be MM.mm (e.g. 25.09), got "${release}"`)
     }
 
     const existing = await runningInstance(dataDir)

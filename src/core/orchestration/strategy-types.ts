@@ -104,10 +104,7 @@ function swDeployPath({softwareVersion, extraArgs}: StepPathContext): readonly s
   return [SW_DEPLOY_PRE_CHECK, ...prestage, ...(major ? [SW_DEPLOY_INSTALL_LICENSE] : []), ...vim]
 }
 
-const fixed =
-  (states: readonly string[]) =>
-  (): readonly string[] =>
-    states
+const fixed = (states: readonly string[]) => (): readonly string[] => states
 
 const DECLARATIONS: Record<StrategyType, StrategyDeclaration> = {
   'sw-deploy': {

@@ -13,13 +13,7 @@ import {pythonTimestamp} from '../dcmanager/python-time.js'
 import type {SubcloudRecord} from '../dcmanager/subcloud-model.js'
 import type {LabStore} from '../lab-store.js'
 import type {OrchestrationTables, StepRow, StrategyRow} from './orchestration-tables.js'
-import {
-  DEFAULT_INJECTED_REASON,
-  failureText,
-  isPollingState,
-  isVimApplyState,
-  stepDetails,
-} from './step-failures.js'
+import {DEFAULT_INJECTED_REASON, failureText, isPollingState, isVimApplyState, stepDetails} from './step-failures.js'
 import {
   onPrestageSkipped,
   onStateEntered,

@@ -69,7 +69,9 @@ export function stepDetails(state: string, text: string): string {
 
 /** States that wait on the subcloud (VIM build/apply, firmware): a stopped strategy ends them (§4.6). */
 export function isPollingState(state: string): boolean {
-  return /^(create|creating|apply|applying|kube creating|kube applying)\b/.test(state) || state === 'sw-deploy pre-check'
+  return (
+    /^(create|creating|apply|applying|kube creating|kube applying)\b/.test(state) || state === 'sw-deploy pre-check'
+  )
 }
 
 /** States whose details show the VIM apply progress (`apply phase is N% complete`). */

@@ -1,8 +1,4 @@
-import {
-  kubeRootcaRefusal,
-  type OrchestrationSubcloud,
-  selectSubclouds,
-} from '../../core/orchestration/eligibility.js'
+import {kubeRootcaRefusal, type OrchestrationSubcloud, selectSubclouds} from '../../core/orchestration/eligibility.js'
 import {boolParamRefusal, resolveParallelism} from '../../core/orchestration/stages.js'
 import {isStrategyType, majorReleaseOf, type StrategyType} from '../../core/orchestration/strategy-types.js'
 import {WebobError} from '../http/webob-error.js'
@@ -123,7 +119,10 @@ function validateSoftwareStrategy(payload: Record<string, unknown>, context: Cre
     throw bad('Option snapshot cannot be used with any of the following options: rollback or cleanup.')
   if (pyTruthy(del) && (pyTruthy(rollback) || pyTruthy(cleanup)))
     throw bad('Option delete cannot be used with any of the following options: rollback or cleanup.')
-  if (pyTruthy(rollback) && (pyTruthy(releaseId) || pyTruthy(cleanup) || pyTruthy(kubeUpgrade) || pyTruthy(withPrestage)))
+  if (
+    pyTruthy(rollback) &&
+    (pyTruthy(releaseId) || pyTruthy(cleanup) || pyTruthy(kubeUpgrade) || pyTruthy(withPrestage))
+  )
     throw bad(
       'Option rollback cannot be used with any of the following options: release_id, cleanup, kube_upgrade or with_prestage.',
     )
@@ -221,7 +220,9 @@ function buildExtraArgs(
       }
     case 'kubernetes': {
       const version = payload['to-version']
-      return {'to-version': pyTruthy(version) ? (String(version).startsWith('v') ? version : `v${String(version)}`) : null}
+      return {
+        'to-version': pyTruthy(version) ? (String(version).startsWith('v') ? version : `v${String(version)}`) : null,
+      }
     }
     case 'kube-rootca-update':
       return {'expiry-date': value('expiry-date', null), subject: value('subject', null)}

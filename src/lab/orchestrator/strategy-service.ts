@@ -69,7 +69,8 @@ export function strategyMounts(orchestrator: LabOrchestrator, store: LabStore): 
       if (first === undefined) {
         const type = typeOf(request)
         const row = orchestrator.strategy(type)
-        if (!row) throw new WebobError(404, type === undefined ? 'Strategy not found' : `Strategy of type '${type}' not found`)
+        if (!row)
+          throw new WebobError(404, type === undefined ? 'Strategy not found' : `Strategy of type '${type}' not found`)
         return json(strategyToApi(row, 'db'))
       }
       if (first !== 'steps') return json(null)

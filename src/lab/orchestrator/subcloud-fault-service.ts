@@ -1,4 +1,10 @@
-import {allStepStates, STEP_ABORTED, STEP_COMPLETE, STEP_FAILED, STEP_INITIAL} from '../../core/orchestration/strategy-types.js'
+import {
+  allStepStates,
+  STEP_ABORTED,
+  STEP_COMPLETE,
+  STEP_FAILED,
+  STEP_INITIAL,
+} from '../../core/orchestration/strategy-types.js'
 import {ENDPOINT_TYPES, type SubcloudRecord, type SyncStatus} from '../dcmanager/subcloud-model.js'
 import type {LabResponse} from '../http/http-types.js'
 import type {LabMount} from '../http/lab-mounts.js'

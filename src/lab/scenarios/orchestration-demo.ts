@@ -45,7 +45,11 @@ export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataD
     const password = await ensureAdminPassword(dataDir)
     registerSecret(password)
     lab = await startLab({dataDir, adminPassword: password, timeScale, releases: ['24.09', '25.09']})
-    const names = await seedFleet(lab.store, {count: SUBCLOUDS, softwareVersion: '24.09', sync: {software: 'out-of-sync'}})
+    const names = await seedFleet(lab.store, {
+      count: SUBCLOUDS,
+      softwareVersion: '24.09',
+      sync: {software: 'out-of-sync'},
+    })
     lab.audit()
     emit({
       kind: 'step',
@@ -116,7 +120,10 @@ export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataD
     }
     const upgraded = fleet.subclouds.filter((subcloud) => subcloud['software-version'] === '25.09')
     for (const subcloud of fleet.subclouds.filter((item) => item['software-version'] !== '25.09'))
-      emit({kind: 'note', line: `${subcloud.name}: still at ${subcloud['software-version']}, deploy-status ${subcloud['deploy-status']}`})
+      emit({
+        kind: 'note',
+        line: `${subcloud.name}: still at ${subcloud['software-version']}, deploy-status ${subcloud['deploy-status']}`,
+      })
     emit({kind: 'note', line: `${upgraded.length} of ${fleet.subclouds.length} subclouds now run 25.09`})
     await session.transport.close()
     return {dataDir}

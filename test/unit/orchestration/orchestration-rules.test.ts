@@ -98,7 +98,8 @@ describe('strategy declarations', () => {
     expect(actionAllowed('apply', 'applying')).toBe(false)
     expect(actionAllowed('abort', 'applying')).toBe(true)
     expect(actionAllowed('abort', 'abort requested')).toBe(false)
-    for (const state of ['initial', 'complete', 'failed', 'aborted'] as const) expect(actionAllowed('delete', state)).toBe(true)
+    for (const state of ['initial', 'complete', 'failed', 'aborted'] as const)
+      expect(actionAllowed('delete', state)).toBe(true)
     for (const state of ['applying', 'abort requested', 'aborting', 'deleting'] as const)
       expect(actionAllowed('delete', state)).toBe(false)
     expect(actionRefusal('delete', 'applying')).toBe('Strategy in state applying cannot be deleted')
@@ -206,7 +207,9 @@ describe('eligibility', () => {
 describe('apply type, max parallel and stages', () => {
   test('defaults: null apply type and 2; serial forces 1; a falsy max-parallel is unset', () => {
     expect(resolveParallelism({type: 'firmware'}, noGroups)).toEqual({ok: true, applyType: null, maxParallel: 2})
-    expect(resolveParallelism({type: 'firmware', 'subcloud-apply-type': 'serial', 'max-parallel-subclouds': 9}, noGroups)).toEqual({
+    expect(
+      resolveParallelism({type: 'firmware', 'subcloud-apply-type': 'serial', 'max-parallel-subclouds': 9}, noGroups),
+    ).toEqual({
       ok: true,
       applyType: 'serial',
       maxParallel: 1,
@@ -232,7 +235,9 @@ describe('apply type, max parallel and stages', () => {
     }
     expect(message({force: 'yes'})).toBe("Invalid value 'yes' for force - must be True/False or 'true'/'false'")
     expect(message({'subcloud-apply-type': 'both'})).toBe('subcloud-apply-type invalid')
-    expect(message({subcloud_group: 'g1', cloud_name: 'sc'})).toBe('cloud_name and subcloud_group are mutually exclusive')
+    expect(message({subcloud_group: 'g1', cloud_name: 'sc'})).toBe(
+      'cloud_name and subcloud_group are mutually exclusive',
+    )
     expect(message({subcloud_group: 'g1', 'max-parallel-subclouds': 3})).toBe(
       'subcloud-apply-type and max-parallel-subclouds are not allowed when subcloud_group is provided',
     )

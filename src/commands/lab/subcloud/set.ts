@@ -6,7 +6,8 @@ import {showFlags} from '../../../cli/output-flags.js'
 import {UsageError} from '../../../core/errors.js'
 
 export default class LabSubcloudSet extends BaseCommand<typeof LabSubcloudSet> {
-  static summary = "Inject orchestration faults into a subcloud of the running lab: a failing strategy step, an endpoint's sync status."
+  static summary =
+    "Inject orchestration faults into a subcloud of the running lab: a failing strategy step, an endpoint's sync status."
   static description = `For tests and demos of the strategy commands. --fail-strategy-at makes the subcloud's strategy step fail in
 that state (e.g. "apply VIM sw-deploy strategy"), with upstream's failure text for the state and --fail-reason as
 its cause; an empty value clears it. --sync ENDPOINT=STATUS makes the lab's audit report that status for the
@@ -37,7 +38,8 @@ ${EXIT_CODES_HELP}`
     const sync: Record<string, string> = {}
     for (const item of flags.sync ?? []) {
       const match = /^([^=\s]+)=(\S+)$/.exec(item)
-      if (!match) throw new UsageError(`--sync takes ENDPOINT=STATUS, got "${item}"`, {hint: 'e.g. --sync software=out-of-sync'})
+      if (!match)
+        throw new UsageError(`--sync takes ENDPOINT=STATUS, got "${item}"`, {hint: 'e.g. --sync software=out-of-sync'})
       sync[match[1]] = match[2]
     }
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
