@@ -63,6 +63,40 @@ describe('every family through the CLI', () => {
   })
 })
 
+describe('sw-deploy create output', () => {
+  test('--with-delete prints the deprecation notice on stdout, then the table with delete_option delete', async () => {
+    await seed(lab, 1)
+    const created = await dcm('sw-deploy-strategy', 'create', '--release-id', 'stx-25.09.1', '--with-delete')
+    expect(created.code).toBe(0)
+    const notice =
+      '\n    ### DEPRECATION NOTICE: --with-delete ###\n\n    This option is deprecated and will be removed in a future release. Please use --delete instead.\n    \n'
+    expect(created.stdout.startsWith(`${notice}+--`)).toBe(true)
+    const rows = created.stdout
+      .slice(notice.length)
+      .split('\n')
+      .filter((line) => line.startsWith('| '))
+      .map((line) =>
+        line
+          .split('|')
+          .map((cell) => cell.trim())
+          .slice(1, 3),
+      )
+    expect(rows.slice(0, 11)).toEqual([
+      ['Field', 'Value'],
+      ['strategy type', 'sw-deploy'],
+      ['subcloud apply type', 'None'],
+      ['max parallel subclouds', '2'],
+      ['stop on failure', 'False'],
+      ['release_id', 'stx-25.09.1'],
+      ['snapshot', 'False'],
+      ['rollback', 'False'],
+      ['delete_option', 'delete'],
+      ['with_prestage', 'None'],
+      ['kube_upgrade', ''],
+    ])
+  })
+})
+
 describe('apply --wait and show --watch against a running orchestrator', () => {
   test('exit 1 when a step fails, the failure named on stderr and by strategy-step list --failed', async () => {
     await seed(lab, 3)
