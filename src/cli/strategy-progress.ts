@@ -9,7 +9,7 @@ import type {ProgressMode, ProgressStream} from '../core/output/progress.js'
  * redrawn in place: the strategy state and elapsed time, the steps counted by state, the running ones
  * with their current state, details and elapsed time (as many as fit), and the failures named with their
  * details. Otherwise: one timestamped line per change (strategy state, each step's new state, each
- * failure with its details), so CI logs read as a history.
+ * failure with its details, the counts when they move), so CI logs read as a history.
  */
 export interface StrategyProgressOptions {
   stream: ProgressStream
@@ -29,6 +29,7 @@ export class StrategyProgressView {
   private lastProgress?: StrategyProgress
   private lastSummary?: StepSummary
   private lastStrategyState?: string
+  private lastCounts?: string
   private readonly stepStates = new Map<string, string>()
   /** When this client first saw each step in its current state (fallback for elapsed). */
   private readonly seenSince = new Map<string, number>()
@@ -87,7 +88,10 @@ export class StrategyProgressView {
         const details = step.details ? `: ${step.details}` : ''
         out.push(`${stamp()} ${cloud} ${step.state}${step.state === 'failed' ? details : ''}`)
       }
-      if (progress.summary) out.push(`${stamp()} steps: ${countsLine(progress.summary)}`)
+      // The counts only when they moved: a long VIM apply would otherwise repeat the same line every poll.
+      const counts = progress.summary ? countsLine(progress.summary) : undefined
+      if (counts && counts !== this.lastCounts) out.push(`${stamp()} steps: ${counts}`)
+      this.lastCounts = counts ?? this.lastCounts
     }
     if (out.length > 0) this.options.stream.write(out.join('\n') + '\n')
   }
