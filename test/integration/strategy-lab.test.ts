@@ -36,31 +36,40 @@ afterEach(async () => {
 const value = (stdout: string) => stdout.trim().split('\n')
 
 describe('every family through the CLI', () => {
-  const families: Array<[string, string, string[]]> = [
-    ['fw-update-strategy', 'firmware', []],
-    ['kube-rootca-update-strategy', 'kube-rootca', ['--expiry-date', '2099-12-31']],
-    ['kube-upgrade-strategy', 'kubernetes', ['--to-version', 'v1.29.2']],
-    ['prestage-strategy', 'software', ['--for-sw-deploy', '--release', '25.09']],
-    ['sw-deploy-strategy', 'software', ['--release-id', 'stx-25.09.1']],
+  const families: Array<[string, string, string, string[]]> = [
+    ['fw-update-strategy', 'firmware', 'firmware', []],
+    ['kube-rootca-update-strategy', 'kube-rootca-update', 'kube-rootca', ['--expiry-date', '2099-12-31']],
+    ['kube-upgrade-strategy', 'kubernetes', 'kubernetes', ['--to-version', 'v1.29.2']],
+    ['prestage-strategy', 'prestage', 'software', ['--for-sw-deploy', '--release', '25.09']],
+    ['sw-deploy-strategy', 'sw-deploy', 'software', ['--release-id', 'stx-25.09.1']],
   ]
 
-  test.each(families)('%s: create, show, apply --wait (exit 0), delete', async (family, endpoint, extra) => {
-    await seed(lab, 2, {[endpoint]: 'out-of-sync'})
-    const created = await dcm(family, 'create', ...extra, '-f', 'value', '-c', 'state', '-c', 'created_at')
-    expect({code: created.code, stderr: created.stderr}).toEqual({code: 0, stderr: ''})
-    const [state, createdAt] = value(created.stdout)
-    expect(state).toBe('initial')
-    // RPC-served answers print `T`, GET answers a space (orchestration.md §1.3).
-    expect(createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/)
-    const shown = await dcm(family, 'show', '-f', 'value', '-c', 'created_at')
-    expect(shown.stdout.trim()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/)
-    const applied = await dcm(family, 'apply', '--wait', '--poll-interval', '50', '-f', 'value', '-c', 'state')
-    expect({code: applied.code, stdout: applied.stdout}).toEqual({code: 0, stdout: 'complete\n'})
-    // Zero-length states: the run may be over by the first poll; the last lines name the outcome.
-    expect(applied.stderr).toMatch(/ steps: 2 complete, 0 running, 0 not started, 0 failed \(of 2\)\n$/)
-    const deleted = await dcm(family, 'delete', '-f', 'value', '-c', 'state')
-    expect({code: deleted.code, stdout: deleted.stdout}).toEqual({code: 0, stdout: 'deleting\n'})
-  })
+  test.each(families)(
+    '%s: create, show, apply --wait (exit 0), abort, delete',
+    async (family, type, endpoint, extra) => {
+      await seed(lab, 2, {[endpoint]: 'out-of-sync'})
+      const created = await dcm(family, 'create', ...extra, '-f', 'value', '-c', 'state', '-c', 'created_at')
+      expect({code: created.code, stderr: created.stderr}).toEqual({code: 0, stderr: ''})
+      const [state, createdAt] = value(created.stdout)
+      expect(state).toBe('initial')
+      // RPC-served answers print `T`, GET answers a space (orchestration.md §1.3).
+      expect(createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/)
+      const shown = await dcm(family, 'show', '-f', 'value', '-c', 'created_at')
+      expect(shown.stdout.trim()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/)
+      const applied = await dcm(family, 'apply', '--wait', '--poll-interval', '50', '-f', 'value', '-c', 'state')
+      expect({code: applied.code, stdout: applied.stdout}).toEqual({code: 0, stdout: 'complete\n'})
+      // Zero-length states: the run may be over by the first poll; the last lines name the outcome.
+      expect(applied.stderr).toMatch(/ steps: 2 complete, 0 running, 0 not started, 0 failed \(of 2\)\n$/)
+      // abort reaches this family's strategy (its `?type=`): refused in state complete, with the server's text.
+      const aborted = await dcm(family, 'abort')
+      expect({code: aborted.code, stderr: aborted.stderr}).toEqual({
+        code: 1,
+        stderr: `Error: Unable to abort strategy of type '${type}': Bad strategy request: Strategy in state complete cannot be aborted (HTTP 422)\n`,
+      })
+      const deleted = await dcm(family, 'delete', '-f', 'value', '-c', 'state')
+      expect({code: deleted.code, stdout: deleted.stdout}).toEqual({code: 0, stdout: 'deleting\n'})
+    },
+  )
 })
 
 describe('sw-deploy create output', () => {
