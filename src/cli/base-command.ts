@@ -3,6 +3,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {DcmError, ExitCode} from '../core/errors.js'
 import {formatList, formatShow} from '../core/output/index.js'
 import type {Cell} from '../core/output/types.js'
+import type {JsonShape} from './json-shape.js'
 import {type OutputFlagValues, outputOptionsFrom} from './output-flags.js'
 import {redact} from '../core/secrets.js'
 
@@ -38,6 +39,8 @@ export interface InterruptOptions {
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
+  /** What `--json` prints on success (src/cli/json-shape.ts); every command declares one. */
+  declare static jsonShape?: JsonShape
 
   static baseFlags = {
     debug: Flags.boolean({

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
 import {resolveSecret, type SecretSource} from './prompts.js'
 
@@ -35,7 +35,7 @@ export function bmcPasswordFlag(description: string) {
  * then DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, then a hidden prompt (asked twice unless told otherwise).
  */
 export function resolveSysadminPassword(
-  flags: {'sysadmin-password'?: string; 'sysadmin-password-stdin'?: boolean},
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof sysadminFlags>>>,
   ask: Pick<SecretSource, 'prompt' | 'confirm'> = {prompt: 'Enter the sysadmin password for the subcloud:'},
 ): Promise<string> {
   return resolveSecret({
@@ -49,7 +49,9 @@ export function resolveSysadminPassword(
   })
 }
 
-export function resolveBmcPassword(flags: {'bmc-password'?: string}): Promise<string> {
+export function resolveBmcPassword(
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof bmcPasswordFlag>>>,
+): Promise<string> {
   return resolveSecret({
     label: 'BMC password',
     flagName: '--bmc-password',

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {UsageError} from '../../core/errors.js'
 import {defaultOutputOptions, formatList, formatShow} from '../../core/output/index.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 /** Plain tables, as `dcm subcloud list|show` print them by default. */
 const TABLE = defaultOutputOptions()
@@ -20,6 +21,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab demo --time-scale 0.2',
     '<%= config.bin %> lab demo --scenario orchestration',
   ]
+  static jsonShape = jsonShape.none()
   static flags = {
     scenario: Flags.string({
       description:

@@ -5,6 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {OperationError, UsageError} from '../../core/errors.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class LabStart extends BaseCommand<typeof LabStart> {
   static summary = 'Start a local System Controller (Keystone + dcmanager API) on 127.0.0.1.'
@@ -22,6 +23,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab start --port 8119 --data-dir ./mylab',
     '<%= config.bin %> lab start --detach --tls    # HTTPS with a private CA: OS_CACERT=<data-dir>/tls/ca.pem',
   ]
+  static jsonShape = jsonShape.none()
   static flags = {
     ...labFlags,
     port: Flags.integer({description: 'TCP port on 127.0.0.1 (0 = any free port)', default: 0, min: 0, max: 65535}),

@@ -2,6 +2,20 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {OperationError} from '../../core/errors.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
+
+const LAB_STATUS_FIELDS = [
+  'state',
+  'url',
+  'auth_url',
+  'dcmanager_url',
+  'pid',
+  'deployer',
+  'subclouds',
+  'tls_ca',
+  'data_dir',
+  'started_at',
+]
 
 export default class LabStatus extends BaseCommand<typeof LabStatus> {
   static summary = 'Show whether a lab is running in a data dir, where, and with which deployer.'
@@ -9,6 +23,7 @@ export default class LabStatus extends BaseCommand<typeof LabStatus> {
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab status', '<%= config.bin %> lab status --data-dir ./mylab -f json']
+  static jsonShape = jsonShape.object(LAB_STATUS_FIELDS)
   static flags = {
     ...showFlags,
     ...labFlags,
@@ -25,20 +40,17 @@ ${EXIT_CODES_HELP}`
       })
     }
     const live = await probeInstance(instance)
-    return this.printShow(
-      ['state', 'url', 'auth_url', 'dcmanager_url', 'pid', 'deployer', 'subclouds', 'tls_ca', 'data_dir', 'started_at'],
-      [
-        'running',
-        instance.url,
-        instance.authUrl,
-        instance.dcmanagerUrl,
-        instance.pid,
-        String(live.deployer ?? instance.deployer),
-        Number(live.subclouds ?? 0),
-        instance.caCert ?? null,
-        dataDir,
-        instance.startedAt,
-      ],
-    )
+    return this.printShow(LAB_STATUS_FIELDS, [
+      'running',
+      instance.url,
+      instance.authUrl,
+      instance.dcmanagerUrl,
+      instance.pid,
+      String(live.deployer ?? instance.deployer),
+      Number(live.subclouds ?? 0),
+      instance.caCert ?? null,
+      dataDir,
+      instance.startedAt,
+    ])
   }
 }

@@ -4,6 +4,7 @@ import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAdd> {
   static summary = 'Add a subcloud group.'
@@ -11,6 +12,7 @@ export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAd
   static examples = [
     '<%= config.bin %> subcloud-group add --name edge-east --update_apply_type serial --max_parallel_subclouds 4',
   ]
+  static jsonShape = jsonShape.object(GROUP_DETAIL)
   static flags = {
     ...showFlags,
     ...authFlags,

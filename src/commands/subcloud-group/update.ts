@@ -6,11 +6,13 @@ import type {GroupRequest} from '../../core/api/dcmanager-types.js'
 import {UsageError} from '../../core/errors.js'
 import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGroupUpdate> {
   static summary = 'Update attributes of a subcloud group.'
   static description = EXIT_CODES_HELP
   static examples = ['<%= config.bin %> subcloud-group update edge-east --max_parallel_subclouds 8']
+  static jsonShape = jsonShape.object(GROUP_DETAIL)
   static args = {group: Args.string({description: 'name or id of the subcloud group', required: true})}
   static flags = {
     ...showFlags,

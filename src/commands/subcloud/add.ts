@@ -10,10 +10,16 @@ import {addSubcloud} from '../../core/flows/add-subcloud.js'
 import type {DeployProgress} from '../../core/flows/wait-for-deploy.js'
 import {formatElapsed} from '../../core/output/elapsed.js'
 import {type AddRequest, checkAddRequest} from '../../core/subclouds/add.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
 import {passwordFlags, resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../cli/json-shape.js'
+
+/** The summary table of an add with several files. */
+const ADD_BATCH_COLUMNS = ['name', 'bootstrap address', 'result', 'deploy status', 'detail']
+/** Form fields a --dry-run shows besides the ones every add sends. */
+const DRY_RUN_OPTIONAL = ['install_values', 'deploy_config', 'bmc_password', 'group_id', 'release', 'migrate', 'name']
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
@@ -28,6 +34,11 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --dry-run',
     '<%= config.bin %> subcloud add --bootstrap-values ./site-a/ --parallel 4 --wait',
   ]
+  static jsonShape = jsonShape.oneOf(
+    jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL),
+    jsonShape.list(ADD_BATCH_COLUMNS),
+    jsonShape.object(['request', 'bootstrap_values', 'bootstrap-address', 'sysadmin_password'], DRY_RUN_OPTIONAL),
+  )
   static flags = {
     ...showFlags,
     ...authFlags,
@@ -225,7 +236,7 @@ ${EXIT_CODES_HELP}`
       {onRepeat: 'exit'},
     )
     const records = this.printList(
-      ['name', 'bootstrap address', 'result', 'deploy status', 'detail'],
+      ADD_BATCH_COLUMNS,
       results.map((r) => [r.subcloudName, r.bootstrapAddress, r.outcome, r.deployStatus, r.detail]),
     )
     const code = batchExitCode(results)

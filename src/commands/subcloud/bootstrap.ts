@@ -6,6 +6,7 @@ import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
 import {passwordFlags, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 const COLUMNS = ['name', 'bootstrap address', 'result', 'tasks', 'elapsed', 'failed task', 'detail', 'log file']
 
@@ -20,6 +21,7 @@ ${EXIT_CODES_HELP}`
     'printf %s "$PW" | <%= config.bin %> subcloud bootstrap --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --sysadmin-password-stdin --timeout 5400',
     '<%= config.bin %> subcloud bootstrap --bootstrap-values ./site-a/ --parallel 10 --ssh-config ./ssh_config',
   ]
+  static jsonShape = jsonShape.list(COLUMNS)
   static flags = {
     ...listerFlags,
     ...sshFlags,

@@ -2,11 +2,13 @@ import {Args} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static summary = 'Show the error description of a subcloud.'
   static description = `Prints the subcloud's error-description (with the server's hints for bootstrap and config failures).\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud errors subcloud1']
+  static jsonShape = jsonShape.object(['name', 'error_description'])
   static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
   static flags = {...authFlags}
 

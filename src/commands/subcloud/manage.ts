@@ -2,14 +2,16 @@ import {Args, Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {manageForm} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudManage extends BaseCommand<typeof SubcloudManage> {
   static summary = 'Manage a subcloud.'
   static description = `The subcloud must be online and its deploy status complete; --force skips the server's checks.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud manage subcloud1']
+  static jsonShape = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
   static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
   static flags = {
     ...showFlags,

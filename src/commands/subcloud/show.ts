@@ -2,13 +2,15 @@ import {Args, Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
   static summary = 'Show the details of a subcloud.'
   static description = `SUBCLOUD is a name or an id. --detail adds the OAM floating address and the deploy config sync status.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud show subcloud1', '<%= config.bin %> subcloud show 1 --detail -f json']
+  static jsonShape = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
   static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
   static flags = {
     ...showFlags,

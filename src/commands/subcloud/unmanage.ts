@@ -3,15 +3,17 @@ import {Args, Flags} from '@oclif/core'
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {OperationError} from '../../core/errors.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {unmanageForm} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {confirmAction} from '../../cli/prompts.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanage> {
   static summary = 'Unmanage a subcloud.'
   static description = `As dcmanager, asks for confirmation only when CLI_CONFIRMATIONS=enabled and --yes is absent.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> subcloud unmanage subcloud1']
+  static jsonShape = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
   static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
   static flags = {
     ...showFlags,

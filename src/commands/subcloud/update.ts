@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {
@@ -11,6 +11,7 @@ import {
   resolveBmcPassword,
   resolveSysadminPassword,
 } from '../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
   static summary = 'Update attributes of a subcloud.'
@@ -19,6 +20,7 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     '<%= config.bin %> subcloud update subcloud1 --description "Edge site 1" --location Ottawa',
     '<%= config.bin %> subcloud update subcloud1 --group 2',
   ]
+  static jsonShape = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
   static args = {subcloud: Args.string({description: 'name or id of the subcloud', required: true})}
   static flags = {
     ...showFlags,

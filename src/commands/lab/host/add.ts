@@ -5,6 +5,20 @@ import {labFlags} from '../../../cli/lab-flags.js'
 import {showFlags} from '../../../cli/output-flags.js'
 import {UsageError} from '../../../core/errors.js'
 import {passwordFlags, resolveSysadminPassword} from '../../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../../cli/json-shape.js'
+
+const LAB_HOST_FIELDS = [
+  'name',
+  'bootstrap address',
+  'ssh port',
+  'release',
+  'fail at',
+  'duration',
+  'bootstrapped',
+  'host key',
+  'ssh config',
+  'known hosts',
+]
 
 export default class LabHostAdd extends BaseCommand<typeof LabHostAdd> {
   static summary = 'Add a simulated subcloud controller-0 to the running lab, served over SSH on loopback.'
@@ -24,6 +38,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab host add subcloud1 --bootstrap-values sc1.yml --fail-at "Applying puppet bootstrap manifest"',
     '<%= config.bin %> lab host add subcloud2 --bootstrap-address 10.10.20.12 --duration 30 --release 24.09',
   ]
+  static jsonShape = jsonShape.object(LAB_HOST_FIELDS)
   static args = {
     name: Args.string({description: 'host name (usually the subcloud name)', required: true}),
   }
@@ -63,32 +78,18 @@ ${EXIT_CODES_HELP}`
         durationSeconds,
         release: flags.release,
       })
-      return this.printShow(
-        [
-          'name',
-          'bootstrap address',
-          'ssh port',
-          'release',
-          'fail at',
-          'duration',
-          'bootstrapped',
-          'host key',
-          'ssh config',
-          'known hosts',
-        ],
-        [
-          host.name,
-          host.bootstrap_address,
-          host.port,
-          host.release,
-          host.fail_at,
-          host.duration,
-          host.bootstrapped,
-          host.fingerprint,
-          ssh_config,
-          known_hosts,
-        ],
-      )
+      return this.printShow(LAB_HOST_FIELDS, [
+        host.name,
+        host.bootstrap_address,
+        host.port,
+        host.release,
+        host.fail_at,
+        host.duration,
+        host.bootstrapped,
+        host.fingerprint,
+        ssh_config,
+        known_hosts,
+      ])
     } finally {
       await client.close()
     }
