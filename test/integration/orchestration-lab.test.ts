@@ -1,6 +1,7 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from '@jest/globals'
 
 import {writeInstance} from '../../src/lab/lab-files.js'
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
 import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {
@@ -184,6 +185,20 @@ describe('create', () => {
     expect(await resolved({'subcloud-apply-type': 'serial', 'max-parallel-subclouds': 7})).toEqual(['serial', 1])
     expect(await resolved({'max-parallel-subclouds': 7})).toEqual([null, 7])
     expect(await resolved({subcloud_group: 'Default'})).toEqual(['parallel', 2])
+    // A group scopes the steps to its subclouds and lends its apply type (serial forces 1).
+    const group = lab.store.insertGroup({
+      name: 'edge',
+      description: 'edge sites',
+      updateApplyType: 'serial',
+      maxParallelSubclouds: 5,
+    })
+    await seedFleet(lab.store, {count: 2, prefix: 'edge', sync: {software: 'out-of-sync'}, groupId: group.id})
+    lab.audit()
+    const grouped = await create(lab, {...SW_DEPLOY, subcloud_group: String(group.id)})
+    expect([grouped.body['subcloud-apply-type'], grouped.body['max-parallel-subclouds']]).toEqual(['serial', 1])
+    expect((await steps(lab)).map((step) => step.cloud)).toEqual(['edge1', 'edge2'])
+    await call(lab, 'DELETE', STRATEGY)
+    lab.store.deleteGroup(group.id)
   })
 })
 
@@ -327,6 +342,58 @@ describe('apply', () => {
     expect(lab.store.subcloudByName('subcloud1')!.deployStatus).toBe('complete')
   })
 
+  test('stop-on-failure on: a step still running stops at its next polling state', async () => {
+    await seed(lab, 4)
+    await call(lab, 'POST', '/lab/subclouds/subcloud1', {fail_strategy_at: 'sw-deploy pre-check'})
+    await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2, 'stop-on-failure': 'true'})
+    await act(lab, 'apply')
+    expect(await waitForStrategy(lab, ['complete', 'failed'])).toBe('failed')
+    const list = await waitFor(
+      () => steps(lab),
+      (items) => items[1].stage === 'Complete',
+    )
+    expect(list.map((step) => step.state)).toEqual(['failed', 'failed', 'initial', 'initial'])
+    expect(list[1].details).toBe('create VIM sw-deploy strategy: Strategy has been stopped')
+  })
+
+  test('sw-deploy with prestage prestages first; a prestage of a subcloud gone offline is skipped', async () => {
+    await seed(lab, 1)
+    const withPrestage = {...SW_DEPLOY, with_prestage: true, sysadmin_password: 'cHc='}
+    const created = await create(lab, withPrestage)
+    const recording = record(lab)
+    expect(created.body['extra-args']).toMatchObject({
+      for_sw_deploy: true,
+      force: false,
+      'prestage-software-version': '25.09',
+    })
+    await act(lab, 'apply')
+    expect(await waitForStrategy(lab, ['complete', 'failed'])).toBe('complete')
+    recording.stop()
+    expect(recording.paths.get('subcloud1')!.slice(1, 6)).toEqual([
+      'sw-deploy pre-check',
+      'prestage-precheck',
+      'prestaging-packages',
+      'prestaging-images',
+      'sw-deploy install license',
+    ])
+    expect(lab.store.subcloudByName('subcloud1')!.prestageVersions).toBe('for-install: None - for-sw-deploy: 25.09')
+    await call(lab, 'DELETE', STRATEGY)
+
+    lab.orchestrator.engine.timing.stateMs = 100
+    expect((await create(lab, {type: 'prestage', sysadmin_password: 'cHc='})).status).toBe(200)
+    await act(lab, 'apply')
+    await waitFor(
+      () => steps(lab),
+      (list) => list[0].state === 'prestage-precheck',
+    )
+    // The subcloud loses its route back to the System Controller: offline at the end of the pre-check.
+    await lab.store.setRoutes('subcloud1', [])
+    lab.audit()
+    expect(await waitForStrategy(lab, ['complete', 'failed'])).toBe('complete')
+    expect((await steps(lab))[0].details).toBe("Prestage skipped 'subcloud1': Subcloud is offline.")
+    expect(lab.store.subcloudByName('subcloud1')!.prestageStatus).toBeNull()
+  })
+
   test('a subcloud unmanaged before its turn fails its step without starting it', async () => {
     await seed(lab, 2)
     await create(lab, {...SW_DEPLOY, 'subcloud-apply-type': 'serial'})
@@ -372,6 +439,19 @@ describe('abort and delete', () => {
     expect((await steps(lab)).slice(0, 2).map((step) => step.state)).toEqual(['complete', 'complete'])
   })
 
+  test('abort when every step has started: nothing to skip, the strategy ends complete', async () => {
+    await seed(lab, 2)
+    lab.orchestrator.engine.timing.stateMs = 50
+    await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2})
+    await act(lab, 'apply')
+    await waitFor(
+      () => steps(lab),
+      (list) => list.every((step) => step.stage === 'Apply'),
+    )
+    expect((await act(lab, 'abort')).body.state).toBe('abort requested')
+    expect(await waitForStrategy(lab, ['aborted', 'failed', 'complete'])).toBe('complete')
+  })
+
   test('delete: deleting, then gone; actions on no strategy say it does not exist', async () => {
     await seed(lab, 2)
     await create(lab, SW_DEPLOY)
@@ -393,6 +473,29 @@ describe('abort and delete', () => {
     expect((await call(lab, 'POST', `${STRATEGY}/actions`, {})).body.description).toBe('Body required')
     expect((await call(lab, 'POST', `${STRATEGY}/actions`, {x: 1})).body.description).toBe('action required')
     expect(await call(lab, 'POST', `${STRATEGY}/actions`, {action: 'pause'})).toEqual({status: 200, body: null})
+  })
+
+  test('delete of a finished strategy goes in batches: deleting with its steps, then gone', async () => {
+    await seed(lab, 5)
+    await create(lab, {...SW_DEPLOY, 'max-parallel-subclouds': 2})
+    await act(lab, 'apply')
+    await waitForStrategy(lab, ['complete'])
+    lab.orchestrator.engine.timing.managerTickMs = 100
+    try {
+      expect((await call(lab, 'DELETE', STRATEGY)).body.state).toBe('deleting')
+      expect((await show(lab)).body.state).toBe('deleting')
+      expect((await steps(lab)).length).toBeGreaterThan(0)
+      expect((await call(lab, 'DELETE', STRATEGY)).body.description).toBe(
+        "Unable to delete strategy of type 'None': Bad strategy request: Strategy in state deleting cannot be deleted",
+      )
+      await waitFor(
+        async () => (await show(lab)).status,
+        (status) => status === 404,
+      )
+      expect(await steps(lab)).toEqual([])
+    } finally {
+      lab.orchestrator.engine.timing.managerTickMs = 5
+    }
   })
 
   test('deleting a subcloud removes its step and its options', async () => {
