@@ -6,7 +6,9 @@ import type {Strategy} from '../core/api/strategies/types.js'
 import {OperationError} from '../core/errors.js'
 import {authFlags, dcmanagerFromFlags} from './auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from './base-command.js'
+import {jsonShape} from './json-shape.js'
 import {showFlags} from './output-flags.js'
+import {strategyFields} from '../core/strategies/columns.js'
 import {confirmAction} from './prompts.js'
 import {passwordFlags, resolveSysadminPassword} from './subcloud-passwords.js'
 
@@ -63,6 +65,15 @@ const upstreamConfirmation = async (yes: boolean | undefined): Promise<void> => 
   )
   if (!ok) throw new OperationError('Operation cancelled by the user.')
 }
+
+/** `--json` of every strategy command: the table's fields (prestage's software version only when set). */
+function strategyShape(declaration: StrategyDeclaration) {
+  const {always, optional} = strategyFields(declaration)
+  return jsonShape.object([...always, ...optional], optional)
+}
+
+/** `create --dry-run --json`: the plan (src/core/strategies/selection.ts). */
+const PLAN_KEYS = ['type', 'subcloudApplyType', 'maxParallelSubclouds', 'stopOnFailure', 'steps', 'skipped']
 
 abstract class StrategyCommand extends BaseCommand<typeof StrategyCommand> {
   static declaration: StrategyDeclaration
@@ -128,6 +139,7 @@ export function strategyCreateCommand(declaration: StrategyDeclaration) {
     : {}
   return class extends StrategyCommand {
     static declaration = declaration
+    static jsonShape = jsonShape.oneOf(strategyShape(declaration), jsonShape.object(PLAN_KEYS))
     static summary = `Create a new ${declaration.subject} strategy.`
     static description = `Checks the options locally first, as the dcmanager client does (exit 2, nothing sent). --dry-run shows which subclouds the strategy would take and in which order, from the live subcloud list, and creates nothing.\n\n${EXIT_CODES_HELP}`
     static examples = [`<%= config.bin %> ${declaration.family} create --dry-run`]
@@ -166,6 +178,7 @@ export function strategyCreateCommand(declaration: StrategyDeclaration) {
 export function strategyShowCommand(declaration: StrategyDeclaration) {
   return class extends StrategyCommand {
     static declaration = declaration
+    static jsonShape = strategyShape(declaration)
     static summary = `Show the details of a ${declaration.subject} strategy.`
     static description = `--watch follows the strategy until it is complete (exit 0), failed or aborted (exit 1, failed steps on stderr), --timeout (exit 4) or Ctrl-C (exit 130; the strategy keeps running): live progress on a terminal, timestamped lines otherwise, both on stderr.\n\n${EXIT_CODES_HELP}`
     static examples = [
@@ -192,6 +205,7 @@ export function strategyShowCommand(declaration: StrategyDeclaration) {
 export function strategyApplyCommand(declaration: StrategyDeclaration) {
   return class extends StrategyCommand {
     static declaration = declaration
+    static jsonShape = strategyShape(declaration)
     static summary = `Apply a ${declaration.subject} strategy.`
     static description = `--wait follows the run: live progress on a terminal (steps by state, the running ones with their state and elapsed time, failures with their details), timestamped lines otherwise, both on stderr; exit 0 complete, 1 failed or aborted (failed steps on stderr), 4 on --timeout, 130 on Ctrl-C (the strategy keeps running on the System Controller). As dcmanager, asks for confirmation only when CLI_CONFIRMATIONS=enabled and --yes is absent.\n\n${EXIT_CODES_HELP}`
     static examples = [`<%= config.bin %> ${declaration.family} apply --wait`]
@@ -216,6 +230,7 @@ export function strategyApplyCommand(declaration: StrategyDeclaration) {
 export function strategyAbortCommand(declaration: StrategyDeclaration) {
   return class extends StrategyCommand {
     static declaration = declaration
+    static jsonShape = strategyShape(declaration)
     static summary = `Abort a ${declaration.subject} strategy.`
     static description = EXIT_CODES_HELP
     static flags = {...showFlags, ...authFlags}
@@ -230,6 +245,7 @@ export function strategyAbortCommand(declaration: StrategyDeclaration) {
 export function strategyDeleteCommand(declaration: StrategyDeclaration) {
   return class extends StrategyCommand {
     static declaration = declaration
+    static jsonShape = strategyShape(declaration)
     static summary = `Delete ${declaration.subject} strategy from the database.`
     static description = `As dcmanager, asks for confirmation only when CLI_CONFIRMATIONS=enabled and --yes is absent.\n\n${EXIT_CODES_HELP}`
     static flags = {yes: Flags.boolean({description: 'skip the confirmation prompt'}), ...showFlags, ...authFlags}

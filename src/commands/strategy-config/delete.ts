@@ -2,10 +2,12 @@ import {Args, Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {jsonShape} from '../../cli/json-shape.js'
 import {confirmAction} from '../../cli/prompts.js'
 import {OperationError} from '../../core/errors.js'
 
 export default class StrategyConfigDelete extends BaseCommand<typeof StrategyConfigDelete> {
+  static jsonShape = jsonShape.object(['deleted'])
   static summary = 'Delete the strategy options of a subcloud (SystemController: the saved defaults).'
   static description = `As dcmanager, asks for confirmation only when CLI_CONFIRMATIONS=enabled and --yes is absent.\n\n${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> strategy-config delete subcloud1']

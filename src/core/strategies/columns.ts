@@ -36,6 +36,26 @@ export function strategyDetail(
   return {fields: rows.map(([field]) => field), values: rows.map(([, value]) => value)}
 }
 
+/**
+ * The fields every table of this type has, and those it has only sometimes (prestage's software version):
+ * the rows with no extra-args, and the ones added when every shown key is set.
+ */
+export function strategyFields(declaration: StrategyDeclaration): {always: string[]; optional: string[]} {
+  const base = strategyDetail(declaration, {
+    type: declaration.type,
+    'subcloud-apply-type': null,
+    'max-parallel-subclouds': null,
+    'stop-on-failure': false,
+    state: 'initial',
+    'created-at': null,
+    'updated-at': null,
+    'extra-args': null,
+  }).fields
+  const full = Object.fromEntries(declaration.shared.shownExtraArgs.map((key) => [key, 'x']))
+  const extra = (declaration.showRows?.(full) ?? []).map(([field]) => field).filter((field) => !base.includes(field))
+  return {always: base, optional: extra}
+}
+
 /** extra-args kept to the type's keys, without null or blank values; null when nothing is left. */
 export function shownExtraArgs(
   declaration: StrategyDeclaration,
