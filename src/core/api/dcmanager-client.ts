@@ -2,6 +2,9 @@ import {AlarmManager} from './alarm-manager.js'
 import {DcmanagerRequest, type DcmanagerRequestOptions} from './dcmanager-request.js'
 import type {KeystoneSession} from './keystone.js'
 import {SubcloudGroupManager} from './subcloud-group-manager.js'
+import {StrategyManager} from './strategies/strategy-manager.js'
+import {StrategyOptionsManager} from './strategies/options-manager.js'
+import {StrategyStepManager} from './strategies/step-manager.js'
 import {SubcloudManager} from './subcloud-manager.js'
 
 /**
@@ -17,6 +20,8 @@ export class DcmanagerClient {
   readonly subclouds: SubcloudManager
   readonly subcloudGroups: SubcloudGroupManager
   readonly alarms: AlarmManager
+  readonly strategySteps: StrategyStepManager
+  readonly strategyOptions: StrategyOptionsManager
 
   constructor(
     readonly session: KeystoneSession,
@@ -26,6 +31,13 @@ export class DcmanagerClient {
     this.subclouds = new SubcloudManager(this.http)
     this.subcloudGroups = new SubcloudGroupManager(this.http)
     this.alarms = new AlarmManager(this.http)
+    this.strategySteps = new StrategyStepManager(this.http)
+    this.strategyOptions = new StrategyOptionsManager(this.http)
+  }
+
+  /** `/sw-update-strategy` for one type (`client.strategy('sw-deploy').apply()`); no type: the one that exists. */
+  strategy(type?: string): StrategyManager {
+    return new StrategyManager(this.http, type)
   }
 
   /** The base URL every path is appended to (already ending in `/v1.0`). */

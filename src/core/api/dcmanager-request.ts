@@ -78,8 +78,9 @@ export class DcmanagerRequest {
     return required ? expectObject<T>(value, endpoint, status, required) : (value as T)
   }
 
-  async delete(path: string, context: string): Promise<void> {
-    await this.send('DELETE', path, context)
+  /** DELETE; most answers are empty, strategy deletes answer the strategy (`delete<Strategy>`). */
+  async delete<T = void>(path: string, context: string): Promise<T> {
+    return (await this.send('DELETE', path, context)).value as T
   }
 
   /** The parsed answer (undefined for an empty body) with the endpoint named as shape errors name it. */

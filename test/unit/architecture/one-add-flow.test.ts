@@ -36,7 +36,11 @@ describe('one add flow', () => {
 
   it('follows a deploy with the one waitForState loop', () => {
     expect(callers(/(?<!function )\bwaitForDeploy\(/)).toEqual(['src/core/flows/add-subcloud.ts'])
-    expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual(['src/core/flows/wait-for-deploy.ts'])
+    // Following a strategy (apply --wait, show --watch) is the same loop over a strategy's state.
+    expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual([
+      'src/core/flows/wait-for-deploy.ts',
+      'src/core/strategies/follow.ts',
+    ])
   })
 
   it('formats elapsed time with one function', () => {

@@ -1,11 +1,19 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
+import {jsonShape} from '../../../cli/json-shape.js'
 import {labFlags} from '../../../cli/lab-flags.js'
 import {showFlags} from '../../../cli/output-flags.js'
 import {UsageError} from '../../../core/errors.js'
 
 export default class LabSubcloudSet extends BaseCommand<typeof LabSubcloudSet> {
+  static jsonShape = jsonShape.object([
+    'name',
+    'fail strategy at',
+    'fail reason',
+    'sync overrides',
+    'endpoint sync status',
+  ])
   static summary =
     "Inject orchestration faults into a subcloud of the running lab: a failing strategy step, an endpoint's sync status."
   static description = `For tests and demos of the strategy commands. --fail-strategy-at makes the subcloud's strategy step fail in

@@ -1,0 +1,4 @@
+import {strategyApplyCommand} from '../../cli/strategy-commands.js'
+import {fwUpdate} from '../../core/api/strategies/fw-update.js'
+
+export default strategyApplyCommand(fwUpdate)

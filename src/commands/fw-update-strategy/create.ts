@@ -1,0 +1,4 @@
+import {strategyCreateCommand} from '../../cli/strategy-commands.js'
+import {fwUpdate} from '../../core/api/strategies/fw-update.js'
+
+export default strategyCreateCommand(fwUpdate)

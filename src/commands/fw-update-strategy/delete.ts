@@ -1,0 +1,4 @@
+import {strategyDeleteCommand} from '../../cli/strategy-commands.js'
+import {fwUpdate} from '../../core/api/strategies/fw-update.js'
+
+export default strategyDeleteCommand(fwUpdate)

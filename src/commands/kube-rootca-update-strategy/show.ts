@@ -1,0 +1,4 @@
+import {strategyShowCommand} from '../../cli/strategy-commands.js'
+import {kubeRootcaUpdate} from '../../core/api/strategies/kube-rootca-update.js'
+
+export default strategyShowCommand(kubeRootcaUpdate)

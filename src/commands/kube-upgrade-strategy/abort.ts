@@ -1,0 +1,4 @@
+import {strategyAbortCommand} from '../../cli/strategy-commands.js'
+import {kubeUpgrade} from '../../core/api/strategies/kube-upgrade.js'
+
+export default strategyAbortCommand(kubeUpgrade)

@@ -1,0 +1,4 @@
+import {strategyApplyCommand} from '../../cli/strategy-commands.js'
+import {prestage} from '../../core/api/strategies/prestage.js'
+
+export default strategyApplyCommand(prestage)

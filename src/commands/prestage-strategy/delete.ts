@@ -1,0 +1,4 @@
+import {strategyDeleteCommand} from '../../cli/strategy-commands.js'
+import {prestage} from '../../core/api/strategies/prestage.js'
+
+export default strategyDeleteCommand(prestage)

@@ -1,0 +1,4 @@
+import {strategyApplyCommand} from '../../cli/strategy-commands.js'
+import {swDeploy} from '../../core/api/strategies/sw-deploy.js'
+
+export default strategyApplyCommand(swDeploy)
