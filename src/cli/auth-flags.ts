@@ -99,6 +99,8 @@ export type AuthFlagValues = {
   'dcmanager-url'?: string
   'no-cache'?: boolean
   'refresh-cache'?: boolean
+  /** BaseCommand's --debug: without it the transport gets no debug sink, so it never builds or redacts a trace. */
+  debug?: boolean
   'connect-timeout'?: number
   'request-timeout'?: number
 }
@@ -132,7 +134,9 @@ export async function sessionFromFlags(
   debug?: (line: string) => void,
 ): Promise<{session: KeystoneSession; config: AuthConfig}> {
   const config = await resolveAuthConfig(authInputFromFlags(flags))
-  return {session: openSession(config, {debug}), config}
+  // Hand the sink over only under --debug: the transport traces whenever it has one, and tracing a 6 MB list
+  // means decoding and redacting the whole body for a line nobody prints.
+  return {session: openSession(config, {debug: flags.debug ? debug : undefined}), config}
 }
 
 /** The dcmanager client of a command: `--dcmanager-url` when given, else the catalog (any region). */
