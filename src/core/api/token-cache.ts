@@ -72,7 +72,7 @@ export class TokenCache {
     try {
       await fs.mkdir(path.dirname(file), {recursive: true, mode: 0o700})
       const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
-      await fs.writeFile(temporary, JSON.stringify(entry), {mode: 0o600})
+      await fs.writeFile(temporary, JSON.stringify({...entry, catalog: compactCatalog(entry.catalog)}), {mode: 0o600})
       await fs.rename(temporary, file)
     } catch {
       // An unwritable cache dir only costs a Keystone round trip next time.
@@ -82,6 +82,26 @@ export class TokenCache {
   async delete(key: CacheKey): Promise<void> {
     await fs.rm(this.fileFor(key), {force: true}).catch(() => undefined)
   }
+}
+
+/**
+ * The catalog as endpoint selection reads it: type, name, interface, region and URL. A System Controller's
+ * catalog lists every subcloud's endpoints (3.4 MB at 5,000 subclouds), and every cached command reads the
+ * file back, so the ids and a region_id that repeats the region are left out.
+ */
+export function compactCatalog(catalog: CatalogEntry[]): CatalogEntry[] {
+  return catalog.map((service) => ({
+    type: service.type,
+    ...(service.name === undefined ? {} : {name: service.name}),
+    endpoints: (service.endpoints ?? []).map((endpoint) => ({
+      interface: endpoint.interface,
+      region: endpoint.region ?? endpoint.region_id,
+      ...(endpoint.region_id !== undefined && endpoint.region !== undefined && endpoint.region_id !== endpoint.region
+        ? {region_id: endpoint.region_id}
+        : {}),
+      url: endpoint.url,
+    })),
+  }))
 }
 
 export function isFresh(expiresAt: string | undefined, now: number): boolean {
