@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
 import {type AuthConfig, type AuthInput, resolveAuthConfig} from '../core/api/auth-config.js'
 import {openSession} from '../core/api/connect.js'
@@ -82,28 +82,8 @@ export const authFlags = {
   }),
 }
 
-export type AuthFlagValues = {
-  'os-auth-url'?: string
-  'os-username'?: string
-  'os-password'?: string
-  'os-project-name'?: string
-  'os-project-id'?: string
-  'os-user-domain-name'?: string
-  'os-project-domain-name'?: string
-  'os-auth-token'?: string
-  'os-region-name'?: string
-  'os-interface'?: string
-  'os-cacert'?: string
-  insecure?: boolean
-  'os-cloud'?: string
-  'dcmanager-url'?: string
-  'no-cache'?: boolean
-  'refresh-cache'?: boolean
-  /** BaseCommand's --debug: without it the transport gets no debug sink, so it never builds or redacts a trace. */
-  debug?: boolean
-  'connect-timeout'?: number
-  'request-timeout'?: number
-}
+/** Parsed values of `authFlags`, as any command that spreads them has them. */
+export type AuthFlagValues = Partial<Interfaces.InferredFlags<typeof authFlags>>
 
 export function authInputFromFlags(flags: AuthFlagValues): AuthInput {
   return {
@@ -128,9 +108,12 @@ export function authInputFromFlags(flags: AuthFlagValues): AuthInput {
   }
 }
 
+/** A command's auth flags with BaseCommand's --debug: without it the transport gets no debug sink. */
+type SessionFlagValues = AuthFlagValues & {debug?: boolean}
+
 /** Resolve the settings and open a Keystone session; `debug` receives the redacted HTTP exchange. */
 export async function sessionFromFlags(
-  flags: AuthFlagValues,
+  flags: SessionFlagValues,
   debug?: (line: string) => void,
 ): Promise<{session: KeystoneSession; config: AuthConfig}> {
   const config = await resolveAuthConfig(authInputFromFlags(flags))
@@ -140,7 +123,7 @@ export async function sessionFromFlags(
 }
 
 /** The dcmanager client of a command: `--dcmanager-url` when given, else the catalog (any region). */
-export async function dcmanagerFromFlags(flags: AuthFlagValues, debug?: (line: string) => void) {
+export async function dcmanagerFromFlags(flags: SessionFlagValues, debug?: (line: string) => void) {
   const {DcmanagerClient} = await import('../core/api/dcmanager-client.js')
   const {session, config} = await sessionFromFlags(flags, debug)
   return new DcmanagerClient(session, {url: config.dcmanagerUrl, interface: config.interface})

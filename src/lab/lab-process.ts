@@ -36,13 +36,19 @@ export async function probeInstance(instance: LabInstance, caCert?: string): Pro
   const url = `${instance.url}/lab/status`
   try {
     if (url.startsWith('https:')) {
-      const {request, Agent} = await import('undici')
-      const ca = caCert ?? instance.caCert
-      const dispatcher = new Agent({connect: ca ? {ca: await fs.readFile(ca)} : {}})
-      const response = await request(url, {dispatcher, headersTimeout: 5000, bodyTimeout: 5000})
-      const body = (await response.body.json()) as Record<string, unknown>
-      await dispatcher.close()
-      return body
+      // dcm's own transport carries the lab's private CA (fetch cannot take one).
+      const {HttpTransport} = await import('../core/api/transport.js')
+      const transport = new HttpTransport({
+        cacert: caCert ?? instance.caCert,
+        connectTimeoutMs: 5000,
+        requestTimeoutMs: 5000,
+        getRetries: 0,
+      })
+      try {
+        return (await transport.request({method: 'GET', url})).json<Record<string, unknown>>()
+      } finally {
+        await transport.close()
+      }
     }
     const response = await fetch(url, {signal: AbortSignal.timeout(5000)})
     return (await response.json()) as Record<string, unknown>

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {OperationError} from '../../core/errors.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class LabEnv extends BaseCommand<typeof LabEnv> {
   static summary = 'Print the environment that points dcm (and OpenStack clients) at a running lab.'
@@ -20,6 +21,7 @@ ${EXIT_CODES_HELP}`
     'eval "$(<%= config.bin %> lab env --data-dir ./mylab)"',
     'eval "$(<%= config.bin %> lab env --subcloud subcloud1)"    # a shell on the subcloud: its region and sysinv',
   ]
+  static jsonShape = jsonShape.none()
   static flags = {
     ...labFlags,
     subcloud: Flags.string({

@@ -1,6 +1,5 @@
 import {InterruptedError, OperationError} from '../errors.js'
 import {type CommandResult, type Executor, formatArgv} from './executor.js'
-import {type Faults, NO_FAULTS} from './fault-injection.js'
 import {firstLine} from './ip-state.js'
 import type {PlanStep} from './planner.js'
 
@@ -63,20 +62,18 @@ export class Journal {
 export interface ApplyOptions {
   journal: Journal
   signal?: AbortSignal
-  faults?: Faults
   hooks?: ApplyHooks
 }
 
 /** Apply steps in order; throws StepFailedError or InterruptedError, leaving the journal for rollback. */
 export async function applySteps(executor: Executor, steps: PlanStep[], options: ApplyOptions): Promise<void> {
-  const faults = options.faults ?? NO_FAULTS
   for (const step of steps) {
     if (options.signal?.aborted) throw new InterruptedError('Aborted')
     options.hooks?.onStepStart?.(step)
-    if (faults.stallAt.has(step.kind)) await untilAborted(options.signal)
-    const result = faults.failAt.has(step.kind)
-      ? {code: 1, stdout: '', stderr: `injected failure (DCM_NETCONFIG_FAIL_AT=${step.kind}, test-only)`}
-      : await executor.run(step.argv)
+    const result = await executor.run(step.argv)
+    // Interrupted while the step ran and it did not complete: an interruption, not a step failure (a step
+    // that completed is recorded below and the next turn stops, so the rollback takes it back).
+    if (options.signal?.aborted && result.code !== 0) throw new InterruptedError('Aborted')
     const report = {step, argv: step.argv, result}
     options.hooks?.onStepDone?.(report)
     if (result.code !== 0)
@@ -86,17 +83,4 @@ export async function applySteps(executor: Executor, steps: PlanStep[], options:
       )
     options.journal.record(step)
   }
-}
-
-function untilAborted(signal?: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    // Nothing else keeps the event loop alive while stalled: without this timer node would just exit.
-    const keepAlive = setInterval(() => undefined, 60_000)
-    const abort = () => {
-      clearInterval(keepAlive)
-      reject(new InterruptedError('Aborted'))
-    }
-    if (signal?.aborted) abort()
-    else signal?.addEventListener('abort', abort, {once: true})
-  })
 }

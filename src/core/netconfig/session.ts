@@ -2,7 +2,6 @@ import {DcmError, InterruptedError, OperationError, UsageError} from '../errors.
 import type {Subnet} from '../net/cidr.js'
 import {type ApplyHooks, Journal, type StepReport, applySteps} from './applier.js'
 import {type Executor, formatArgv} from './executor.js'
-import type {Faults} from './fault-injection.js'
 import {type LinkState, type NetworkState, readNetworkState} from './ip-state.js'
 import {type Neighbour, waitForNeighbours} from './lldp.js'
 import {type Plan, type PlanStep, type StepKind, linkStep, planConfiguration, planUndo} from './planner.js'
@@ -74,7 +73,6 @@ export interface SessionOptions {
   lldpIntervalMs?: number
   /** This host's address that carries the operator's SSH session (from SSH_CONNECTION): never brought down. */
   sessionAddress?: string
-  faults?: Faults
   signal?: AbortSignal
   /** Where the applied changes are recorded for `--undo`; undefined keeps no record. */
   recordFile?: string
@@ -411,7 +409,7 @@ async function confirmed(ui: SessionUi, signal?: AbortSignal): Promise<boolean> 
 
 /** Apply with upstream's labels: one `<label>  DONE` line per run of steps of the same kind. */
 async function applyGrouped(
-  options: Pick<SessionOptions, 'executor' | 'signal' | 'faults'>,
+  options: Pick<SessionOptions, 'executor' | 'signal'>,
   steps: PlanStep[],
   journal: Journal,
   ui: SessionUi,
@@ -423,7 +421,6 @@ async function applyGrouped(
     await applySteps(options.executor, steps, {
       journal,
       signal: options.signal,
-      faults: options.faults,
       hooks: {
         ...hooks,
         onStepStart: (step) => {
@@ -479,7 +476,6 @@ export interface UndoOptions {
   interactive: boolean
   yes: boolean
   dryRun: boolean
-  faults?: Faults
   signal?: AbortSignal
 }
 
