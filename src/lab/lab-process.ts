@@ -1,9 +1,11 @@
 import {spawn} from 'node:child_process'
-import {promises as fs, openSync, closeSync} from 'node:fs'
+import {promises as fs, closeSync} from 'node:fs'
 import path from 'node:path'
 
 import {ConnectionError, OperationError, TimeoutError} from '../core/errors.js'
-import {type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} from './lab-files.js'
+import {openPrivateFile} from '../core/files/private-file.js'
+import {childEnvironment} from '../core/secrets.js'
+import {ensureLabDataDir, type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} from './lab-files.js'
 
 /**
  * Running a lab in the background (`dcm lab start --detach`) and finding or stopping it later through the
@@ -73,12 +75,15 @@ export interface DetachOptions {
  * written its lab.json and answers on its port.
  */
 export async function startDetached(options: DetachOptions): Promise<LabInstance> {
-  await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
+  ensureLabDataDir(options.dataDir)
   const logFile = path.join(options.dataDir, LOG_FILE)
-  const log = openSync(logFile, 'a', 0o600)
+  const log = openPrivateFile(logFile, 'append')
   const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],
+    // The daemon outlives this shell: it must not keep the caller's OS_PASSWORD, DCM_SYSADMIN_PASSWORD or
+    // any other secret (readable in /proc/<pid>/environ for as long as it runs). It reads its own password file.
+    env: childEnvironment(),
   })
   closeSync(log)
   let exited: number | null | undefined

@@ -75,6 +75,8 @@ describe('dcm lab start --detach / status / env / stop', () => {
       // The lab hosts' SSH settings (charter D2), so pre-flight and direct bootstraps reach them.
       'DCM_SSH_CONFIG',
       'DCM_KNOWN_HOSTS',
+      // Later `dcm lab ...` commands in that shell find the same lab.
+      'DCM_LAB_DIR',
       // The lab hosts' sysadmin password, so `lab host add` and `subcloud add` run without a prompt.
       'DCM_SYSADMIN_PASSWORD',
     ])

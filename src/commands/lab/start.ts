@@ -139,6 +139,10 @@ ${EXIT_CODES_HELP}`
           : DEFAULT_SYSTEM_CONTROLLER,
       }),
     )
+    // The store rolls back a change the disk refused and the API answers 500; the cause belongs in lab.log.
+    lab.store.on('persist-failed', (error: Error) =>
+      this.logToStderr(`${new Date().toISOString()} dcm lab: ${error.message}`),
+    )
     await writeInstance(dataDir, {
       pid: process.pid,
       port: lab.port,

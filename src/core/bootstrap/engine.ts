@@ -138,7 +138,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     await session.remove(`${home}/${NOT_ABORTABLE_FLAG}`)
     if (options.signal?.aborted) throw new InterruptedError('interrupted before the playbook started')
   } catch (error) {
-    await cleanup(session, overridesPath, options.keepOverrides)
+    await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
     return notStarted(error)
   }
 
@@ -167,7 +167,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   try {
     run = await playbookRun.execute(playbookCommand(ansiblePlaybook, playbook))
   } catch (error) {
-    await cleanup(session, overridesPath, options.keepOverrides)
+    await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
     return notStarted(error)
   }
   parser.end()
@@ -177,7 +177,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   if (stopReason) {
     const stopped = STOPPED[stopReason]({name, timeoutS, inactivityS, task: tracker.currentTask})
     log.note(stopped.logNote)
-    await cleanup(session, overridesPath, options.keepOverrides)
+    await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
     return finish({
       ...base,
       outcome: stopped.outcome,
@@ -190,9 +190,13 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   if (run.lost) {
     const where = pgid ? ` (remote process group ${pgid})` : ''
     log.note(`CONNECTION LOST - the playbook may still be running on the host${where}`)
+    // The playbook may still be reading the overrides: they are not removed behind its back. Say where they
+    // are (they hold ansible_become_pass); the next bootstrap of this host overwrites and then removes them.
+    const left = overridesPath && !options.keepOverrides ? leftOverridesNote(options.target.host, overridesPath) : ''
+    if (left) log.note(left)
     session.close()
     const error = new ConnectionError(
-      `the SSH connection to ${options.target.host} was lost during the bootstrap; the playbook may still be running on the host${where}`,
+      `the SSH connection to ${options.target.host} was lost during the bootstrap; the playbook may still be running on the host${where}${left ? `; ${left}` : ''}`,
       {hint: `see the log ${log.path}; reconnect and check before running the bootstrap again`},
     )
     return finish({
@@ -204,7 +208,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       error,
     })
   }
-  await cleanup(session, overridesPath, options.keepOverrides)
+  await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
   if (run.code === 0) {
     const counts = tracker.totals()
     return finish({
@@ -232,12 +236,27 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   })
 }
 
-async function cleanup(session: SshSession, overridesPath: string | undefined, keep = false): Promise<void> {
+function leftOverridesNote(host: string, overridesPath: string): string {
+  return `the uploaded overrides (with the sysadmin password) are still on ${host} at ${overridesPath}: the next bootstrap of this host removes them, or remove them by hand`
+}
+
+/**
+ * Remove the uploaded overrides (they hold the sysadmin password: a local bootstrap does not leave them
+ * behind, §7) and close. When the connection is already gone the log says where they were left.
+ */
+async function cleanup(
+  session: SshSession,
+  overridesPath: string | undefined,
+  keep = false,
+  log?: {note(text: string): void},
+  host = 'the host',
+): Promise<void> {
   try {
-    // The uploaded file holds the sysadmin password: a local bootstrap does not leave it behind (§7).
-    if (overridesPath && !keep && !session.isClosed) await session.remove(overridesPath)
+    if (!overridesPath || keep) return
+    if (session.isClosed) throw new Error('connection closed')
+    await session.remove(overridesPath)
   } catch {
-    // Best effort: the file is 0600 in the sysadmin's home; the result already tells what happened.
+    log?.note(leftOverridesNote(host, overridesPath as string))
   } finally {
     session.close()
   }

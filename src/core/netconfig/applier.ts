@@ -18,6 +18,8 @@ export interface ApplyHooks {
   onStepStart?: (step: PlanStep) => void
   onStepDone?: (report: StepReport) => void
   onUndo?: (report: StepReport) => void
+  /** Awaited before a step changes anything (the undo journal's write-ahead); a throw stops the run. */
+  beforeChange?: (step: PlanStep) => Promise<void>
 }
 
 export class StepFailedError extends OperationError {
@@ -55,6 +57,8 @@ export class Journal {
       if (result.code === 0) undone.push(step)
       else failed.push(report)
     }
+    // What could not be undone is still applied: keep it, so the undo journal still names it.
+    for (const report of [...failed].reverse()) this.applied.push(report.step)
     return {undone, failed}
   }
 }
@@ -70,6 +74,8 @@ export async function applySteps(executor: Executor, steps: PlanStep[], options:
   for (const step of steps) {
     if (options.signal?.aborted) throw new InterruptedError('Aborted')
     options.hooks?.onStepStart?.(step)
+    // The journal records the step before it runs (issue 14): after kill -9, --undo knows it.
+    await options.hooks?.beforeChange?.(step)
     const result = await executor.run(step.argv)
     // Interrupted while the step ran and it did not complete: an interruption, not a step failure (a step
     // that completed is recorded below and the next turn stops, so the rollback takes it back).

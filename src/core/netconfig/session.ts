@@ -5,7 +5,7 @@ import {type Executor, formatArgv} from './executor.js'
 import {type LinkState, type NetworkState, readNetworkState} from './ip-state.js'
 import {type Neighbour, waitForNeighbours} from './lldp.js'
 import {type Plan, type PlanStep, type StepKind, linkStep, planConfiguration, planUndo} from './planner.js'
-import {addToRecord, loadRecord, removeRecord} from './undo-record.js'
+import {loadRecord, removeRecord, UndoJournal} from './undo-record.js'
 import {
   type Checked,
   type IpAddress,
@@ -151,7 +151,10 @@ export async function runSession(options: SessionOptions, ui: SessionUi): Promis
   }
 
   const journal = new Journal()
-  const hooks = eventHooks(ui)
+  // Written ahead of every change, so --undo knows them even after kill -9 mid-apply.
+  const undoJournal =
+    options.recordFile && !options.dryRun ? await UndoJournal.open(options.recordFile, executor.where) : undefined
+  const hooks: ApplyHooks = {...eventHooks(ui), beforeChange: undoJournal && ((step) => undoJournal.intend(step))}
   try {
     const upForDiscovery = await enableInterfaces(options, state, journal, ui, hooks)
     if (upForDiscovery.length > 0) state = await readNetworkState(executor)
@@ -191,19 +194,21 @@ export async function runSession(options: SessionOptions, ui: SessionUi): Promis
     result.applied = journal.steps.map((step) => formatArgv(step.argv))
     if (result.applied.length === 0) return result
     ui.emit({type: 'note', message: 'These settings are runtime state only: they are lost when the host reboots.'})
-    if (options.recordFile) {
+    if (undoJournal) {
       try {
-        await addToRecord(options.recordFile, executor.where, journal.steps)
-        result.recordFile = options.recordFile
-        ui.emit({type: 'note', message: 'To take them back: dcm config-management --undo'})
+        await undoJournal.settle(journal.steps)
       } catch (error) {
-        // The changes are in place and correct; only the convenience of --undo is lost.
-        ui.emit({type: 'warning', message: `cannot record the changes for --undo: ${(error as Error).message}`})
+        // The journal written ahead still names every change: --undo works, it may only skip a few more steps.
+        ui.emit({type: 'warning', message: `cannot tidy the undo record: ${(error as Error).message}`})
       }
+      result.recordFile = undoJournal.file
+      ui.emit({type: 'note', message: 'To take them back: dcm config-management --undo'})
     }
     return result
   } catch (error) {
-    throw await rolledBack(error, journal, executor, ui, hooks)
+    const final = await rolledBack(error, journal, executor, ui, hooks)
+    await undoJournal?.settle(journal.steps).catch(() => undefined)
+    throw final
   }
 }
 

@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto'
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import type {Subcloud} from '../../core/api/dcmanager-types.js'
 import {OperationError} from '../../core/errors.js'
+import {writePrivateFileAtomic} from '../../core/files/private-file.js'
 import {registerSecret} from '../../core/secrets.js'
 import type {DemoContext, DemoScenario, DemoStep} from '../demo.js'
 import {authenticateStep, startLabStep} from '../demo-steps.js'
@@ -25,7 +25,7 @@ export const addSubcloudScenario: DemoScenario = {
       startLabStep,
       async (context) => {
         run.valuesFile = path.join(context.dataDir, 'subcloud1-bootstrap-values.yaml')
-        await fs.writeFile(run.valuesFile, await demoBootstrapValues(), {mode: 0o600})
+        await writePrivateFileAtomic(run.valuesFile, await demoBootstrapValues())
         context.step('Write a bootstrap-values file for an AIO-SX subcloud', [
           `${run.valuesFile} (from \`dcm subcloud template\`): management 192.168.101.0/24, OAM 10.10.10.0/24,`,
           'System Controller gateway 192.168.204.101',
