@@ -108,17 +108,22 @@ export function authInputFromFlags(flags: AuthFlagValues): AuthInput {
   }
 }
 
+/** A command's auth flags with BaseCommand's --debug: without it the transport gets no debug sink. */
+type SessionFlagValues = AuthFlagValues & {debug?: boolean}
+
 /** Resolve the settings and open a Keystone session; `debug` receives the redacted HTTP exchange. */
 export async function sessionFromFlags(
-  flags: AuthFlagValues,
+  flags: SessionFlagValues,
   debug?: (line: string) => void,
 ): Promise<{session: KeystoneSession; config: AuthConfig}> {
   const config = await resolveAuthConfig(authInputFromFlags(flags))
-  return {session: openSession(config, {debug}), config}
+  // Hand the sink over only under --debug: the transport traces whenever it has one, and tracing a 6 MB list
+  // means decoding and redacting the whole body for a line nobody prints.
+  return {session: openSession(config, {debug: flags.debug ? debug : undefined}), config}
 }
 
 /** The dcmanager client of a command: `--dcmanager-url` when given, else the catalog (any region). */
-export async function dcmanagerFromFlags(flags: AuthFlagValues, debug?: (line: string) => void) {
+export async function dcmanagerFromFlags(flags: SessionFlagValues, debug?: (line: string) => void) {
   const {DcmanagerClient} = await import('../core/api/dcmanager-client.js')
   const {session, config} = await sessionFromFlags(flags, debug)
   return new DcmanagerClient(session, {url: config.dcmanagerUrl, interface: config.interface})

@@ -77,14 +77,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /**
    * Print a Lister result (spread `listerFlags` into the command's flags). With --json, oclif prints the
-   * returned records instead: an array of objects keyed by column name, like `-f json`.
+   * returned records instead: an array of objects keyed by column name, like `-f json` (empty without --json).
    */
   protected printList(columns: string[], rows: Cell[][]): Record<string, Cell>[] {
-    if (!this.jsonEnabled()) {
-      const options = outputOptionsFrom(this.flags as OutputFlagValues)
-      process.stdout.write(formatList(columns, forTerminal(rows, options.format), options))
-    }
-    return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
+    // The records are only for oclif's --json: building 5,000 of them for a table nobody returns them from
+    // was per-row work the output never used.
+    if (this.jsonEnabled())
+      return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
+    const options = outputOptionsFrom(this.flags as OutputFlagValues)
+    process.stdout.write(formatList(columns, forTerminal(rows, options.format), options))
+    return []
   }
 
   /**

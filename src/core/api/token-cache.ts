@@ -96,7 +96,7 @@ export class TokenCache {
     try {
       // A planted link or foreign file in our own directory is removed (unlink never follows), then replaced.
       if (!isOwnRegularFile(file)) await fs.rm(file, {force: true, recursive: true})
-      const stored: StoredEntry = {...entry, for: identityOf(key)}
+      const stored: StoredEntry = {...entry, catalog: compactCatalog(entry.catalog), for: identityOf(key)}
       await writePrivateFileAtomic(file, JSON.stringify(stored))
     } catch {
       // An unwritable cache dir only costs a Keystone round trip next time.
@@ -135,6 +135,26 @@ function isUsable(entry: StoredEntry, identity: string[], now: number): boolean 
   if (!Array.isArray(entry.for) || JSON.stringify(entry.for) !== JSON.stringify(identity)) return false
   if (typeof entry.expiresAt !== 'string' || Number.isNaN(parseKeystoneTime(entry.expiresAt))) return false
   return isFresh(entry.expiresAt, now) && Array.isArray(entry.catalog)
+}
+
+/**
+ * The catalog as endpoint selection reads it: type, name, interface, region and URL. A System Controller's
+ * catalog lists every subcloud's endpoints (3.4 MB at 5,000 subclouds), and every cached command reads the
+ * file back, so the ids and a region_id that repeats the region are left out.
+ */
+export function compactCatalog(catalog: CatalogEntry[]): CatalogEntry[] {
+  return catalog.map((service) => ({
+    type: service.type,
+    ...(service.name === undefined ? {} : {name: service.name}),
+    endpoints: (service.endpoints ?? []).map((endpoint) => ({
+      interface: endpoint.interface,
+      region: endpoint.region ?? endpoint.region_id,
+      ...(endpoint.region_id !== undefined && endpoint.region !== undefined && endpoint.region_id !== endpoint.region
+        ? {region_id: endpoint.region_id}
+        : {}),
+      url: endpoint.url,
+    })),
+  }))
 }
 
 export function isFresh(expiresAt: string | undefined, now: number): boolean {
