@@ -1,31 +1,34 @@
-import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttpServer, type Server} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
 import {promises as fs} from 'node:fs'
 import type {AddressInfo} from 'node:net'
 
 import {OperationError} from '../core/errors.js'
 import {runAudit} from './dcmanager/audit.js'
-import {DcmanagerService} from './dcmanager/dcmanager-service.js'
+import {dcmanagerMount} from './dcmanager/dcmanager-service.js'
 import type {Deployer} from './deploy/deployer.js'
 import {createDeployer} from './deploy/deployers.js'
 import {DeployRunner} from './deploy/deploy-runner.js'
-import type {LabRequest, LabResponse, LabService} from './http/http-types.js'
-import {type CatalogService, KeystoneService} from './keystone/keystone-service.js'
+import {labRequestHandler, type RequestRecord} from './http/lab-dispatch.js'
+import {type LabMount, type LabMountContext, labMountFactories, type LabMountFactory} from './http/lab-mounts.js'
+import {KeystoneService} from './keystone/keystone-service.js'
 import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.js'
-import {type LabMount, labMountFactories, type LabMountFactory} from './http/lab-mounts.js'
 import {acquireDataDirLock} from './lab-files.js'
+import {labStatusMount} from './lab-status.js'
 import {LabStore} from './lab-store.js'
 import {LabOrchestrator} from './orchestrator/lab-orchestrator.js'
 import {orchestratorTiming, type OrchestratorTiming} from './orchestrator/orchestrator-engine.js'
 import {strategyMounts} from './orchestrator/strategy-service.js'
 import {subcloudFaultMount} from './orchestrator/subcloud-fault-service.js'
-import {createSysinvService} from './sysinv/sysinv-service.js'
-import {systemControllerSysinv} from './sysinv/sysinv-system-controller.js'
+import {sysinvMount} from './sysinv/sysinv-mount.js'
+
+export type {RequestRecord} from './http/lab-dispatch.js'
 
 /**
  * The embedded System Controller: one node:http(s) server on 127.0.0.1 serving Keystone (`/identity`), the
- * dcmanager API (`/dcmanager`), and whatever other services are mounted (sysinv at `/sysinv/<region>/v1`),
- * over the state of one data dir. Loopback only: the lab never listens on another address.
+ * dcmanager API (`/dcmanager`), sysinv (`/sysinv/<region>/v1`), the lab's own endpoints (`/lab`) and whatever
+ * other services are mounted, over the state of one data dir. Loopback only: the lab never listens on another
+ * address. Every service is a `LabMount` (http/lab-mounts.ts); the catalog is what the mounts declare.
  */
 export interface LabServerOptions {
   dataDir: string
@@ -54,11 +57,6 @@ export interface LabServerOptions {
   orchestrator?: Partial<OrchestratorTiming>
 }
 
-export interface RequestRecord {
-  method: string
-  path: string
-}
-
 export interface LabHandle {
   /** scheme://127.0.0.1:port */
   url: string
@@ -82,29 +80,22 @@ export interface LabHandle {
   stop(): Promise<void>
 }
 
+/** The lab's own services, in catalog order (identity, dcmanager, platform). */
+const BUILTIN_MOUNTS: LabMountFactory[] = [
+  ({keystone}) => ({prefix: '/identity', service: keystone.service, catalog: (baseUrl) => keystone.catalog(baseUrl)}),
+  dcmanagerMount,
+  labStatusMount,
+  sysinvMount,
+]
+
 export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   const systemController = options.systemController ?? DEFAULT_SYSTEM_CONTROLLER
-  const releases = options.releases ?? [systemController.softwareVersion]
   const timeScale = options.timeScale ?? 1
-  await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
-  const releaseLock = await acquireDataDirLock(options.dataDir)
-  let store: LabStore
-  try {
-    store = await LabStore.open(options.dataDir)
-  } catch (error) {
-    await releaseLock()
-    throw error
-  }
-  const deployer =
-    typeof options.deployer === 'object'
-      ? options.deployer
-      : await createDeployer(options.deployer ?? 'simulated', {
-          dataDir: options.dataDir,
-          timeScale,
-          failFor: options.failFor ?? [],
-        })
+  const {store, releaseLock} = await openDataDir(options.dataDir)
+  const deployer = await deployerFor(options, timeScale)
   const runner = new DeployRunner(store, deployer, Math.round(300 * timeScale))
   let baseUrl = ''
+  const mounts: LabMount[] = []
   const keystone = new KeystoneService({
     userName: 'admin',
     password: options.adminPassword,
@@ -112,84 +103,53 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     userId: store.keystoneIds.userId,
     projectId: store.keystoneIds.projectId,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-    catalog: () => buildCatalog(baseUrl, store),
+    catalog: () => mounts.flatMap((mount) => mount.catalog?.(baseUrl) ?? []),
     baseUrl: () => `${baseUrl}/identity`,
   })
-  const requests: RequestRecord[] = []
-  const dcmanager = new DcmanagerService({store, keystone, runner, systemController, releases})
+  const context: LabMountContext = {
+    store,
+    keystone,
+    runner,
+    systemController,
+    releases: options.releases ?? [systemController.softwareVersion],
+    deployerKind: deployer.kind,
+    dataDir: options.dataDir,
+    baseUrl: () => baseUrl,
+  }
   // Resumes a strategy the state holds (a lab restarted mid-apply).
   const orchestrator = new LabOrchestrator({
     store,
     systemControllerVersion: systemController.softwareVersion,
-    releases,
+    releases: context.releases,
     timing: orchestratorTiming(timeScale, options.orchestrator),
   })
-
-  const mounts: LabMount[] = [
-    {prefix: '/identity', service: keystone.service},
-    {prefix: '/dcmanager', service: dcmanager.service},
+  for (const factory of [...BUILTIN_MOUNTS, ...labMountFactories, ...(options.mounts ?? [])]) {
+    mounts.push(await factory(context))
+  }
+  mounts.push(
     ...strategyMounts(orchestrator, store),
-    subcloudFaultMount(store, keystone, () => audit()),
-    {prefix: '/lab', service: labInfoService(() => ({deployer: deployer.kind, store, baseUrl}))},
-    // Each subcloud's sysinv (host routes), the `platform` endpoints of the catalog, and RegionOne's own.
-    {
-      prefix: '/sysinv',
-      service: createSysinvService(store, {
-        mountPath: '/sysinv',
-        systemController: systemControllerSysinv(systemController),
-      }),
-      authenticate: true,
-    },
-  ]
-  for (const factory of [...labMountFactories, ...(options.mounts ?? [])]) {
-    mounts.push(await factory({store, keystone, systemController, dataDir: options.dataDir, baseUrl: () => baseUrl}))
-  }
-  // Longest prefix first, so `/sysinv` never shadows a more specific mount.
-  mounts.sort((a, b) => b.prefix.length - a.prefix.length)
+    subcloudFaultMount(store, keystone, () => audit.run()),
+  )
+  const audit = startAudit(store, systemController, options.auditIntervalMs ?? 5000)
 
-  // The audit runs after every change (coalesced) and on a timer.
-  let auditScheduled = false
-  const audit = () => {
-    auditScheduled = false
-    if (runAudit(store, systemController.managementNetworks) > 0) void store.persist().catch(() => undefined)
-  }
-  store.on('change', () => {
-    if (auditScheduled) return
-    auditScheduled = true
-    setImmediate(audit)
+  const requests: RequestRecord[] = []
+  const handler = labRequestHandler({
+    mounts,
+    requests,
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    validateToken: (tokenId) => keystone.validate(tokenId),
   })
-  audit()
-  const auditTimer = setInterval(audit, options.auditIntervalMs ?? 5000)
-  auditTimer.unref()
-
-  const bodyLimit = options.bodyLimit ?? 16 * 1024 * 1024
-  const handler = (request: IncomingMessage, response: ServerResponse) => {
-    void handle(request, response, mounts, requests, bodyLimit, keystone)
-  }
   const server: Server = options.tls
     ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, handler)
     : createHttpServer(handler)
   server.keepAliveTimeout = 5000
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
+    await listen(server, options.port)
   } catch (error) {
-    clearInterval(auditTimer)
+    audit.stop()
     orchestrator.stop()
     await runner.stopAll()
     await releaseLock()
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EADDRINUSE') {
-      throw new OperationError(`Port ${options.port} on 127.0.0.1 is already in use`, {
-        hint: 'choose another --port, or 0 for any free port',
-        cause: error,
-      })
-    }
     throw error
   }
   const port = (server.address() as AddressInfo).port
@@ -210,10 +170,10 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     orchestrator,
     systemController,
     requests,
-    audit,
+    audit: audit.run,
     stop() {
       stopping ??= (async () => {
-        clearInterval(auditTimer)
+        audit.stop()
         orchestrator.stop()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
@@ -229,118 +189,66 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   }
 }
 
-/**
- * The catalog a token carries: identity (RegionOne, SystemController), dcmanager in region SystemController
- * (§1.4: clients must not filter by OS_REGION_NAME), and `platform` (sysinv) for RegionOne and for each
- * subcloud's region.
- */
-export function buildCatalog(baseUrl: string, store: LabStore): CatalogService[] {
-  const everywhere = (region: string, url: string) =>
-    (['public', 'internal', 'admin'] as const).map((kind) => ({interface: kind, region, url}))
-  return [
-    {
-      type: 'identity',
-      name: 'keystone',
-      endpoints: [
-        ...everywhere('RegionOne', `${baseUrl}/identity/v3`),
-        ...everywhere('SystemController', `${baseUrl}/identity/v3`),
-      ],
-    },
-    {type: 'dcmanager', name: 'dcmanager', endpoints: everywhere('SystemController', `${baseUrl}/dcmanager/v1.0`)},
-    {
-      type: 'platform',
-      name: 'sysinv',
-      endpoints: [
-        ...everywhere('RegionOne', `${baseUrl}/sysinv/RegionOne/v1`),
-        ...store
-          .listSubcloudRegions()
-          .flatMap((subcloud) => everywhere(subcloud.regionName, `${baseUrl}/sysinv/${subcloud.regionName}/v1`)),
-      ],
-    },
-  ]
-}
-
-function labInfoService(info: () => {deployer: string; store: LabStore; baseUrl: string}): LabService {
-  return async (request) => {
-    if (request.method !== 'GET' || request.path.replace(/\/$/, '') !== '/status') return {status: 404, body: ''}
-    const {deployer, store, baseUrl} = info()
-    return {
-      status: 200,
-      body: {
-        pid: process.pid,
-        url: baseUrl,
-        deployer,
-        subclouds: store.subclouds.length,
-        uptimeSeconds: Math.round(process.uptime()),
-      },
-    }
-  }
-}
-
-async function handle(
-  request: IncomingMessage,
-  response: ServerResponse,
-  mounts: LabMount[],
-  requests: RequestRecord[],
-  bodyLimit: number,
-  keystone: KeystoneService,
-): Promise<void> {
+/** The data dir (0700), its lock (one lab per dir) and its state. */
+async function openDataDir(dataDir: string): Promise<{store: LabStore; releaseLock: () => Promise<void>}> {
+  await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+  const releaseLock = await acquireDataDirLock(dataDir)
   try {
-    const url = new URL(request.url ?? '/', 'http://lab.invalid')
-    requests.push({method: request.method ?? 'GET', path: url.pathname})
-    // Tests read this log; a long-running lab keeps only the recent part.
-    if (requests.length > 20_000) requests.splice(0, 10_000)
-    const mount = mounts.find((item) => url.pathname === item.prefix || url.pathname.startsWith(`${item.prefix}/`))
-    if (!mount) return send(response, {status: 404, headers: {'content-type': 'text/plain'}, body: 'Not Found\n'})
-    const body = await readBody(request, bodyLimit)
-    if (!body)
-      return send(response, {status: 413, headers: {'content-type': 'text/plain'}, body: 'Request body too large\n'})
-    const labRequest: LabRequest = {
-      method: request.method ?? 'GET',
-      path: url.pathname.slice(mount.prefix.length) || '/',
-      query: url.searchParams,
-      headers: request.headers,
-      body,
-    }
-    if (mount.authenticate) {
-      const header = request.headers['x-auth-token']
-      labRequest.token = keystone.validate(Array.isArray(header) ? header[0] : header)
-    }
-    send(response, await mount.service(labRequest))
-  } catch {
-    if (!response.headersSent) send(response, {status: 500, headers: {'content-type': 'text/plain'}, body: ''})
-    else response.destroy()
+    return {store: await LabStore.open(dataDir), releaseLock}
+  } catch (error) {
+    await releaseLock()
+    throw error
   }
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let tooLarge = false
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) tooLarge = true
-      else chunks.push(chunk)
-    })
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)))
-    request.on('error', reject)
+function deployerFor(options: LabServerOptions, timeScale: number): Deployer | Promise<Deployer> {
+  if (typeof options.deployer === 'object') return options.deployer
+  return createDeployer(options.deployer ?? 'simulated', {
+    dataDir: options.dataDir,
+    timeScale,
+    failFor: options.failFor ?? [],
   })
 }
 
-function send(response: ServerResponse, result: LabResponse): void {
-  const headers: Record<string, string> = {...result.headers}
-  let payload: Buffer
-  if (result.body === undefined) payload = Buffer.alloc(0)
-  else if (typeof result.body === 'string') {
-    payload = Buffer.from(result.body)
-    headers['content-type'] ??= 'text/plain; charset=UTF-8'
-  } else if (Buffer.isBuffer(result.body)) payload = result.body
-  else {
-    payload = Buffer.from(JSON.stringify(result.body))
-    headers['content-type'] ??= 'application/json'
+/** The availability audit: after every change (coalesced), at start, and on a timer. */
+function startAudit(
+  store: LabStore,
+  systemController: LabSystemController,
+  intervalMs: number,
+): {run: () => void; stop: () => void} {
+  let scheduled = false
+  const run = () => {
+    scheduled = false
+    if (runAudit(store, systemController.managementNetworks) > 0) void store.persist().catch(() => undefined)
   }
-  if (result.status !== 204) headers['content-length'] = String(payload.length)
-  response.writeHead(result.status, headers)
-  response.end(result.status === 204 ? undefined : payload)
+  store.on('change', () => {
+    if (scheduled) return
+    scheduled = true
+    setImmediate(run)
+  })
+  run()
+  const timer = setInterval(run, intervalMs)
+  timer.unref()
+  return {run, stop: () => clearInterval(timer)}
+}
+
+/** Listen on 127.0.0.1 only; a taken port is the operator's to change. */
+async function listen(server: Server, port = 0): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new OperationError(`Port ${port} on 127.0.0.1 is already in use`, {
+        hint: 'choose another --port, or 0 for any free port',
+        cause: error,
+      })
+    }
+    throw error
+  }
 }

@@ -2,20 +2,21 @@ import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import path from 'node:path'
 
 import {runDcm} from '../helpers/cli.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 import {startSshd, sshdUnavailable, type TestSshd} from '../helpers/sshd.js'
 import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-fixtures.js'
 
 /**
  * `subcloud add` runs the SSH pre-flight (src/core/bootstrap/preflight.ts) before sending anything: against a
- * real OpenSSH sshd on loopback standing in for the subcloud's controller-0.
+ * real OpenSSH sshd on loopback standing in for the subcloud's controller-0, with `dcm lab` as the System
+ * Controller (simulated deploys: the pre-flight is what is under test).
  */
 const skip = sshdUnavailable()
 if (skip) process.stderr.write(`subcloud-add-preflight: skipped: ${skip}\n`)
 const describeSshd = skip ? describe.skip : describe
 
 describeSshd('dcm subcloud add pre-flight over SSH', () => {
-  let fake: FakeSystemController
+  let lab: TestLab
   let sshd: TestSshd
   let files: FixtureDir
   let file: string
@@ -37,17 +38,20 @@ describeSshd('dcm subcloud add pre-flight over SSH', () => {
         '--ssh-config',
         files.write('ssh_config', '# no host entries: the flags say it all\n'),
       ],
-      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+      {env: {...lab.env, DCM_SYSADMIN_PASSWORD: password}},
     )
 
+  const posts = () =>
+    lab.requests.filter((r) => r.method === 'POST' && r.path.replace(/\/$/, '') === '/dcmanager/v1.0/subclouds')
+
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
+    lab = await startTestLab({deployer: 'simulated'})
     sshd = await startSshd({fakeSudo: true})
     files = fixtureDir()
     file = files.write('sc-pf.yml', bootstrapValues('sc-pf'))
   })
   afterAll(async () => {
-    await fake.stop()
+    await lab?.stop()
     await sshd?.stop()
     files.cleanup()
   })
@@ -62,7 +66,7 @@ describeSshd('dcm subcloud add pre-flight over SSH', () => {
     expect(result.stderr.match(/the password or key was not accepted/g)).toHaveLength(1)
     expect(result.stderr).toMatch(/^Error: authentication failed for .*\nHint: check the sysadmin password/m)
     expect(result.stderr).not.toContain('not-the-password')
-    expect(fake.posts()).toHaveLength(0)
+    expect(posts()).toHaveLength(0)
   })
 
   it('a reachable, not yet bootstrapped host passes and the subcloud is added', async () => {
@@ -71,6 +75,6 @@ describeSshd('dcm subcloud add pre-flight over SSH', () => {
     expect({code: result.code, stderr: result.stderr}).toEqual({code: 0, stderr: expect.any(String)})
     expect(result.stderr).toMatch(/^pre-flight \[PASS\] sysadmin password accepted/m)
     expect(result.stderr).toMatch(/^pre-flight \[PASS\] not already bootstrapped/m)
-    expect(fake.posts()).toHaveLength(1)
+    expect(posts()).toHaveLength(1)
   })
 })

@@ -1,6 +1,7 @@
 import {DcmError} from '../../core/errors.js'
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import type {LabMount, LabMountContext} from '../http/lab-mounts.js'
+import {routedService} from '../http/routed-service.js'
 import {closeLabHostRegistry, labHostRegistry, type LabHostInfo, type LabHostRegistry} from './ssh-host-registry.js'
 
 /**
@@ -25,47 +26,78 @@ export function hostAdminMount(context: LabMountContext): LabMount {
   registry.catch(() => undefined)
   return {
     prefix: HOSTS_MOUNT_PREFIX,
-    service: async (request) => {
-      const header = request.headers['x-auth-token']
-      const token = context.keystone.validate(Array.isArray(header) ? header[0] : header)
-      if (!token) return error(401, 'The request you have made requires authentication.')
-      return handle(request, await registry)
-    },
+    service: routedService({
+      // `/` is the collection; everything else, slashes included, is a host name.
+      segments: (path) => {
+        const name = path.replace(/^\/+|\/+$/g, '')
+        return name ? [name] : []
+      },
+      decodeParams: true,
+      guard: (request) => {
+        const header = request.headers['x-auth-token']
+        const token = context.keystone.validate(Array.isArray(header) ? header[0] : header)
+        return token ? undefined : error(401, 'The request you have made requires authentication.')
+      },
+      routes: [
+        {method: 'GET', path: '/', handler: async () => listHosts(await registry)},
+        {method: 'POST', path: '/', handler: async (request) => addHost(await registry, request)},
+        {method: 'GET', path: '/:name', handler: async (request, {name}) => showHost(await registry, name)},
+        {method: 'DELETE', path: '/:name', handler: async (request, {name}) => removeHost(await registry, name)},
+      ],
+      // Every path is the collection or a host name, so only the method can be wrong.
+      notFound: (request) => error(405, `${request.method} is not allowed here`),
+      methodNotAllowed: (request) => error(405, `${request.method} is not allowed here`),
+    }),
     close: () => closeLabHostRegistry(context.dataDir),
   }
 }
 
-async function handle(request: LabRequest, registry: LabHostRegistry): Promise<LabResponse> {
-  const name = decodeURIComponent(request.path.replace(/^\/+|\/+$/g, ''))
-  const files = {ssh_config: registry.sshConfigPath, known_hosts: registry.knownHostsPath}
+const filesOf = (registry: LabHostRegistry) => ({
+  ssh_config: registry.sshConfigPath,
+  known_hosts: registry.knownHostsPath,
+})
+
+function listHosts(registry: LabHostRegistry): LabResponse {
+  return {status: 200, body: {hosts: registry.list().map(wire), ...filesOf(registry)}}
+}
+
+async function addHost(registry: LabHostRegistry, request: LabRequest): Promise<LabResponse> {
+  let body: Record<string, unknown>
   try {
-    if (!name && request.method === 'GET') return {status: 200, body: {hosts: registry.list().map(wire), ...files}}
-    if (!name && request.method === 'POST') {
-      let body: Record<string, unknown>
-      try {
-        body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>
-      } catch {
-        return error(400, 'The request body is not valid JSON.')
-      }
-      const host = await registry.add({
-        name: String(body.name ?? ''),
-        bootstrapAddress: String(body.bootstrap_address ?? ''),
-        password: typeof body.password === 'string' ? body.password : '',
-        failAt: typeof body.fail_at === 'string' && body.fail_at !== '' ? body.fail_at : undefined,
-        durationSeconds: typeof body.duration === 'number' ? body.duration : undefined,
-        release: typeof body.release === 'string' && body.release !== '' ? body.release : undefined,
-      })
-      return {status: 201, body: {host: wire(host), ...files}}
-    }
-    if (name && request.method === 'GET') {
-      const host = registry.get(name)
-      return host ? {status: 200, body: {host: wire(host), ...files}} : error(404, `no lab host named ${name}`)
-    }
-    if (name && request.method === 'DELETE') {
-      if (!registry.get(name)) return error(404, `no lab host named ${name}`)
-      return {status: 200, body: {host: wire(await registry.remove(name)), ...files}}
-    }
-    return error(405, `${request.method} is not allowed here`)
+    body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>
+  } catch {
+    return error(400, 'The request body is not valid JSON.')
+  }
+  const host = await refusalOf(
+    registry.add({
+      name: String(body.name ?? ''),
+      bootstrapAddress: String(body.bootstrap_address ?? ''),
+      password: typeof body.password === 'string' ? body.password : '',
+      failAt: typeof body.fail_at === 'string' && body.fail_at !== '' ? body.fail_at : undefined,
+      durationSeconds: typeof body.duration === 'number' ? body.duration : undefined,
+      release: typeof body.release === 'string' && body.release !== '' ? body.release : undefined,
+    }),
+  )
+  if ('status' in host) return host
+  return {status: 201, body: {host: wire(host), ...filesOf(registry)}}
+}
+
+function showHost(registry: LabHostRegistry, name: string): LabResponse {
+  const host = registry.get(name)
+  return host ? {status: 200, body: {host: wire(host), ...filesOf(registry)}} : error(404, `no lab host named ${name}`)
+}
+
+async function removeHost(registry: LabHostRegistry, name: string): Promise<LabResponse> {
+  if (!registry.get(name)) return error(404, `no lab host named ${name}`)
+  const host = await refusalOf(registry.remove(name))
+  if ('status' in host) return host
+  return {status: 200, body: {host: wire(host), ...filesOf(registry)}}
+}
+
+/** The registry's refusals (bad input, a name or address taken) as 400/409 with its message and hint. */
+async function refusalOf(change: Promise<LabHostInfo>): Promise<LabHostInfo | LabResponse> {
+  try {
+    return await change
   } catch (caught) {
     if (caught instanceof DcmError)
       return error(/already/.test(caught.message) ? 409 : 400, caught.message, caught.hint)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import {findTask} from './bootstrap-transcript-tasks.js'
 import {playBootstrapTranscript, type TranscriptFailure} from './bootstrap-transcript.js'
 import {INITIAL_CONFIG_COMPLETE_FLAG} from './ssh-host-machine.js'
-import {KilledBySignal, type ProgramContext} from './ssh-host-shell.js'
+import {KilledBySignal, type ProgramContext} from './ssh-host-program.js'
 
 /**
  * `ansible-playbook` on a simulated controller-0. It understands the command lines of local-bootstrap.md

@@ -1,7 +1,7 @@
 import {setLongTimeout} from '../../core/duration.js'
 import {HostFsError} from './ssh-host-fs.js'
 import {runAnsiblePlaybook} from './ssh-host-ansible.js'
-import {KilledBySignal, type Program, type ProgramContext, Shell} from './ssh-host-shell.js'
+import {KilledBySignal, type Program, type ProgramContext, type ProgramShell} from './ssh-host-program.js'
 
 /**
  * The programs installed on a simulated controller-0: the few coreutils, sudo, setsid, kill and pgrep that
@@ -263,8 +263,8 @@ function which(names: string[], io: ProgramContext['io']): number {
 async function runShell({shell, argv, io, env, process}: ProgramContext): Promise<number> {
   const index = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg))
   const base = {machine: shell.machine, process, env, cwd: shell.cwd, user: shell.user}
-  if (index < 0) return new Shell(base).runScript((await io.stdin.readAll()).toString(), io)
-  const child = new Shell({...base, name: argv[index + 2] ?? argv[0], args: argv.slice(index + 3)})
+  if (index < 0) return shell.newShell(base).runScript((await io.stdin.readAll()).toString(), io)
+  const child = shell.newShell({...base, name: argv[index + 2] ?? argv[0], args: argv.slice(index + 3)})
   return child.runScript(argv[index + 1] ?? '', io)
 }
 
@@ -337,7 +337,7 @@ async function sudo(context: ProgramContext): Promise<number> {
     io.stderr.write('usage: sudo -h | -K | -k | -V\n')
     return 1
   }
-  const root = new Shell({
+  const root = shell.newShell({
     machine: shell.machine,
     process,
     env: {...env, HOME: '/root', USER: 'root', LOGNAME: 'root'},
@@ -360,7 +360,7 @@ async function setsid(context: ProgramContext): Promise<number> {
   // A new session: this process becomes its own group leader and execs the command, so `$$` in a
   // `setsid sh -c '...'` is the group id and `kill -- -PGID` reaches everything it starts.
   process.pgid = process.pid
-  const leader = new Shell({machine: shell.machine, process, env, cwd: shell.cwd, user: shell.user})
+  const leader = shell.newShell({machine: shell.machine, process, env, cwd: shell.cwd, user: shell.user})
   return leader.runProgramIn(process, command, io, env)
 }
 
@@ -428,7 +428,7 @@ async function pgrep({argv, io, shell, process: self}: ProgramContext): Promise<
 }
 
 /** test(1) / [ ... ]: unary file and string tests, binary string and integer comparisons, `!`. */
-function testExpression(args: string[], io: ProgramContext['io'], name: string, shell: Shell): number {
+function testExpression(args: string[], io: ProgramContext['io'], name: string, shell: ProgramShell): number {
   if (args[0] === '!') {
     const inner = testExpression(args.slice(1), io, name, shell)
     return inner === 2 ? 2 : inner === 0 ? 1 : 0

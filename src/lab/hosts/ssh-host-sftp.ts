@@ -2,7 +2,7 @@ import path from 'node:path'
 
 import type {Attributes, SFTPWrapper} from 'ssh2'
 
-import {HostFsError} from './ssh-host-fs.js'
+import {type HostFs, HostFsError} from './ssh-host-fs.js'
 import {type HostMachine, SYSADMIN_HOME} from './ssh-host-machine.js'
 
 /**
@@ -26,22 +26,42 @@ interface OpenDir {
   done: boolean
 }
 
-export function serveSftp(sftp: SFTPWrapper, machine: HostMachine): void {
-  const fs = machine.fs
-  const handles = new Map<number, OpenFile | OpenDir>()
-  let nextHandle = 1
-  const resolve = (file: string) => path.posix.resolve(SYSADMIN_HOME, file)
-  const writable = (file: string) => [SYSADMIN_HOME, '/tmp'].some((dir) => file === dir || file.startsWith(dir + '/'))
-  const newHandle = (entry: OpenFile | OpenDir) => {
-    const id = nextHandle++
-    handles.set(id, entry)
+/** One SFTP session's state: its open handles, over the machine's files, as sysadmin. */
+class SftpSession {
+  private readonly handles = new Map<number, OpenFile | OpenDir>()
+  private nextHandle = 1
+
+  constructor(
+    readonly sftp: SFTPWrapper,
+    readonly fs: HostFs,
+  ) {}
+
+  resolve(file: string): string {
+    return path.posix.resolve(SYSADMIN_HOME, file)
+  }
+
+  writable(file: string): boolean {
+    return [SYSADMIN_HOME, '/tmp'].some((dir) => file === dir || file.startsWith(dir + '/'))
+  }
+
+  newHandle(entry: OpenFile | OpenDir): Buffer {
+    const id = this.nextHandle++
+    this.handles.set(id, entry)
     const buffer = Buffer.alloc(4)
     buffer.writeUInt32BE(id)
     return buffer
   }
-  const lookup = (handle: Buffer) => (handle.length === 4 ? handles.get(handle.readUInt32BE(0)) : undefined)
-  const attrsOf = (file: string): Attributes | undefined => {
-    const entry = fs.stat(file)
+
+  lookup(handle: Buffer): OpenFile | OpenDir | undefined {
+    return handle.length === 4 ? this.handles.get(handle.readUInt32BE(0)) : undefined
+  }
+
+  forget(handle: Buffer): boolean {
+    return handle.length === 4 && this.handles.delete(handle.readUInt32BE(0))
+  }
+
+  attrsOf(file: string): Attributes | undefined {
+    const entry = this.fs.stat(file)
     if (!entry) return undefined
     const time = Math.floor(entry.mtime.getTime() / 1000)
     return {
@@ -53,36 +73,84 @@ export function serveSftp(sftp: SFTPWrapper, machine: HostMachine): void {
       mtime: time,
     }
   }
-  const fail = (reqid: number, error: unknown) => {
-    if (error instanceof HostFsError) {
-      sftp.status(reqid, error.code === 'ENOENT' ? STATUS.NO_SUCH_FILE : STATUS.FAILURE, error.message)
-    } else sftp.status(reqid, STATUS.FAILURE, error instanceof Error ? error.message : String(error))
-  }
-  const denied = (reqid: number) => sftp.status(reqid, STATUS.PERMISSION_DENIED, 'Permission denied')
 
-  sftp.on('REALPATH', (reqid, file) => {
-    const target = resolve(file)
-    sftp.name(reqid, [{filename: target, longname: target, attrs: attrsOf(target) ?? ({} as Attributes)}])
-  })
-  const stat = (reqid: number, file: string) => {
-    const attrs = attrsOf(resolve(file))
-    if (attrs) sftp.attrs(reqid, attrs)
-    else sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such file')
+  fail(reqid: number, error: unknown): void {
+    if (error instanceof HostFsError) {
+      this.sftp.status(reqid, error.code === 'ENOENT' ? STATUS.NO_SUCH_FILE : STATUS.FAILURE, error.message)
+    } else this.sftp.status(reqid, STATUS.FAILURE, error instanceof Error ? error.message : String(error))
   }
-  sftp.on('STAT', stat)
-  sftp.on('LSTAT', stat)
-  sftp.on('FSTAT', (reqid, handle) => {
-    const open = lookup(handle)
-    const attrs = open && attrsOf(open.path)
-    if (attrs) sftp.attrs(reqid, attrs)
-    else sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
-  })
-  sftp.on('OPEN', (reqid, filename, flags, attrs) => {
-    const file = resolve(filename)
+
+  denied(reqid: number): void {
+    this.sftp.status(reqid, STATUS.PERMISSION_DENIED, 'Permission denied')
+  }
+
+  /** Run a change; answer OK, or the failure it threw. */
+  attempt(reqid: number, change: () => void): void {
+    try {
+      change()
+      this.sftp.status(reqid, STATUS.OK)
+    } catch (error) {
+      this.fail(reqid, error)
+    }
+  }
+}
+
+function stat(session: SftpSession, reqid: number, file: string): void {
+  const attrs = session.attrsOf(session.resolve(file))
+  if (attrs) session.sftp.attrs(reqid, attrs)
+  else session.sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such file')
+}
+
+function setstat(session: SftpSession, reqid: number, file: string | undefined, attrs: Attributes): void {
+  const {fs, sftp} = session
+  if (!file || !fs.exists(file)) return sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such file')
+  if (!session.writable(file)) return session.denied(reqid)
+  if (typeof attrs.mode === 'number') fs.chmod(file, attrs.mode & 0o7777)
+  if (typeof attrs.size === 'number') {
+    const data = fs.readFile(file)
+    fs.writeFile(
+      file,
+      attrs.size <= data.length
+        ? data.subarray(0, attrs.size)
+        : Buffer.concat([data, Buffer.alloc(attrs.size - data.length)]),
+    )
+  }
+  sftp.status(reqid, STATUS.OK)
+}
+
+function remove(session: SftpSession, reqid: number, file: string): void {
+  const target = session.resolve(file)
+  if (!session.writable(target)) return session.denied(reqid)
+  session.attempt(reqid, () => session.fs.remove(target))
+}
+
+function unsupported(session: SftpSession, reqid: number): void {
+  session.sftp.status(reqid, STATUS.OP_UNSUPPORTED)
+}
+
+/** What the subsystem answers to each request, by ssh2's event name; anything else is ssh2's default. */
+const SFTP_HANDLERS = {
+  REALPATH(session: SftpSession, reqid: number, file: string) {
+    const target = session.resolve(file)
+    session.sftp.name(reqid, [
+      {filename: target, longname: target, attrs: session.attrsOf(target) ?? ({} as Attributes)},
+    ])
+  },
+  STAT: stat,
+  LSTAT: stat,
+  FSTAT(session: SftpSession, reqid: number, handle: Buffer) {
+    const open = session.lookup(handle)
+    const attrs = open && session.attrsOf(open.path)
+    if (attrs) session.sftp.attrs(reqid, attrs)
+    else session.sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
+  },
+  OPEN(session: SftpSession, reqid: number, filename: string, flags: number, attrs: Attributes | undefined) {
+    const {fs, sftp} = session
+    const file = session.resolve(filename)
     try {
       const entry = fs.stat(file)
       if (flags & OPEN.WRITE) {
-        if (!writable(file)) return denied(reqid)
+        if (!session.writable(file)) return session.denied(reqid)
         if (entry && flags & OPEN.EXCL && flags & OPEN.CREAT) return sftp.status(reqid, STATUS.FAILURE, 'File exists')
         if (!entry && !(flags & OPEN.CREAT)) return sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such file')
         if (!entry || flags & OPEN.TRUNC) {
@@ -90,108 +158,89 @@ export function serveSftp(sftp: SFTPWrapper, machine: HostMachine): void {
           fs.writeFile(file, Buffer.alloc(0), {mode})
         }
       } else if (!entry) return sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such file')
-      sftp.handle(reqid, newHandle({kind: 'file', path: file, flags}))
+      sftp.handle(reqid, session.newHandle({kind: 'file', path: file, flags}))
     } catch (error) {
-      fail(reqid, error)
+      session.fail(reqid, error)
     }
-  })
-  sftp.on('WRITE', (reqid, handle, offset, data) => {
-    const open = lookup(handle)
-    if (open?.kind !== 'file' || !(open.flags & OPEN.WRITE)) return sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
-    try {
-      const current = fs.readFile(open.path)
+  },
+  WRITE(session: SftpSession, reqid: number, handle: Buffer, offset: number, data: Buffer) {
+    const open = session.lookup(handle)
+    if (open?.kind !== 'file' || !(open.flags & OPEN.WRITE)) {
+      return session.sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
+    }
+    session.attempt(reqid, () => {
+      const current = session.fs.readFile(open.path)
       const start = open.flags & OPEN.APPEND ? current.length : offset
       const next = Buffer.alloc(Math.max(current.length, start + data.length))
       current.copy(next)
       data.copy(next, start)
-      fs.writeFile(open.path, next)
-      sftp.status(reqid, STATUS.OK)
-    } catch (error) {
-      fail(reqid, error)
-    }
-  })
-  sftp.on('READ', (reqid, handle, offset, length) => {
-    const open = lookup(handle)
-    if (open?.kind !== 'file') return sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
+      session.fs.writeFile(open.path, next)
+    })
+  },
+  READ(session: SftpSession, reqid: number, handle: Buffer, offset: number, length: number) {
+    const open = session.lookup(handle)
+    if (open?.kind !== 'file') return session.sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
     try {
-      const data = fs.readFile(open.path)
-      if (offset >= data.length) return sftp.status(reqid, STATUS.EOF)
-      sftp.data(reqid, data.subarray(offset, offset + length))
+      const data = session.fs.readFile(open.path)
+      if (offset >= data.length) return session.sftp.status(reqid, STATUS.EOF)
+      session.sftp.data(reqid, data.subarray(offset, offset + length))
     } catch (error) {
-      fail(reqid, error)
+      session.fail(reqid, error)
     }
-  })
-  const setstat = (reqid: number, file: string | undefined, attrs: Attributes) => {
-    if (!file || !fs.exists(file)) return sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such file')
-    if (!writable(file)) return denied(reqid)
-    if (typeof attrs.mode === 'number') fs.chmod(file, attrs.mode & 0o7777)
-    if (typeof attrs.size === 'number') {
-      const data = fs.readFile(file)
-      fs.writeFile(
-        file,
-        attrs.size <= data.length
-          ? data.subarray(0, attrs.size)
-          : Buffer.concat([data, Buffer.alloc(attrs.size - data.length)]),
-      )
+  },
+  FSETSTAT(session: SftpSession, reqid: number, handle: Buffer, attrs: Attributes) {
+    setstat(session, reqid, session.lookup(handle)?.path, attrs)
+  },
+  SETSTAT(session: SftpSession, reqid: number, file: string, attrs: Attributes) {
+    setstat(session, reqid, session.resolve(file), attrs)
+  },
+  CLOSE(session: SftpSession, reqid: number, handle: Buffer) {
+    session.sftp.status(reqid, session.forget(handle) ? STATUS.OK : STATUS.FAILURE)
+  },
+  MKDIR(session: SftpSession, reqid: number, dir: string, attrs: Attributes | undefined) {
+    const target = session.resolve(dir)
+    if (!session.writable(target)) return session.denied(reqid)
+    session.attempt(reqid, () =>
+      session.fs.mkdir(target, {mode: typeof attrs?.mode === 'number' ? attrs.mode & 0o7777 : 0o755}),
+    )
+  },
+  REMOVE: remove,
+  RMDIR: remove,
+  RENAME(session: SftpSession, reqid: number, from: string, to: string) {
+    const [source, target] = [session.resolve(from), session.resolve(to)]
+    if (!session.writable(source) || !session.writable(target)) return session.denied(reqid)
+    session.attempt(reqid, () => session.fs.rename(source, target))
+  },
+  OPENDIR(session: SftpSession, reqid: number, dir: string) {
+    const target = session.resolve(dir)
+    if (session.fs.stat(target)?.type !== 'dir') {
+      return session.sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such directory')
     }
-    sftp.status(reqid, STATUS.OK)
-  }
-  sftp.on('FSETSTAT', (reqid, handle, attrs) => setstat(reqid, lookup(handle)?.path, attrs))
-  sftp.on('SETSTAT', (reqid, file, attrs) => setstat(reqid, resolve(file), attrs))
-  sftp.on('CLOSE', (reqid, handle) => {
-    const known = handle.length === 4 && handles.delete(handle.readUInt32BE(0))
-    sftp.status(reqid, known ? STATUS.OK : STATUS.FAILURE)
-  })
-  sftp.on('MKDIR', (reqid, dir, attrs) => {
-    const target = resolve(dir)
-    if (!writable(target)) return denied(reqid)
-    try {
-      fs.mkdir(target, {mode: typeof attrs?.mode === 'number' ? attrs.mode & 0o7777 : 0o755})
-      sftp.status(reqid, STATUS.OK)
-    } catch (error) {
-      fail(reqid, error)
-    }
-  })
-  const remove = (reqid: number, file: string) => {
-    const target = resolve(file)
-    if (!writable(target)) return denied(reqid)
-    try {
-      fs.remove(target)
-      sftp.status(reqid, STATUS.OK)
-    } catch (error) {
-      fail(reqid, error)
-    }
-  }
-  sftp.on('REMOVE', remove)
-  sftp.on('RMDIR', remove)
-  sftp.on('RENAME', (reqid, from, to) => {
-    const [source, target] = [resolve(from), resolve(to)]
-    if (!writable(source) || !writable(target)) return denied(reqid)
-    try {
-      fs.rename(source, target)
-      sftp.status(reqid, STATUS.OK)
-    } catch (error) {
-      fail(reqid, error)
-    }
-  })
-  sftp.on('OPENDIR', (reqid, dir) => {
-    const target = resolve(dir)
-    if (fs.stat(target)?.type !== 'dir') return sftp.status(reqid, STATUS.NO_SUCH_FILE, 'No such directory')
-    sftp.handle(reqid, newHandle({kind: 'dir', path: target, done: false}))
-  })
-  sftp.on('READDIR', (reqid, handle) => {
-    const open = lookup(handle)
-    if (open?.kind !== 'dir') return sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
-    if (open.done) return sftp.status(reqid, STATUS.EOF)
+    session.sftp.handle(reqid, session.newHandle({kind: 'dir', path: target, done: false}))
+  },
+  READDIR(session: SftpSession, reqid: number, handle: Buffer) {
+    const open = session.lookup(handle)
+    if (open?.kind !== 'dir') return session.sftp.status(reqid, STATUS.FAILURE, 'Bad handle')
+    if (open.done) return session.sftp.status(reqid, STATUS.EOF)
     open.done = true
-    sftp.name(
+    session.sftp.name(
       reqid,
-      fs.list(open.path).map((name) => {
+      session.fs.list(open.path).map((name) => {
         const full = path.posix.join(open.path, name)
-        return {filename: name, longname: name, attrs: attrsOf(full)!}
+        return {filename: name, longname: name, attrs: session.attrsOf(full)!}
       }),
     )
-  })
-  sftp.on('READLINK', (reqid) => sftp.status(reqid, STATUS.OP_UNSUPPORTED))
-  sftp.on('SYMLINK', (reqid) => sftp.status(reqid, STATUS.OP_UNSUPPORTED))
+  },
+  READLINK: unsupported,
+  SYMLINK: unsupported,
+}
+
+type SftpHandler = (session: SftpSession, ...args: never[]) => void
+
+export function serveSftp(sftp: SFTPWrapper, machine: HostMachine): void {
+  const session = new SftpSession(sftp, machine.fs)
+  // ssh2 types `on` per event name; each handler takes its event's arguments after the session.
+  const on = sftp.on.bind(sftp) as (event: string, listener: (...args: never[]) => void) => unknown
+  const handlers: Array<[string, SftpHandler]> = Object.entries(SFTP_HANDLERS)
+  for (const [event, handler] of handlers) on(event, (...args) => handler(session, ...args))
 }

@@ -10,7 +10,18 @@ import {
   ShellSyntaxError,
   type Word,
 } from './ssh-host-shell-parse.js'
+import {
+  BrokenPipe,
+  type Input,
+  type Io,
+  KilledBySignal,
+  type Output,
+  type ProgramShell,
+  type ShellOptions,
+} from './ssh-host-program.js'
 import {PROGRAMS} from './ssh-host-programs.js'
+
+export {BrokenPipe, KilledBySignal, type Input, type Io, type Output, type ShellOptions} from './ssh-host-program.js'
 
 /**
  * The command interpreter behind a simulated controller-0's exec channel: runs a parsed script against the
@@ -18,41 +29,6 @@ import {PROGRAMS} from './ssh-host-programs.js'
  * setsid, kill, ansible-playbook, ...) live in ssh-host-programs.ts; this module owns the language: lists,
  * pipelines, redirections, variables, exit statuses, and death by signal.
  */
-export interface Output {
-  write(chunk: string | Buffer): void
-}
-
-/** A process's standard input: the exec channel's data, a pipe, a file, or nothing. */
-export interface Input {
-  /** A terminal (an interactive login with a pty): sudo may prompt on it without -S. */
-  terminal?: boolean
-  /** Turn the terminal's echo off while a password is typed. */
-  setEcho?(on: boolean): void
-  /** One line without its newline; null at end of input. */
-  readLine(): Promise<string | null>
-  readAll(): Promise<Buffer>
-}
-
-export interface Io {
-  stdin: Input
-  stdout: Output
-  stderr: Output
-}
-
-/** Thrown through the interpreter when the running process dies by a signal ('TERM', 'KILL', 'INT', 'PIPE'). */
-export class KilledBySignal extends Error {
-  constructor(readonly signalName: string) {
-    super(`killed by SIG${signalName}`)
-  }
-}
-
-/** Thrown by an Output whose reader went away (the SSH channel closed): the writer dies of SIGPIPE. */
-export class BrokenPipe extends Error {
-  constructor() {
-    super('Broken pipe')
-  }
-}
-
 /** Raised by the `exit` builtin: unwinds to the shell that owns it. */
 class ShellExit extends Error {
   constructor(readonly status: number) {
@@ -66,31 +42,7 @@ export function signalNumber(name: string): number {
   return SIGNAL_NUMBERS[name] ?? 15
 }
 
-export interface ShellOptions {
-  machine: HostMachine
-  /** The shell's own process (its pid is `$$`). */
-  process: HostProcess
-  env: Record<string, string>
-  cwd?: string
-  user?: string
-  /** `$0` and the positional parameters (`sh -c SCRIPT NAME ARGS...`). */
-  name?: string
-  args?: string[]
-}
-
-export interface ProgramContext {
-  shell: Shell
-  argv: string[]
-  io: Io
-  env: Record<string, string>
-  process: HostProcess
-  /** Aborted when this program's process receives a signal. */
-  signal: AbortSignal
-}
-
-export type Program = (context: ProgramContext) => Promise<number>
-
-export class Shell {
+export class Shell implements ProgramShell {
   readonly machine: HostMachine
   process: HostProcess
   readonly env: Record<string, string>
@@ -118,6 +70,10 @@ export class Shell {
     this.cwd = options.cwd ?? home
     this.name = options.name ?? 'bash'
     this.args = options.args ?? []
+  }
+
+  newShell(options: ShellOptions): Shell {
+    return new Shell(options)
   }
 
   get fs(): HostFs {

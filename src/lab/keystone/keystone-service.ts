@@ -2,6 +2,9 @@ import {randomBytes, randomUUID, timingSafeEqual} from 'node:crypto'
 
 import type {LabRequest, LabResponse, LabService, LabToken} from '../http/http-types.js'
 import {keystoneTimestamp} from '../dcmanager/python-time.js'
+import {type CatalogEndpoint, catalogEndpoints, type CatalogService} from '../http/catalog.js'
+import {routedService} from '../http/routed-service.js'
+import {splitPath} from '../http/route-table.js'
 
 /**
  * Keystone v3 as a dcmanager/sysinv client sees it (dcmanager-api.md §1.2): version discovery, password and
@@ -9,17 +12,7 @@ import {keystoneTimestamp} from '../dcmanager/python-time.js'
  * One user (admin, domain Default) in one project (admin). Tokens live in memory only, with a configurable
  * lifetime so that tests can watch one expire.
  */
-export interface CatalogEndpoint {
-  interface: 'public' | 'internal' | 'admin'
-  region: string
-  url: string
-}
-
-export interface CatalogService {
-  type: string
-  name: string
-  endpoints: CatalogEndpoint[]
-}
+export type {CatalogEndpoint, CatalogService} from '../http/catalog.js'
 
 export interface KeystoneOptions {
   userName: string
@@ -95,20 +88,40 @@ export class KeystoneService {
     return token
   }
 
-  readonly service: LabService = async (request) => {
-    // `/identity/<region>/v3` is the same Keystone seen from a subcloud (`dcm lab env --subcloud`): on a real
-    // system each subcloud has its own Keystone, so clients must not share cached tokens (and catalogs) with
-    // the System Controller's.
-    const path = request.path.replace(/^\/[0-9a-f]{32}(?=\/)/, '').replace(/\/+$/, '') || '/'
-    if (request.method === 'GET' && path === '/') return {status: 300, body: {versions: {values: [this.version()]}}}
-    if (request.method === 'GET' && path === '/v3') return {status: 200, body: {version: this.version()}}
-    if (path === '/v3/auth/tokens') {
-      if (request.method === 'POST') return this.authenticate(request)
-      if (request.method === 'GET' || request.method === 'HEAD') return this.check(request)
-      if (request.method === 'DELETE') return this.revoke(request)
-      return keystoneError(405, 'Method Not Allowed', 'The method is not allowed for the requested URL.')
-    }
-    return keystoneError(404, 'Not Found', 'The resource could not be found.')
+  /**
+   * `/identity/<region>/v3` is the same Keystone seen from a subcloud (`dcm lab env --subcloud`): on a real
+   * system each subcloud has its own Keystone, so clients must not share cached tokens (and catalogs) with
+   * the System Controller's. Trailing slashes do not matter; other methods on the version documents are 404.
+   */
+  readonly service: LabService = routedService({
+    segments: (path) => splitPath(path.replace(/^\/[0-9a-f]{32}(?=\/)/, '').replace(/\/+$/, '') || '/'),
+    routes: [
+      {method: 'GET', path: '/', handler: () => ({status: 300, body: {versions: {values: [this.version()]}}})},
+      {method: 'GET', path: '/v3', handler: () => ({status: 200, body: {version: this.version()}})},
+      {method: '*', path: '/', handler: () => notFound()},
+      {method: '*', path: '/v3', handler: () => notFound()},
+      {method: 'POST', path: '/v3/auth/tokens', handler: (request) => this.authenticate(request)},
+      {method: 'GET', path: '/v3/auth/tokens', handler: (request) => this.check(request)},
+      {method: 'HEAD', path: '/v3/auth/tokens', handler: (request) => this.check(request)},
+      {method: 'DELETE', path: '/v3/auth/tokens', handler: (request) => this.revoke(request)},
+    ],
+    notFound,
+    methodNotAllowed: () =>
+      keystoneError(405, 'Method Not Allowed', 'The method is not allowed for the requested URL.'),
+  })
+
+  /** The identity service in the catalog: RegionOne and SystemController share one Keystone. */
+  catalog(baseUrl: string): CatalogService[] {
+    return [
+      {
+        type: 'identity',
+        name: 'keystone',
+        endpoints: [
+          ...catalogEndpoints('RegionOne', `${baseUrl}/identity/v3`),
+          ...catalogEndpoints('SystemController', `${baseUrl}/identity/v3`),
+        ],
+      },
+    ]
   }
 
   private version() {
@@ -218,6 +231,10 @@ export class KeystoneService {
   private now(): number {
     return this.options.now ? this.options.now() : Date.now()
   }
+}
+
+function notFound(): LabResponse {
+  return keystoneError(404, 'Not Found', 'The resource could not be found.')
 }
 
 function keystoneError(code: number, title: string, message: string): LabResponse {

@@ -115,7 +115,7 @@ export function strategyMounts(orchestrator: LabOrchestrator, store: LabStore): 
   })
 
   return [
-    {prefix: STRATEGY_PREFIX, service: strategy, authenticate: true},
-    {prefix: OPTIONS_PREFIX, service: strategyOptions, authenticate: true},
+    {prefix: STRATEGY_PREFIX, service: strategy},
+    {prefix: OPTIONS_PREFIX, service: strategyOptions},
   ]
 }

@@ -1,0 +1,156 @@
+import type {LabRequest, LabResponse} from '../http/http-types.js'
+import {WebobError} from '../http/webob-error.js'
+import type {LabStore, SubcloudGroupRecord} from '../lab-store.js'
+import {type DcmanagerFamily, json, parseJsonBody, toApi} from './dcmanager-http.js'
+
+/**
+ * `/v1.0/subcloud-groups` (dcmanager-api.md §2.2): list with subcloud counts, show, the group's subclouds,
+ * add, update and delete, with the Default group (id 1) protected.
+ */
+export const subcloudGroupRoutes: DcmanagerFamily = ({store}) => [
+  {method: 'GET', path: '/v1.0/subcloud-groups', handler: () => listGroups(store)},
+  {method: 'POST', path: '/v1.0/subcloud-groups', handler: (request) => addGroup(store, request)},
+  {
+    method: 'GET',
+    path: '/v1.0/subcloud-groups/:group/subclouds',
+    handler: (request, {group}) => groupSubclouds(store, group),
+  },
+  {
+    method: 'GET',
+    path: '/v1.0/subcloud-groups/:group',
+    handler: (request, {group}) => json(groupToApi(groupOr404(store, group))),
+  },
+  {
+    method: 'PATCH',
+    path: '/v1.0/subcloud-groups/:group',
+    handler: (request, {group}) => patchGroup(store, request, group),
+  },
+  {method: 'DELETE', path: '/v1.0/subcloud-groups/:group', handler: (request, {group}) => deleteGroup(store, group)},
+]
+
+export function groupToApi(group: SubcloudGroupRecord): Record<string, unknown> {
+  return {
+    id: group.id,
+    name: group.name,
+    description: group.description,
+    update_apply_type: group.updateApplyType,
+    max_parallel_subclouds: group.maxParallelSubclouds,
+    'created-at': group.createdAt,
+    'updated-at': group.updatedAt,
+  }
+}
+
+function groupOr404(store: LabStore, ref: string): SubcloudGroupRecord {
+  const group = store.findGroup(ref)
+  if (!group) throw new WebobError(404, 'Subcloud Group not found')
+  return group
+}
+
+function listGroups(store: LabStore): LabResponse {
+  const counts = new Map<number, number>()
+  for (const record of store.subclouds) counts.set(record.groupId, (counts.get(record.groupId) ?? 0) + 1)
+  return json({
+    subcloud_groups: store.groups.map((group) => ({
+      ...groupToApi(group),
+      subcloud_count: counts.get(group.id) ?? 0,
+    })),
+  })
+}
+
+function groupSubclouds(store: LabStore, ref: string): LabResponse {
+  const group = groupOr404(store, ref)
+  const subclouds = store.subclouds.filter((record) => record.groupId === group.id).map((r) => toApi(r))
+  return json({subclouds})
+}
+
+async function addGroup(store: LabStore, request: LabRequest): Promise<LabResponse> {
+  const body = parseJsonBody(request)
+  validateGroupName(body.name)
+  validateGroupDescription(body.description)
+  validateApplyType(body.update_apply_type)
+  const maxParallel = validateMaxParallel(body.max_parallel_subclouds)
+  if (store.groups.some((group) => group.name === body.name)) {
+    throw new WebobError(400, 'A subcloud group with this name already exists')
+  }
+  const group = store.insertGroup({
+    name: String(body.name),
+    description: String(body.description),
+    updateApplyType: String(body.update_apply_type),
+    maxParallelSubclouds: maxParallel,
+  })
+  await store.persist()
+  return json(groupToApi(group))
+}
+
+async function patchGroup(store: LabStore, request: LabRequest, ref: string): Promise<LabResponse> {
+  const group = groupOr404(store, ref)
+  const body = parseJsonBody(request)
+  const keys = ['name', 'description', 'update_apply_type', 'max_parallel_subclouds'].filter((key) => key in body)
+  if (keys.length === 0) throw new WebobError(400, 'nothing to update')
+  const change: Partial<SubcloudGroupRecord> = {}
+  if ('name' in body) {
+    if (group.id === 1 && body.name !== group.name) throw new WebobError(400, 'Default group name cannot be changed')
+    if (body.name !== group.name) {
+      validateGroupName(body.name)
+      if (store.groups.some((other) => other.name === body.name)) {
+        throw new WebobError(400, 'A subcloud group with this name already exists')
+      }
+    }
+    change.name = String(body.name)
+  }
+  if ('description' in body) {
+    validateGroupDescription(body.description)
+    change.description = String(body.description)
+  }
+  if ('update_apply_type' in body) {
+    validateApplyType(body.update_apply_type)
+    change.updateApplyType = String(body.update_apply_type)
+  }
+  if ('max_parallel_subclouds' in body) change.maxParallelSubclouds = validateMaxParallel(body.max_parallel_subclouds)
+  const updated = store.updateGroup(group.id, change)
+  await store.persist()
+  return json(groupToApi(updated))
+}
+
+async function deleteGroup(store: LabStore, ref: string): Promise<LabResponse> {
+  const group = groupOr404(store, ref)
+  if (group.id === 1) throw new WebobError(400, 'Default Subcloud Group may not be deleted')
+  if (store.subclouds.some((record) => record.groupId === group.id)) {
+    throw new WebobError(400, 'Subcloud Group not empty')
+  }
+  store.deleteGroup(group.id)
+  await store.persist()
+  return json(null)
+}
+
+function validateGroupName(name: unknown): void {
+  const text = typeof name === 'string' ? name : ''
+  if (
+    text === '' ||
+    /^\d+$/.test(text) ||
+    text.length > 255 ||
+    /[.*+?|()[\]{}^$]/.test(text) ||
+    text.toLowerCase() === 'default'
+  ) {
+    throw new WebobError(400, 'Invalid group name')
+  }
+}
+
+function validateGroupDescription(description: unknown): void {
+  if (typeof description !== 'string' || description === '' || description.length >= 255) {
+    throw new WebobError(400, 'Invalid group description')
+  }
+}
+
+function validateApplyType(value: unknown): void {
+  if (value !== 'parallel' && value !== 'serial') throw new WebobError(400, 'Invalid group update_apply_type')
+}
+
+function validateMaxParallel(value: unknown): number {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN
+  if (!Number.isInteger(number) || number < 1 || number > 5000) {
+    throw new WebobError(400, 'Invalid group max_parallel_subclouds')
+  }
+  return number
+}

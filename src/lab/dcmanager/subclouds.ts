@@ -1,0 +1,178 @@
+import type {LabRequest, LabResponse} from '../http/http-types.js'
+import {WebobError} from '../http/webob-error.js'
+import {
+  type DcmanagerContext,
+  type DcmanagerFamily,
+  json,
+  parseJsonBody,
+  readForm,
+  subcloudOr404,
+  toApi,
+} from './dcmanager-http.js'
+import {validateSubcloudAdd} from './subcloud-add-validation.js'
+import {ACTIVE_DEPLOY_STATES, aggregateSync, endpointSyncList, newSubcloudRecord} from './subcloud-model.js'
+import {updateSubcloud} from './subcloud-update.js'
+
+/**
+ * `/v1.0/subclouds` (dcmanager-api.md §2.1, §3): list, show (and `/detail`), add (multipart; the deploy then
+ * runs in the lab's deploy runner), update (subcloud-update.ts), `update_status`, delete, and the removed
+ * verbs upstream answers with 410.
+ */
+export const subcloudRoutes: DcmanagerFamily = (context) => {
+  /**
+   * Adds run one at a time: the checks against existing subclouds (name, ranges, OAM) and the insert must not
+   * interleave with another add's, or two concurrent adds could both pass and overlap.
+   */
+  let addQueue: Promise<void> = Promise.resolve()
+  const addSubcloud = (request: LabRequest): Promise<LabResponse> => {
+    const result = addQueue.then(() => addSubcloudNow(context, request))
+    addQueue = result.then(
+      () => undefined,
+      () => undefined,
+    )
+    return result
+  }
+
+  return [
+    {method: 'GET', path: '/v1.0/subclouds', handler: () => listSubclouds(context)},
+    {method: 'POST', path: '/v1.0/subclouds', handler: (request) => addSubcloud(request)},
+    {
+      method: 'GET',
+      path: '/v1.0/subclouds/:subcloud/detail',
+      handler: (request, {subcloud}) => showSubcloud(context, subcloud, true),
+    },
+    {
+      method: 'GET',
+      path: '/v1.0/subclouds/:subcloud',
+      handler: (request, {subcloud}) => showSubcloud(context, subcloud, false),
+    },
+    {
+      method: 'PATCH',
+      path: '/v1.0/subclouds/:subcloud',
+      handler: (request, {subcloud}) => updateSubcloud(context, request, subcloud),
+    },
+    {
+      method: 'PATCH',
+      path: '/v1.0/subclouds/:subcloud/update_status',
+      handler: (request, {subcloud}) => updateStatus(context, request, subcloud),
+    },
+    ...Object.entries(REMOVED_VERBS).map(([verb, message]) => ({
+      method: 'PATCH',
+      path: `/v1.0/subclouds/:subcloud/${verb}`,
+      handler: (): LabResponse => {
+        throw new WebobError(410, message)
+      },
+    })),
+    {
+      method: 'DELETE',
+      path: '/v1.0/subclouds/:subcloud',
+      handler: (request, {subcloud}) => deleteSubcloud(context, subcloud),
+    },
+  ]
+}
+
+const REMOVED_VERBS: Record<string, string> = {
+  restore: 'This API is deprecated. Please use /v1.0/subcloud-backup/restore',
+  reconfigure: 'This API is deprecated. Please use /v1.0/phased-subcloud-deploy/{subcloud}/configure',
+  reinstall: 'This API is deprecated. Please use /v1.0/subclouds/{subcloud}/redeploy',
+}
+
+function listSubclouds({store}: DcmanagerContext): LabResponse {
+  const subclouds = store.subclouds.map((record) => ({
+    ...toApi(record),
+    sync_status: aggregateSync(record),
+    endpoint_sync_status: endpointSyncList(record),
+  }))
+  return json({subclouds})
+}
+
+function showSubcloud({store}: DcmanagerContext, ref: string, detail: boolean): LabResponse {
+  const record = subcloudOr404(store, ref)
+  const body: Record<string, unknown> = {...toApi(record), endpoint_sync_status: endpointSyncList(record)}
+  if (detail) {
+    const online = record.availabilityStatus === 'online'
+    body.oam_floating_ip = online ? record.oamFloatingAddress : 'unavailable'
+    body.deploy_config_sync_status = online ? 'Deployment: configurations up-to-date' : 'unknown'
+    body.region_name = record.regionName
+  }
+  return json(body)
+}
+
+async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): Promise<LabResponse> {
+  const parts = readForm(request, false)
+  const {store} = context
+  const valid = await validateSubcloudAdd(parts, {
+    store,
+    systemController: context.systemController,
+    releases: context.releases,
+  })
+  const record = newSubcloudRecord({
+    id: store.allocateSubcloudId(),
+    name: valid.name,
+    description: valid.description,
+    location: valid.location,
+    softwareVersion: valid.softwareVersion,
+    deployStatus: valid.secondary ? 'secondary' : 'not-deployed',
+    managementSubnet: valid.managementSubnet,
+    managementStartIp: valid.managementStartIp,
+    managementEndIp: valid.managementEndIp,
+    managementGatewayIp: valid.managementGatewayIp,
+    systemcontrollerGatewayIp: valid.systemcontrollerGatewayIp,
+    groupId: valid.groupId,
+    bootstrapAddress: valid.bootstrapAddress,
+    oamFloatingAddress: valid.oamFloatingAddress,
+    managementSubnets: valid.managementSubnets,
+    managementRanges: valid.managementRanges,
+    dataInstall: valid.dataInstall,
+    hasDeployConfig: valid.hasDeployConfig,
+  })
+  store.insertSubcloud(record)
+  await store.persist()
+  const response = json(toApi(record))
+  if (!valid.secondary) {
+    context.runner.start({
+      subcloudId: record.id,
+      withInstall: valid.dataInstall !== null,
+      migrate: valid.migrate,
+      request: {
+        subcloudName: record.name,
+        regionName: record.regionName,
+        bootstrapAddress: valid.bootstrapAddress,
+        bootstrapValues: valid.bootstrapValues,
+        sysadminPassword: valid.sysadminPassword,
+        release: valid.softwareVersion,
+      },
+    })
+  }
+  return response
+}
+
+async function updateStatus({store}: DcmanagerContext, request: LabRequest, ref: string): Promise<LabResponse> {
+  const record = subcloudOr404(store, ref)
+  const body = parseJsonBody(request)
+  if (body.endpoint !== 'dc-cert') throw new WebobError(400, 'Invalid endpoint')
+  if (!['in-sync', 'out-of-sync', 'unknown'].includes(String(body.status))) throw new WebobError(400, 'Invalid status')
+  store.updateSubcloud(record.id, {
+    endpointSyncStatus: {...record.endpointSyncStatus, 'dc-cert': body.status as 'in-sync'},
+  })
+  await store.persist()
+  return json({result: 'OK'})
+}
+
+async function deleteSubcloud({store, runner}: DcmanagerContext, ref: string): Promise<LabResponse> {
+  const record = subcloudOr404(store, ref)
+  if (record.managementState === 'managed') {
+    throw new WebobError(400, "Cannot delete a subcloud that is 'managed' status")
+  }
+  if (ACTIVE_DEPLOY_STATES.has(record.deployStatus)) {
+    throw new WebobError(400, 'Cannot delete a subcloud during an active operation.')
+  }
+  if (record.availabilityStatus === 'online') {
+    throw new WebobError(422, 'Subcloud must be powered down to perform this operation.')
+  }
+  // A deploy between two phases (e.g. still `not-deployed`) is stopped first, so nothing writes after the delete.
+  await runner.cancel(record.id)
+  store.deleteSubcloud(record.id)
+  await store.persist()
+  return json(null)
+}
