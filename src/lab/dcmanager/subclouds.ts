@@ -1,10 +1,12 @@
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
+import {pythonStr} from '../../core/overrides/install-values.js'
 import {
   type DcmanagerContext,
   type DcmanagerFamily,
   json,
   parseJsonBody,
+  pythonTruthy,
   readForm,
   subcloudOr404,
   toApi,
@@ -150,8 +152,15 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
 async function updateStatus({store}: DcmanagerContext, request: LabRequest, ref: string): Promise<LabResponse> {
   const record = subcloudOr404(store, ref)
   const body = parseJsonBody(request)
-  if (body.endpoint !== 'dc-cert') throw new WebobError(400, 'Invalid endpoint')
-  if (!['in-sync', 'out-of-sync', 'unknown'].includes(String(body.status))) throw new WebobError(400, 'Invalid status')
+  // Upstream's order and texts (SubcloudsController.updatestatus); Python truthiness decides "required".
+  const {endpoint, status} = body
+  if (!pythonTruthy(endpoint)) throw new WebobError(400, 'endpoint required')
+  if (endpoint !== 'dc-cert')
+    throw new WebobError(400, `updating endpoint ${pythonStr(endpoint)} status is not allowed`)
+  if (!pythonTruthy(status)) throw new WebobError(400, 'status required')
+  if (typeof status !== 'string' || !['in-sync', 'out-of-sync', 'unknown'].includes(status)) {
+    throw new WebobError(400, `status ${pythonStr(status)} in invalid.`)
+  }
   store.updateSubcloud(record.id, {
     endpointSyncStatus: {...record.endpointSyncStatus, 'dc-cert': body.status as 'in-sync'},
   })
