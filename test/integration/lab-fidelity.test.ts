@@ -227,3 +227,67 @@ describe('groups: upstream rename rules (test_subcloud_group.py)', () => {
     expect(await response.json()).toMatchObject({name: 'rack-one', max_parallel_subclouds: 3})
   })
 })
+
+describe("routing answers as upstream's pecan controllers give them", () => {
+  const call = (method: string, path: string, init: {token?: string | null; body?: string} = {}) =>
+    lab.api(`/dcmanager${path}`, {
+      method,
+      token: init.token,
+      headers: {'content-type': 'application/json', accept: 'application/json'},
+      body: init.body,
+    })
+
+  test('PATCH /subclouds without an id: 400 Subcloud ID required', async () => {
+    expect(await errorOf(await call('PATCH', '/v1.0/subclouds', {body: '{"description": "x"}'}))).toEqual({
+      status: 400,
+      description: 'Subcloud ID required',
+    })
+  })
+
+  test('an unknown PATCH verb: 200 null once the subcloud is found (upstream falls through), else 404', async () => {
+    const response = await call('PATCH', '/v1.0/subclouds/edge1/fake', {body: '{}'})
+    expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([
+      200,
+      'application/json',
+      'null',
+    ])
+    expect(await errorOf(await call('PATCH', '/v1.0/subclouds/nosuch/fake', {body: '{}'}))).toEqual({
+      status: 404,
+      description: 'Subcloud not found',
+    })
+  })
+
+  test('verbs the lab does not serve are refused, never accepted silently', async () => {
+    expect((await call('PATCH', '/v1.0/subclouds/edge1/prestage', {body: '{}'})).status).toBe(422)
+    expect((await call('PATCH', '/v1.0/subclouds/edge1/redeploy', {body: '{}'})).status).toBe(422)
+  })
+
+  test.each(['/v1.0/subclouds', '/v1.0/subcloud-groups'])('PUT on the collection %s: 405', async (path) => {
+    expect((await call('PUT', path, {body: '{}'})).status).toBe(405)
+  })
+
+  test.each(['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'])(
+    '%s on the root document: 405, no token needed',
+    async (method) => {
+      expect((await call(method, '/', {token: null})).status).toBe(405)
+    },
+  )
+
+  test('GET on the root document needs no token', async () => {
+    expect((await call('GET', '/', {token: null})).status).toBe(200)
+  })
+
+  test.each([
+    ['GET', '/', null],
+    ['GET', '/v1.0/subclouds', undefined],
+    ['GET', '/v1.0/subclouds/nosuch', undefined],
+    ['DELETE', '/', null],
+    ['GET', '/v1.0/subclouds', null],
+    ['GET', '/v1.0/sw-update-strategy', undefined],
+  ])('x-openstack-request-id on %s %s (token %s)', async (method, path, token) => {
+    const response = await call(method, path, {token})
+    expect(response.headers.get('x-openstack-request-id')).toMatch(
+      /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    )
+  })
+})
