@@ -22,7 +22,7 @@ const built = (module) => import(pathToFileURL(path.join(root, 'dist', module)).
 export async function seedLabState(dataDir, count) {
   const {emptyLabState} = await built('lab/lab-store.js')
   const {newSubcloudRecord, ENDPOINT_TYPES} = await built('lab/dcmanager/subcloud-model.js')
-  const {writeJsonAtomic} = await built('core/files/atomic-file.js')
+  const {writeJsonAtomic} = await built('core/files/private-file.js')
   await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
   const state = emptyLabState()
   for (let i = 1; i <= count; i++) {

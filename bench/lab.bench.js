@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {Pool} from 'undici'
+import http from 'node:http'
 
 import {seedLabState} from './lab-seed.js'
 import {fmt, median} from './measure.js'
@@ -49,18 +49,25 @@ async function token(url, password) {
   return response.headers.get('x-subject-token')
 }
 
-async function getMany(pool, token, count, concurrency, ids) {
+/** One GET on a keep-alive agent: the status, body drained. */
+function get(agent, url, token) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, {agent, headers: {'x-auth-token': token, accept: 'application/json'}}, (response) => {
+        response.resume()
+        response.on('end', () => resolve(response.statusCode))
+      })
+      .on('error', reject)
+  })
+}
+
+async function getMany(agent, url, token, count, concurrency, ids) {
   let next = 0
   const start = process.hrtime.bigint()
   const worker = async () => {
     while (next < count) {
       const id = ids[next++ % ids.length]
-      const {statusCode, body} = await pool.request({
-        method: 'GET',
-        path: `/dcmanager/v1.0/subclouds/${id}`,
-        headers: {'x-auth-token': token, accept: 'application/json'},
-      })
-      await body.dump()
+      const statusCode = await get(agent, `${url}/dcmanager/v1.0/subclouds/${id}`, token)
       if (statusCode !== 200) throw new Error(`GET subcloud ${id}: HTTP ${statusCode}`)
     }
   }
@@ -92,15 +99,15 @@ export default async function labBench() {
         `seed ${String(count).padStart(5)} subclouds: ${fmt(median(seedTimes))}; GET /v1.0/subclouds: ${fmt(median(listTimes))}`,
       )
       if (count === 1000) {
-        const pool = new Pool(url, {connections: 50})
+        const agent = new http.Agent({keepAlive: true, maxSockets: 50})
         const ids = Array.from({length: count}, (_, i) => i + 1)
         const sequential = []
         const concurrent = []
         for (let round = 0; round < ROUNDS; round++) {
-          sequential.push(await getMany(pool, auth, REQUESTS, 1, ids))
-          concurrent.push(await getMany(pool, auth, REQUESTS, 50, ids))
+          sequential.push(await getMany(agent, url, auth, REQUESTS, 1, ids))
+          concurrent.push(await getMany(agent, url, auth, REQUESTS, 50, ids))
         }
-        await pool.close()
+        agent.destroy()
         const rate = (ms) => `${Math.round((REQUESTS / ms) * 1000)} req/s`
         console.log(
           `GET /v1.0/subclouds/{id} x${REQUESTS} sequential: ${fmt(median(sequential))} (${rate(median(sequential))})`,

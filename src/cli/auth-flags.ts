@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
 import {type AuthConfig, type AuthInput, resolveAuthConfig} from '../core/api/auth-config.js'
 import {openSession} from '../core/api/connect.js'
@@ -82,26 +82,8 @@ export const authFlags = {
   }),
 }
 
-export type AuthFlagValues = {
-  'os-auth-url'?: string
-  'os-username'?: string
-  'os-password'?: string
-  'os-project-name'?: string
-  'os-project-id'?: string
-  'os-user-domain-name'?: string
-  'os-project-domain-name'?: string
-  'os-auth-token'?: string
-  'os-region-name'?: string
-  'os-interface'?: string
-  'os-cacert'?: string
-  insecure?: boolean
-  'os-cloud'?: string
-  'dcmanager-url'?: string
-  'no-cache'?: boolean
-  'refresh-cache'?: boolean
-  'connect-timeout'?: number
-  'request-timeout'?: number
-}
+/** Parsed values of `authFlags`, as any command that spreads them has them. */
+export type AuthFlagValues = Partial<Interfaces.InferredFlags<typeof authFlags>>
 
 export function authInputFromFlags(flags: AuthFlagValues): AuthInput {
   return {

@@ -3,6 +3,7 @@ import {Command, Flags, Interfaces, toConfiguredId} from '@oclif/core'
 import {DcmError, ExitCode} from '../core/errors.js'
 import {formatList, formatShow} from '../core/output/index.js'
 import type {Cell} from '../core/output/types.js'
+import type {JsonShape} from './json-shape.js'
 import {type OutputFlagValues, outputOptionsFrom} from './output-flags.js'
 import {redact} from '../core/secrets.js'
 import {escapeControl, escapeControlKeepNewlines} from '../core/output/control-chars.js'
@@ -23,12 +24,26 @@ export const EXIT_CODES_HELP = `EXIT CODES
   4    timed out waiting (--wait --timeout)
   130  interrupted (Ctrl-C)`
 
+export interface InterruptOptions {
+  /** Default SIGINT and SIGTERM. */
+  signals?: NodeJS.Signals[]
+  /** Runs on the first signal, before the abort (e.g. say what is being stopped). */
+  onInterrupt?: () => void
+  /**
+   * A further signal while the stop is under way: 'ignore' (the default: let the stop finish, e.g. a
+   * network rollback), 'exit' (leave now with 130), or a handler that decides.
+   */
+  onRepeat?: 'ignore' | 'exit' | (() => void)
+}
+
 /**
  * The base of every dcm command: shared flags, parsing, and the single place where an error becomes
  * `Error: ...` / `Hint: ...` and a documented exit code, the same with and without --json.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
+  /** What `--json` prints on success (src/cli/json-shape.ts); every command declares one. */
+  declare static jsonShape?: JsonShape
 
   static baseFlags = {
     debug: Flags.boolean({
@@ -70,6 +85,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       process.stdout.write(formatList(columns, forTerminal(rows, options.format), options))
     }
     return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
+  }
+
+  /**
+   * Run `work` with an AbortSignal that Ctrl-C (SIGINT) and SIGTERM abort, and remove the listeners after,
+   * whatever happens: the one place a command wires signals. `interrupt` does what a signal does (a prompt
+   * that catches Ctrl-C itself calls it). Library code takes the signal and throws an
+   * InterruptedError (exit 130) once it has stopped or left the remote work in a known state.
+   */
+  protected async withInterrupt<R>(
+    work: (signal: AbortSignal, interrupt: () => void) => Promise<R>,
+    options: InterruptOptions = {},
+  ): Promise<R> {
+    const controller = new AbortController()
+    const onSignal = () => {
+      if (!controller.signal.aborted) {
+        options.onInterrupt?.()
+        controller.abort()
+      } else if (options.onRepeat === 'exit') process.exit(ExitCode.interrupted)
+      else if (typeof options.onRepeat === 'function') options.onRepeat()
+    }
+    const signals = options.signals ?? ['SIGINT', 'SIGTERM']
+    for (const signal of signals) process.on(signal, onSignal)
+    try {
+      return await work(controller.signal, onSignal)
+    } finally {
+      for (const signal of signals) process.off(signal, onSignal)
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
+import {LIST_FORMATS, SHOW_FORMATS} from '../core/output/formats.js'
 import type {CsvQuote, OutputFormat, OutputOptions} from '../core/output/types.js'
 
 /** cliff's "output formatters" options (dcmanager-api.md §5.1), shared by every Lister and ShowOne command. */
@@ -32,7 +33,7 @@ export const listerFlags = {
   format: Flags.string({
     char: 'f',
     description: 'the output format, defaults to table',
-    options: ['csv', 'json', 'table', 'value', 'yaml'],
+    options: LIST_FORMATS,
     default: 'table',
     helpGroup: 'OUTPUT',
   }),
@@ -61,25 +62,15 @@ export const showFlags = {
   format: Flags.string({
     char: 'f',
     description: 'the output format, defaults to table',
-    options: ['json', 'shell', 'table', 'value', 'yaml'],
+    options: SHOW_FORMATS,
     default: 'table',
     helpGroup: 'OUTPUT',
   }),
   prefix: Flags.string({description: 'add a prefix to all variable names', default: '', helpGroup: 'OUTPUT'}),
 }
 
-export type OutputFlagValues = {
-  format?: string
-  column?: string[]
-  noindent?: boolean
-  'max-width'?: number
-  'fit-width'?: boolean
-  'print-empty'?: boolean
-  quote?: string
-  prefix?: string
-  'sort-column'?: string[]
-  'sort-descending'?: boolean
-}
+/** Parsed values of `listerFlags` or `showFlags` (each command has one of the two). */
+export type OutputFlagValues = Partial<Interfaces.InferredFlags<typeof listerFlags & typeof showFlags>>
 
 /** Turn parsed output flags into the library's options; the terminal width only when stdout is a TTY. */
 export function outputOptionsFrom(flags: OutputFlagValues): OutputOptions {

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 import {durationFlag} from './duration-flags.js'
 
 import {HOST_KEY_POLICIES, type HostKeyPolicy, type SshTargetOptions} from '../core/ssh/types.js'
@@ -50,15 +50,8 @@ export const sshFlags = {
   }),
 }
 
-export interface SshFlagValues {
-  'ssh-user'?: string
-  'ssh-port'?: number
-  'identity-file'?: string[]
-  'ssh-config'?: string
-  'known-hosts'?: string
-  'ssh-host-key-policy'?: string
-  'ssh-connect-timeout'?: number
-}
+/** Parsed values of `sshFlags`. */
+export type SshFlagValues = Partial<Interfaces.InferredFlags<typeof sshFlags>>
 
 /** The SSH target for `host` (an address or a config alias) from the parsed flags. */
 export function sshTargetFrom(flags: SshFlagValues, host: string, onDebug?: (line: string) => void): SshTargetOptions {

@@ -1,11 +1,41 @@
+import {Flags, type Interfaces} from '@oclif/core'
+
 import {resolveSecret, type SecretSource} from './prompts.js'
+
+/**
+ * The password flags, one set for every command that takes a subcloud password: `--sysadmin-password`,
+ * `--sysadmin-password-stdin` and, where the command sends one, `--bmc-password`. Each command says in its
+ * help what the password is for; the names, types and the order the value is looked for (below) are shared.
+ */
+export function passwordFlags(help: {sysadmin: string}): ReturnType<typeof sysadminFlags>
+export function passwordFlags(help: {
+  sysadmin: string
+  bmc: string
+}): ReturnType<typeof sysadminFlags> & ReturnType<typeof bmcPasswordFlag>
+export function passwordFlags(help: {sysadmin: string; bmc?: string}) {
+  return help.bmc === undefined
+    ? sysadminFlags(help.sysadmin)
+    : {...sysadminFlags(help.sysadmin), ...bmcPasswordFlag(help.bmc)}
+}
+
+function sysadminFlags(description: string) {
+  return {
+    'sysadmin-password': Flags.string({description}),
+    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+  }
+}
+
+/** `--bmc-password` alone, for a command whose usage line lists it after other flags. */
+export function bmcPasswordFlag(description: string) {
+  return {'bmc-password': Flags.string({description})}
+}
 
 /**
  * The subcloud passwords commands take, found the same way by each: the flag, then (sysadmin only) stdin,
  * then DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, then a hidden prompt (asked twice unless told otherwise).
  */
 export function resolveSysadminPassword(
-  flags: {'sysadmin-password'?: string; 'sysadmin-password-stdin'?: boolean},
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof sysadminFlags>>>,
   ask: Pick<SecretSource, 'prompt' | 'confirm'> = {prompt: 'Enter the sysadmin password for the subcloud:'},
 ): Promise<string> {
   return resolveSecret({
@@ -19,7 +49,9 @@ export function resolveSysadminPassword(
   })
 }
 
-export function resolveBmcPassword(flags: {'bmc-password'?: string}): Promise<string> {
+export function resolveBmcPassword(
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof bmcPasswordFlag>>>,
+): Promise<string> {
   return resolveSecret({
     label: 'BMC password',
     flagName: '--bmc-password',

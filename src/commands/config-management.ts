@@ -3,13 +3,13 @@ import {durationFlag} from '../cli/duration-flags.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
 import type {Executor} from '../core/netconfig/executor.js'
-import {faultsFromEnv} from '../core/netconfig/fault-injection.js'
 import {SessionRenderer} from '../core/netconfig/render.js'
 import {LoggingExecutor, DEFAULT_LOG_FILE} from '../core/netconfig/logging-executor.js'
 import {type SessionResult, type SessionUi, type UndoResult, runSession, runUndo} from '../core/netconfig/session.js'
 import {DEFAULT_RECORD_DIR, recordFileFor} from '../core/netconfig/undo-record.js'
 import {openTarget, requireRoot, sessionAddress} from '../core/netconfig/target.js'
 import {type LinePrompter, canPrompt, openLinePrompter} from '../cli/prompts.js'
+import {jsonShape} from '../cli/json-shape.js'
 
 export default class ConfigManagement extends BaseCommand<typeof ConfigManagement> {
   static summary = "Bring up a subcloud controller's management interface and its route to the System Controller."
@@ -24,6 +24,24 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> config-management --interface enp0s8 --address fd00:101::10/64 --system-controller-subnet fd00:204::/64 --dry-run',
   ]
 
+  static jsonShape = jsonShape.oneOf(
+    jsonShape.object(
+      [
+        'interface',
+        'address',
+        'gateway',
+        'systemControllerSubnet',
+        'dryRun',
+        'applied',
+        'planned',
+        'unchanged',
+        'kept',
+        'neighbours',
+      ],
+      ['recordFile'],
+    ),
+    jsonShape.object(['undo', 'dryRun', 'applied', 'planned', 'unchanged', 'recordFile']),
+  )
   static flags = {
     interface: Flags.string({description: 'management interface name (as `ip link` shows it, without @parent)'}),
     address: Flags.string({description: 'management IP address in CIDR notation, ie. ip/prefix_length'}),
@@ -67,12 +85,12 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<SessionResult | UndoResult> {
+    return this.withInterrupt((signal, interrupt) => this.configure(signal, interrupt))
+  }
+
+  private async configure(signal: AbortSignal, interrupt: () => void): Promise<SessionResult | UndoResult> {
     const {flags} = this
     const json = this.jsonEnabled()
-    const interrupt = new AbortController()
-    const onSignal = () => interrupt.abort()
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
     let executor: Executor | undefined
     let prompter: LinePrompter | undefined
     try {
@@ -98,15 +116,14 @@ ${EXIT_CODES_HELP}`
         emit: renderer.handle,
         ask: async (question) => {
           renderer.closeLine()
-          prompter ??= await openLinePrompter(onSignal)
+          prompter ??= await openLinePrompter(interrupt)
           return prompter.ask(question)
         },
       }
       const recordFile = recordFileFor(executor.where, flags['record-dir'])
-      const faults = faultsFromEnv(process.env)
       if (flags.undo) {
-        const undo = {executor, recordFile, interactive, yes: flags.yes, dryRun: flags['dry-run'], faults}
-        return await runUndo({...undo, signal: interrupt.signal}, ui)
+        const undo = {executor, recordFile, interactive, yes: flags.yes, dryRun: flags['dry-run']}
+        return await runUndo({...undo, signal}, ui)
       }
       return await runSession(
         {
@@ -125,16 +142,13 @@ ${EXIT_CODES_HELP}`
           lldpTimeoutMs: flags['lldp-timeout'] * 1000,
           lldpIntervalMs: flags['lldp-interval'] * 1000,
           sessionAddress: await sessionAddress(executor, Boolean(flags.host)),
-          faults,
-          signal: interrupt.signal,
+          signal,
           recordFile,
         },
         ui,
       )
     } finally {
       prompter?.close()
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
       await executor?.close?.()
     }
   }

@@ -8,6 +8,7 @@ import {parseRouteArguments} from '../core/sysinv/route-input.js'
 import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
 import {showFlags} from '../cli/output-flags.js'
 import {CGTS_SHOW_HEADER} from '../core/output/table-format.js'
+import {jsonShape} from '../cli/json-shape.js'
 
 export default class HostRouteAdd extends BaseCommand<typeof HostRouteAdd> {
   static summary = 'Add a static route to an interface of a host (sysinv), as `system host-route-add`.'
@@ -21,6 +22,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> host-route-add controller-0 enp0s8 192.168.204.0 24 192.168.101.1',
     '<%= config.bin %> host-route-add 1 enp0s8 192.168.204.0/24 192.168.101.1 --metric 1',
   ]
+  static jsonShape = jsonShape.object(ROUTE_SHOW_FIELDS)
   static args = {
     host: nameArg('Host', {description: 'hostname, id or uuid of the host'}),
     ifname: nameArg('Interface', {description: 'name or uuid of the interface'}),

@@ -6,11 +6,13 @@ import {routeCells, showHostRoute, sysinvFor} from '../core/sysinv/host-routes.j
 import {ROUTE_SHOW_FIELDS} from '../core/sysinv/types.js'
 import {showFlags} from '../cli/output-flags.js'
 import {CGTS_SHOW_HEADER} from '../core/output/table-format.js'
+import {jsonShape} from '../cli/json-shape.js'
 
 export default class HostRouteShow extends BaseCommand<typeof HostRouteShow> {
   static summary = 'Show a host route, as `system host-route-show`.'
   static description = EXIT_CODES_HELP
   static examples = ['<%= config.bin %> host-route-show 0b8c1a4e-5d2f-4f7a-9a51-3c6e2f1d9b70']
+  static jsonShape = jsonShape.object(ROUTE_SHOW_FIELDS)
   static args = {uuid: nameArg('Route', {description: 'uuid of the route'})}
   static flags = {...showFlags, ...authFlags}
 

@@ -27,3 +27,24 @@ export function redact(text: string): string {
 export function clearSecrets(): void {
   secrets.clear()
 }
+
+/**
+ * Names of environment variables that hold secrets: the OpenStack credentials, dcm's own password
+ * variables, and anything named like a password, token, secret or credential.
+ */
+const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|^OS_AUTH_URL$/i
+
+/**
+ * The environment to give a child process: the parent's without any secret, neither by name nor by a
+ * registered secret value (a password exported under an innocent name). OS_AUTH_URL goes too: it may carry
+ * userinfo (`http://user:pw@host`), and no child dcm starts needs it.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || SECRET_NAME.test(name)) continue
+    if ([...secrets].some((secret) => value.includes(secret))) continue
+    out[name] = value
+  }
+  return out
+}

@@ -1,10 +1,18 @@
 import {randomBytes} from 'node:crypto'
-import {promises as fs} from 'node:fs'
+import {closeSync, existsSync, promises as fs, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {OperationError} from '../core/errors.js'
-import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from '../core/files/atomic-file.js'
+import {
+  ensurePrivateDir,
+  openPrivateFile,
+  readJsonIfExists,
+  readTrustedFileSync,
+  UnsafeFileError,
+  writePrivateFileAtomic,
+  writeJsonAtomic,
+} from '../core/files/private-file.js'
 
 /**
  * Files of a lab data dir besides the state: the admin password (generated once, 0600), and `lab.json`,
@@ -27,6 +35,18 @@ export function resolveDataDir(flag: string | undefined): string {
   return path.resolve(flag ?? defaultDataDir())
 }
 
+/**
+ * Create the data dir 0700, or check an existing one: whoever can write it can plant the admin password,
+ * the state or the hosts' ssh_config the lab and its clients trust, so one owned by another user or
+ * writable by group or others is refused (as OpenSSH refuses a loose ~/.ssh).
+ */
+export function ensureLabDataDir(dataDir: string): void {
+  ensurePrivateDir(dataDir, {
+    what: 'the lab data dir',
+    hint: `use a --data-dir (or DCM_LAB_DIR) of your own, or: chown "$(id -un)" ${dataDir} && chmod 700 ${dataDir}`,
+  })
+}
+
 export async function ensureAdminPassword(dataDir: string): Promise<string> {
   return ensureGeneratedSecret(dataDir, ADMIN_PASSWORD_FILE)
 }
@@ -40,25 +60,36 @@ export async function ensureLabSysadminPassword(dataDir: string): Promise<string
 }
 
 async function ensureGeneratedSecret(dataDir: string, name: string): Promise<string> {
-  await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
-  const file = path.join(dataDir, name)
-  try {
-    const existing = (await fs.readFile(file, 'utf8')).trim()
-    if (existing) return existing
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-  }
+  ensureLabDataDir(dataDir)
+  const existing = readGeneratedSecret(dataDir, name)
+  if (existing) return existing
   const password = randomBytes(18).toString('base64url')
-  await writeFileAtomic(file, password + '\n', 0o600)
+  await writePrivateFileAtomic(path.join(dataDir, name), password + '\n', 0o600)
   return password
 }
 
-export async function readAdminPassword(dataDir: string): Promise<string | undefined> {
+/**
+ * A generated password of the data dir, or undefined when there is none yet. A file that is not a private
+ * regular file of ours (a symlink, another owner, mode 0644) was not made by the lab, or others have read
+ * it: refused, never used.
+ */
+function readGeneratedSecret(dataDir: string, name: string): string | undefined {
+  const file = path.join(dataDir, name)
   try {
-    return (await fs.readFile(path.join(dataDir, ADMIN_PASSWORD_FILE), 'utf8')).trim() || undefined
-  } catch {
-    return undefined
+    return readTrustedFileSync(file, {private: true})?.trim() || undefined
+  } catch (error) {
+    if (error instanceof UnsafeFileError) {
+      throw new UnsafeFileError(error.message, {
+        hint: `remove ${file}: the lab makes a new password at its next start (clients then need \`dcm lab env\` again)`,
+      })
+    }
+    throw error
   }
+}
+
+/** The lab's admin password, or undefined when there is none yet (see readGeneratedSecret). */
+export async function readAdminPassword(dataDir: string): Promise<string | undefined> {
+  return readGeneratedSecret(dataDir, ADMIN_PASSWORD_FILE)
 }
 
 export interface LabInstance {
@@ -77,10 +108,17 @@ export async function writeInstance(dataDir: string, instance: LabInstance): Pro
   await writeJsonAtomic(path.join(dataDir, INSTANCE_FILE), instance)
 }
 
+/**
+ * The running lab's lab.json, which tells clients where to send the admin password: read only from a data
+ * dir nobody else can write (UnsafeFileError otherwise). undefined when there is none or it is unreadable.
+ */
 export async function readInstance(dataDir: string): Promise<LabInstance | undefined> {
+  if (!existsSync(dataDir)) return undefined
+  ensureLabDataDir(dataDir)
   try {
     return await readJsonIfExists<LabInstance>(path.join(dataDir, INSTANCE_FILE))
-  } catch {
+  } catch (error) {
+    if (error instanceof UnsafeFileError) throw error
     return undefined
   }
 }
@@ -129,9 +167,9 @@ export async function acquireDataDirLock(dataDir: string): Promise<() => Promise
   const file = path.join(dataDir, LOCK_FILE)
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const handle = await fs.open(file, 'wx', 0o600)
-      await handle.writeFile(String(process.pid))
-      await handle.close()
+      const fd = openPrivateFile(file, 'exclusive')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
       return async () => {
         const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim())
         if (owner === process.pid) await fs.rm(file, {force: true})

@@ -1,7 +1,6 @@
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
-import {writeFileAtomic} from '../core/files/atomic-file.js'
+import {readTrustedFileSync, writePrivateFileAtomic} from '../core/files/private-file.js'
 
 /**
  * The lab's port is kept in its data dir, so `dcm lab stop` then `dcm lab start --detach` serves the same URL
@@ -12,7 +11,7 @@ export const PORT_FILE = 'port'
 
 export async function readRememberedPort(dataDir: string): Promise<number | undefined> {
   try {
-    const port = Number((await fs.readFile(path.join(dataDir, PORT_FILE), 'utf8')).trim())
+    const port = Number((readTrustedFileSync(path.join(dataDir, PORT_FILE)) ?? '').trim())
     return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined
   } catch {
     return undefined
@@ -20,7 +19,7 @@ export async function readRememberedPort(dataDir: string): Promise<number | unde
 }
 
 export async function rememberPort(dataDir: string, port: number): Promise<void> {
-  await writeFileAtomic(path.join(dataDir, PORT_FILE), `${port}\n`, 0o600)
+  await writePrivateFileAtomic(path.join(dataDir, PORT_FILE), `${port}\n`, 0o600)
 }
 
 /**

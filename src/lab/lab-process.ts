@@ -1,9 +1,11 @@
 import {spawn} from 'node:child_process'
-import {promises as fs, openSync, closeSync} from 'node:fs'
+import {promises as fs, closeSync} from 'node:fs'
 import path from 'node:path'
 
 import {ConnectionError, OperationError, TimeoutError} from '../core/errors.js'
-import {type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} from './lab-files.js'
+import {openPrivateFile} from '../core/files/private-file.js'
+import {childEnvironment} from '../core/secrets.js'
+import {ensureLabDataDir, type LabInstance, LOG_FILE, processAlive, readInstance, removeInstance} from './lab-files.js'
 
 /**
  * Running a lab in the background (`dcm lab start --detach`) and finding or stopping it later through the
@@ -36,13 +38,19 @@ export async function probeInstance(instance: LabInstance, caCert?: string): Pro
   const url = `${instance.url}/lab/status`
   try {
     if (url.startsWith('https:')) {
-      const {request, Agent} = await import('undici')
-      const ca = caCert ?? instance.caCert
-      const dispatcher = new Agent({connect: ca ? {ca: await fs.readFile(ca)} : {}})
-      const response = await request(url, {dispatcher, headersTimeout: 5000, bodyTimeout: 5000})
-      const body = (await response.body.json()) as Record<string, unknown>
-      await dispatcher.close()
-      return body
+      // dcm's own transport carries the lab's private CA (fetch cannot take one).
+      const {HttpTransport} = await import('../core/api/transport.js')
+      const transport = new HttpTransport({
+        cacert: caCert ?? instance.caCert,
+        connectTimeoutMs: 5000,
+        requestTimeoutMs: 5000,
+        getRetries: 0,
+      })
+      try {
+        return (await transport.request({method: 'GET', url})).json<Record<string, unknown>>()
+      } finally {
+        await transport.close()
+      }
     }
     const response = await fetch(url, {signal: AbortSignal.timeout(5000)})
     return (await response.json()) as Record<string, unknown>
@@ -67,12 +75,15 @@ export interface DetachOptions {
  * written its lab.json and answers on its port.
  */
 export async function startDetached(options: DetachOptions): Promise<LabInstance> {
-  await fs.mkdir(options.dataDir, {recursive: true, mode: 0o700})
+  ensureLabDataDir(options.dataDir)
   const logFile = path.join(options.dataDir, LOG_FILE)
-  const log = openSync(logFile, 'a', 0o600)
+  const log = openPrivateFile(logFile, 'append')
   const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
     detached: true,
     stdio: ['ignore', log, log],
+    // The daemon outlives this shell: it must not keep the caller's OS_PASSWORD, DCM_SYSADMIN_PASSWORD or
+    // any other secret (readable in /proc/<pid>/environ for as long as it runs). It reads its own password file.
+    env: childEnvironment(),
   })
   closeSync(log)
   let exited: number | null | undefined

@@ -1,6 +1,5 @@
 import {createServer as createHttpServer, type Server} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
-import {promises as fs} from 'node:fs'
 import type {AddressInfo} from 'node:net'
 
 import {OperationError} from '../core/errors.js'
@@ -14,7 +13,7 @@ import {labRequestHandler, type RequestRecord} from './http/lab-dispatch.js'
 import {type LabMount, type LabMountContext, labMountFactories, type LabMountFactory} from './http/lab-mounts.js'
 import {KeystoneService} from './keystone/keystone-service.js'
 import {DEFAULT_SYSTEM_CONTROLLER, type LabSystemController} from './lab-config.js'
-import {acquireDataDirLock} from './lab-files.js'
+import {acquireDataDirLock, ensureLabDataDir} from './lab-files.js'
 import {labStatusMount} from './lab-status.js'
 import {LabStore} from './lab-store.js'
 import {LabOrchestrator} from './orchestrator/lab-orchestrator.js'
@@ -133,6 +132,17 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     subcloudFaultMount(store, keystone, () => audit.run()),
   )
   const audit = startAudit(store, systemController, options.auditIntervalMs ?? 5000)
+  // Resumes a strategy the state holds (a lab restarted mid-apply).
+  const orchestrator = new LabOrchestrator({
+    store,
+    systemControllerVersion: systemController.softwareVersion,
+    releases: context.releases,
+    timing: orchestratorTiming(timeScale, options.orchestrator),
+  })
+  mounts.push(
+    ...strategyMounts(orchestrator, store),
+    subcloudFaultMount(store, keystone, () => audit.run()),
+  )
 
   const requests: RequestRecord[] = []
   const handler = labRequestHandler({
@@ -183,8 +193,12 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
         })
         await runner.stopAll()
         for (const mount of mounts) await mount.close?.()
-        await store.persist()
-        await releaseLock()
+        // A full disk must not keep the data dir locked: the state on disk is the last one written.
+        try {
+          await store.persist()
+        } finally {
+          await releaseLock()
+        }
       })()
       return stopping
     },
@@ -193,7 +207,8 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
 
 /** The data dir (0700), its lock (one lab per dir) and its state. */
 async function openDataDir(dataDir: string): Promise<{store: LabStore; releaseLock: () => Promise<void>}> {
-  await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+  // Created 0700, or refused when another user owns it or others can write it (issue 14).
+  ensureLabDataDir(dataDir)
   const releaseLock = await acquireDataDirLock(dataDir)
   try {
     return {store: await LabStore.open(dataDir), releaseLock}

@@ -4,7 +4,8 @@ import path from 'node:path'
 import {randomUUID} from 'node:crypto'
 
 import {OperationError} from '../core/errors.js'
-import {readJsonIfExists, writeFileAtomic} from '../core/files/atomic-file.js'
+import {readJsonIfExists, writePrivateFileAtomic} from '../core/files/private-file.js'
+import {ensureLabDataDir} from './lab-files.js'
 import {NO_ERRORS, type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './dcmanager/subcloud-model.js'
 import {pythonTimestamp} from './dcmanager/python-time.js'
 
@@ -12,6 +13,9 @@ import {pythonTimestamp} from './dcmanager/python-time.js'
  * The lab's persistent state: one JSON file in the data dir, rewritten atomically (temp file + fsync +
  * rename) so a restart, even after `kill -9` mid-write, finds the old or the new state and never a torn one.
  * The in-memory copy is authoritative; every mutation is followed by `persist()` before the API answers.
+ * A change the disk refuses (full, read-only) is not made: the in-memory state goes back to what is on
+ * disk, every caller whose change was lost gets the error (so the API answers failure only for changes it
+ * did not make), and a 'persist-failed' event carries the cause for the lab's log.
  * Passwords never enter this state (the deploy keeps them in memory).
  */
 export const STATE_FILE = 'state.json'
@@ -77,14 +81,19 @@ export interface SubcloudRegion {
 export class LabStore extends EventEmitter {
   private byId = new Map<number, SubcloudRecord>()
   private byName = new Map<string, SubcloudRecord>()
-  private dirty = false
   private flushing?: Promise<void>
+  /** Changes are numbered as they are persisted; `committed` is the last one on disk. */
+  private generation = 0
+  private committed = 0
+  private committedText: string
+  private lost?: {from: number; to: number; error: Error}
 
   private constructor(
     readonly file: string,
     private state: LabState,
   ) {
     super()
+    this.committedText = JSON.stringify(state)
     for (const record of state.subclouds) this.index(record)
   }
 
@@ -93,7 +102,7 @@ export class LabStore extends EventEmitter {
    * run are flipped to that state's failure value, as dcmanager does when it restarts.
    */
   static async open(dataDir: string): Promise<LabStore> {
-    await fs.mkdir(dataDir, {recursive: true, mode: 0o700})
+    ensureLabDataDir(dataDir)
     const file = path.join(dataDir, STATE_FILE)
     // A write interrupted by kill -9 leaves its temp sibling behind; the state itself is intact.
     for (const entry of await fs.readdir(dataDir)) {
@@ -263,15 +272,22 @@ export class LabStore extends EventEmitter {
 
   // ---- persistence ----
 
-  /** Resolve once the state as it is now is on disk. Concurrent callers share one write. */
-  persist(): Promise<void> {
-    this.dirty = true
+  /**
+   * Resolve once the state as it is now is on disk; reject (with the state rolled back) when the write
+   * failed. Concurrent callers share one write.
+   */
+  async persist(): Promise<void> {
+    const wanted = ++this.generation
     if (!this.flushing) {
       this.flushing = this.flushLoop().finally(() => {
         this.flushing = undefined
       })
     }
-    return this.flushing
+    await this.flushing
+    if (this.committed >= wanted) return
+    if (this.lost && wanted >= this.lost.from && wanted <= this.lost.to) throw this.lost.error
+    // Changed again while the last write ran: the next loop writes it.
+    return this.persist()
   }
 
   /** A deep copy of the whole state (tests, `lab status`). */
@@ -280,10 +296,34 @@ export class LabStore extends EventEmitter {
   }
 
   private async flushLoop(): Promise<void> {
-    while (this.dirty) {
-      this.dirty = false
-      await writeFileAtomic(this.file, JSON.stringify(this.state, null, 1) + '\n')
+    while (this.committed < this.generation) {
+      const covering = this.generation
+      const text = JSON.stringify(this.state, null, 1) + '\n'
+      try {
+        await writePrivateFileAtomic(this.file, text)
+      } catch (error) {
+        this.rollBack(error as NodeJS.ErrnoException)
+        return
+      }
+      this.committed = covering
+      this.committedText = text
     }
+  }
+
+  /** Forget every change not on disk, and tell whoever waits for them. */
+  private rollBack(cause: NodeJS.ErrnoException): void {
+    const error = new OperationError(
+      `cannot save the lab state ${this.file} (${cause.code ?? cause.message}): the change was not made`,
+      {cause},
+    )
+    // Changes made while this write ran sit on top of the lost ones: they are lost too.
+    this.lost = {from: this.committed + 1, to: this.generation, error}
+    this.state = JSON.parse(this.committedText) as LabState
+    this.byId.clear()
+    this.byName.clear()
+    for (const record of this.state.subclouds) this.index(record)
+    this.emit('persist-failed', error)
+    this.changed()
   }
 
   private index(record: SubcloudRecord): void {

@@ -225,13 +225,21 @@ maybe('runBootstrap against a real sshd running real ansible-playbook', () => {
     const result = await running
     expect(result.outcome).toBe('connection-lost')
     expect(result.exitCode).toBe(ExitCode.unreachable)
+    // The overrides hold ansible_become_pass: the error says where they were left (the playbook may still read them).
+    const left = `the uploaded overrides (with the sysadmin password) are still on 127.0.0.1 at ${sshd.home}/localhost.yml: the next bootstrap of this host removes them, or remove them by hand`
     expect(result.summary).toMatch(
-      /^subcloud1: the SSH connection to 127.0.0.1 was lost during the bootstrap; the playbook may still be running on the host \(remote process group \d+\)$/,
+      /^subcloud1: the SSH connection to 127.0.0.1 was lost during the bootstrap; the playbook may still be running on the host \(remote process group \d+\); /,
     )
+    expect(result.summary.endsWith(left)).toBe(true)
     const log = readFileSync(result.logPath as string, 'utf8')
     expect(log).toContain('TASK [bootstrap/apply-manifest : Applying puppet bootstrap manifest]')
     expect(log).toMatch(/CONNECTION LOST - the playbook may still be running on the host \(remote process group \d+\)/)
+    expect(log).toContain(left)
+    expect(execFileSync('ls', ['-A', sshd.home], {encoding: 'utf8'})).toContain('localhost.yml')
     // What the host was left running is stopped by the test's own cleanup (by pid).
     for (const pid of sshd.pgrep('sleep 297')) process.kill(pid, 'SIGKILL')
+    // The next bootstrap of the host replaces the file and removes it.
+    expect((await runBootstrap(options('bootstrap.yml'))).outcome).toBe('complete')
+    expect(execFileSync('ls', ['-A', sshd.home], {encoding: 'utf8'})).not.toContain('localhost.yml')
   })
 })

@@ -71,6 +71,11 @@ describeNetns('dcm config-management in network namespaces', () => {
     '192.168.204.0/24',
   ]
   const dcm = (args: string[], env?: Record<string, string>): Promise<CliResult> => runDcm(args, {env})
+  /** Faults through the Executor interface of the built CLI (test/helpers/netconfig-faults-preload.mjs). */
+  const faults = (how: 'FAIL' | 'STALL', kind: string): Record<string, string> => ({
+    NODE_OPTIONS: `--import ${path.join(repoRoot, 'test', 'helpers', 'netconfig-faults-preload.mjs')}`,
+    [`TEST_NETCONFIG_${how}_AT`]: kind,
+  })
 
   const addresses = (family: '-4' | '-6'): string[] =>
     (JSON.parse(lab.ip('-j', family, 'addr', 'show', 'dev', lab.iface)) as {addr_info: AddressInfo[]}[])
@@ -158,14 +163,15 @@ describeNetns('dcm config-management in network namespaces', () => {
 
   it('logs every command and its result to a 0600 log file', async () => {
     rmSync(logFile(), {force: true})
-    await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'], {DCM_NETCONFIG_FAIL_AT: 'route'})
+    await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'], faults('FAIL', 'route'))
     const log = readFileSync(logFile(), 'utf8')
     expect(statSync(logFile()).mode & 0o777).toBe(0o600)
     expect(log).toContain(`config-management on network namespace ${lab.controller} on this host`)
     expect(log).toContain(`$ ip -j link show -> exit 0`)
     expect(log).toContain(`ip -4 addr add 192.168.101.10/24 dev ${lab.iface} -> exit 0`)
     expect(log).toContain(`ip -4 addr del 192.168.101.10/24 dev ${lab.iface} -> exit 0`)
-    expect(log).not.toContain('route add')
+    // The injected failure sits below the log (test/helpers/netconfig-faults-preload.mjs): logged like a real one.
+    expect(log).toMatch(/route add 192\.168\.204\.0\/24 .* -> exit 1/)
   })
 
   it('fails on a conflicting existing address and leaves the namespace as it was', async () => {
@@ -196,7 +202,7 @@ describeNetns('dcm config-management in network namespaces', () => {
 
   it('rolls the address back when the route step fails (injected failure)', async () => {
     const before = lab.snapshot()
-    const result = await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'], {DCM_NETCONFIG_FAIL_AT: 'route'})
+    const result = await dcm([...base(), ...v4(), '--yes', '--lldp-timeout', '0'], faults('FAIL', 'route'))
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('Configuring management interface...  DONE')
     expect(result.stdout).toContain('Adding route to System Controller...  FAILED\n')
@@ -362,7 +368,7 @@ describeNetns('dcm config-management in network namespaces', () => {
     const result = await runDcmOnPty(
       [...base(), ...v4(), '--gateway', '192.168.101.1', '--yes', '--lldp-timeout', '0'],
       [{expect: 'Adding route to System Controller...'}, {send: '\x03'}],
-      {env: {DCM_NETCONFIG_STALL_AT: 'route'}},
+      {env: faults('STALL', 'route')},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)
@@ -376,7 +382,7 @@ describeNetns('dcm config-management in network namespaces', () => {
     const result = await runDcmOnPty(
       [...base(), ...v4(), '--gateway', '192.168.101.1', '--yes', '--lldp-timeout', '0'],
       [{expect: 'Adding route to System Controller...'}, {signal: 'SIGTERM'}],
-      {env: {DCM_NETCONFIG_STALL_AT: 'route'}},
+      {env: faults('STALL', 'route')},
     )
     expect(result.code).toBe(130)
     expect(lab.snapshot()).toEqual(before)
@@ -476,7 +482,7 @@ describeNetns('dcm config-management in network namespaces', () => {
         {expect: 'Adding route to System Controller...'},
         {send: '\x03'},
       ],
-      {env: {DCM_NETCONFIG_STALL_AT: 'route'}},
+      {env: faults('STALL', 'route')},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)

@@ -1,12 +1,34 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {runDcm} from '../helpers/cli.js'
+import AlarmSummary from '../../src/commands/alarm/summary.js'
+import GroupAdd from '../../src/commands/subcloud-group/add.js'
+import GroupDelete from '../../src/commands/subcloud-group/delete.js'
+import GroupList from '../../src/commands/subcloud-group/list.js'
+import GroupListSubclouds from '../../src/commands/subcloud-group/list-subclouds.js'
+import GroupShow from '../../src/commands/subcloud-group/show.js'
+import GroupUpdate from '../../src/commands/subcloud-group/update.js'
 import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {runDcm} from '../helpers/cli.js'
+import {runInProcess} from '../helpers/in-process.js'
 
-/** subcloud-group list|add|show|update|delete|list-subclouds and alarm summary through the built CLI. */
+/**
+ * subcloud-group list|add|show|update|delete|list-subclouds and alarm summary, run in process (the commands
+ * from source against a System Controller on loopback: a subprocess would add only its start-up).
+ */
+const COMMANDS = {
+  'subcloud-group add': GroupAdd,
+  'subcloud-group delete': GroupDelete,
+  'subcloud-group list': GroupList,
+  'subcloud-group list-subclouds': GroupListSubclouds,
+  'subcloud-group show': GroupShow,
+  'subcloud-group update': GroupUpdate,
+  'alarm summary': AlarmSummary,
+}
+
 describe('dcm subcloud-group and alarm summary', () => {
   let fake: FakeSystemController
-  const dcm = (...args: string[]) => runDcm(args, {env: fake.env()})
+  const dcm = (topic: string, verb: string, ...args: string[]) =>
+    runInProcess(COMMANDS[`${topic} ${verb}` as keyof typeof COMMANDS], args, fake.env())
 
   beforeAll(async () => {
     fake = await new FakeSystemController().start()
@@ -96,5 +118,14 @@ describe('dcm subcloud-group and alarm summary', () => {
         '',
       ].join('\n'),
     )
+  })
+
+  it('--json prints the shape each command declares for the command snapshot', async () => {
+    const list = await dcm('subcloud-group', 'list', '--json')
+    const rows = JSON.parse(list.stdout) as Record<string, unknown>[]
+    expect(GroupList.jsonShape).toEqual({kind: 'list', keys: Object.keys(rows[0])})
+    const show = await dcm('subcloud-group', 'show', 'Default', '--json')
+    expect(GroupShow.jsonShape).toEqual({kind: 'object', keys: Object.keys(JSON.parse(show.stdout) as object)})
+    expect(show.result).toEqual(JSON.parse(show.stdout))
   })
 })

@@ -1,12 +1,15 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {runDcm} from '../helpers/cli.js'
+import {dcmInProcess} from '../helpers/in-process.js'
 import {startTestLab, type TestLab} from '../helpers/lab.js'
 
-/** subcloud-group list|add|show|update|delete|list-subclouds and alarm summary against a started dcm lab. */
+/**
+ * subcloud-group list|add|show|update|delete|list-subclouds and alarm summary against a started dcm lab, the
+ * commands run in process (test/helpers/in-process.ts).
+ */
 describe('dcm subcloud-group against dcm lab', () => {
   let lab: TestLab
-  const dcm = (...args: string[]) => runDcm(args, {env: lab.env})
+  const dcm = (...args: string[]) => dcmInProcess(args, lab.env)
   beforeAll(async () => {
     lab = await startTestLab()
   })

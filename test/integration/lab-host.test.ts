@@ -190,8 +190,16 @@ describe('runBootstrap against lab hosts', () => {
     expect(result).toMatchObject({outcome: 'complete', exitCode: 0})
     expect(result.tasksRun).toBeGreaterThan(40)
     expect(registry.get('subcloud1')!.bootstrapped).toBe(true)
-    const stored = JSON.parse(await fs.readFile(path.join(dataDir, 'hosts.json'), 'utf8'))
-    expect(stored.hosts.find((host: {name: string}) => host.name === 'subcloud1').bootstrapped).toBe(true)
+    // hosts.json is rewritten (fsync'd) in the background when the host marks itself bootstrapped.
+    const bootstrappedOnDisk = async () =>
+      (
+        JSON.parse(await fs.readFile(path.join(dataDir, 'hosts.json'), 'utf8')) as {
+          hosts: {name: string; bootstrapped: boolean}[]
+        }
+      ).hosts.find((host) => host.name === 'subcloud1')?.bootstrapped
+    const deadline = Date.now() + 10_000
+    while (!(await bootstrappedOnDisk()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(await bootstrappedOnDisk()).toBe(true)
     for (const file of await filesUnder(dataDir)) expect(await fs.readFile(file, 'utf8')).not.toContain(PASSWORD)
     // The uploaded overrides (which carry the password) were removed from the host after the run.
     const session = await connectSsh({...target('10.10.10.12'), password: PASSWORD})

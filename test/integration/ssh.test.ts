@@ -216,6 +216,23 @@ maybe('SSH layer against a real OpenSSH sshd', () => {
     }
   })
 
+  test('SFTP upload never writes through a symlink planted at its path', async () => {
+    const session = await connectSsh(base())
+    try {
+      const home = await session.homeDirectory()
+      const file = `${home}/localhost.yml`
+      const victim = `${home}/victim`
+      await session.run(`umask 022; echo precious > ${victim}; ln -sfn ${victim} ${file}`, 'prepare')
+      await session.upload(file, 'ansible_become_pass: secret\n')
+      expect(await session.run(`cat ${victim}`, 'cat')).toBe('precious\n')
+      expect((await session.run(`stat -c '%F %a' ${file}`, 'stat')).trim()).toBe('regular file 600')
+      await session.remove(file)
+      await session.remove(victim)
+    } finally {
+      session.close()
+    }
+  })
+
   test('sudo -S takes the password on stdin; a wrong one is refused clearly', async () => {
     const session = await connectSsh(base())
     try {

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {UsageError} from '../../core/errors.js'
 import {defaultOutputOptions, formatList, formatShow} from '../../core/output/index.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 /** Plain tables, as `dcm subcloud list|show` print them by default. */
 const TABLE = defaultOutputOptions()
@@ -15,6 +16,7 @@ bootstrap, add its host route back to the System Controller, watch it come onlin
 Nothing leaves this machine. The lab is stopped and its temp dir removed at the end (keep it with --keep).
 
 ${EXIT_CODES_HELP}`
+  static jsonShape = jsonShape.none()
   static examples = [
     '<%= config.bin %> lab demo',
     '<%= config.bin %> lab demo --time-scale 0.2',
@@ -42,48 +44,45 @@ ${EXIT_CODES_HELP}`
         : (await import('../../lab/demo.js')).runLabDemo
     const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../core/subclouds/columns.js')
     const started = Date.now()
-    const controller = new AbortController()
-    const interrupt = () => controller.abort()
-    process.once('SIGINT', interrupt)
     const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`
-    try {
-      const result = await runLabDemo({
-        timeScale,
-        keep: this.flags.keep,
-        signal: controller.signal,
-        onEvent: (event) => {
-          switch (event.kind) {
-            case 'step':
-              this.log(`\n[${event.number}] ${event.title}`)
-              for (const line of event.detail ?? []) this.log(`    ${line}`)
-              break
-            case 'progress':
-              this.log(`    ${stamp()}  ${event.line}`)
-              break
-            case 'note':
-              this.log(`    ${event.line}`)
-              break
-            case 'list':
-              this.log('\n$ dcm subcloud list')
-              process.stdout.write(formatList(SUBCLOUD_LIST, event.subclouds.map(subcloudListRow), TABLE))
-              break
-            case 'show': {
-              this.log(`\n$ dcm subcloud show ${event.subcloud.name} --detail`)
-              const {fields, values} = subcloudShow(event.subcloud)
-              process.stdout.write(formatShow(fields, values, TABLE))
-              break
+    const result = await this.withInterrupt(
+      (signal) =>
+        runLabDemo({
+          timeScale,
+          keep: this.flags.keep,
+          signal,
+          onEvent: (event) => {
+            switch (event.kind) {
+              case 'step':
+                this.log(`\n[${event.number}] ${event.title}`)
+                for (const line of event.detail ?? []) this.log(`    ${line}`)
+                break
+              case 'progress':
+                this.log(`    ${stamp()}  ${event.line}`)
+                break
+              case 'note':
+                this.log(`    ${event.line}`)
+                break
+              case 'list':
+                this.log('\n$ dcm subcloud list')
+                process.stdout.write(formatList(SUBCLOUD_LIST, event.subclouds.map(subcloudListRow), TABLE))
+                break
+              case 'show': {
+                this.log(`\n$ dcm subcloud show ${event.subcloud.name} --detail`)
+                const {fields, values} = subcloudShow(event.subcloud)
+                process.stdout.write(formatShow(fields, values, TABLE))
+                break
+              }
             }
-          }
-        },
-      })
-      this.log(
-        `\nDone in ${stamp().trim()}. ${this.flags.keep ? `Lab data kept in ${result.dataDir}.` : 'The lab was stopped and its temp dir removed.'}`,
-      )
-      this.log(
-        'Next: `dcm lab start --detach`, then `eval "$(dcm lab env)"` and use dcm subcloud ... as on a System Controller.',
-      )
-    } finally {
-      process.off('SIGINT', interrupt)
-    }
+          },
+        }),
+      {signals: ['SIGINT'], onRepeat: 'exit'},
+    )
+    this.log(
+      `\nDone in ${stamp().trim()}. ${this.flags.keep ? `Lab data kept in ${result.dataDir}.` : 'The lab was stopped and its temp dir removed.'}`,
+    )
+    this.log(
+      'Next: `dcm lab start --detach`, then `eval "$(dcm lab env)"` and use dcm subcloud ... as on a System Controller.',
+    )
   }
 }

@@ -3,13 +3,15 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {OperationError} from '../../core/errors.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class LabEnv extends BaseCommand<typeof LabEnv> {
   static summary = 'Print the environment that points dcm (and OpenStack clients) at a running lab.'
   static description = `Prints \`export OS_...\` lines as /etc/platform/openrc would on a System Controller, to be eval'ed.
 They include the lab's admin password (generated per data dir, kept in <data-dir>/admin-password, mode 0600).
 DCM_SSH_CONFIG and DCM_KNOWN_HOSTS point dcm's SSH at the lab's simulated subcloud hosts (dcm lab host add), so
-\`dcm subcloud bootstrap\` and the pre-flight of \`dcm subcloud add\` reach them by their bootstrap addresses.
+\`dcm subcloud bootstrap\` and the pre-flight of \`dcm subcloud add\` reach them by their bootstrap addresses; any
+other address is refused, so nothing leaves loopback. DCM_LAB_DIR makes later \`dcm lab\` commands use this lab.
 DCM_SYSADMIN_PASSWORD is a lab value (generated per data dir, <data-dir>/lab-sysadmin-password): the password
 \`dcm lab host add\` gives the simulated hosts and \`dcm subcloud add\` then logs in with, so neither asks.
 With --subcloud, the lines are those of a shell on that subcloud; \`eval "$(dcm lab env)"\` switches back.
@@ -20,6 +22,7 @@ ${EXIT_CODES_HELP}`
     'eval "$(<%= config.bin %> lab env --data-dir ./mylab)"',
     'eval "$(<%= config.bin %> lab env --subcloud subcloud1)"    # a shell on the subcloud: its region and sysinv',
   ]
+  static jsonShape = jsonShape.none()
   static flags = {
     ...labFlags,
     subcloud: Flags.string({
@@ -54,6 +57,8 @@ ${EXIT_CODES_HELP}`
       const {labSshEnvironment} = await import('../../lab/hosts/host-files.js')
       env = {...env, ...labSshEnvironment(dataDir)}
     }
+    // Later `dcm lab ...` commands in this shell then work on the same lab without --data-dir.
+    env = {...env, DCM_LAB_DIR: dataDir}
     for (const [key, value] of Object.entries(env)) this.log(`export ${key}=${shellQuote(value)}`)
     if (!this.flags.subcloud) {
       // `lab host add` and `subcloud add` then agree on the hosts' password without anyone typing it.

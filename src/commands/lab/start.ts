@@ -6,6 +6,7 @@ import {durationFlag} from '../../cli/duration-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {OperationError, UsageError} from '../../core/errors.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class LabStart extends BaseCommand<typeof LabStart> {
   static summary = 'Start a local System Controller (Keystone + dcmanager API) on 127.0.0.1.'
@@ -23,6 +24,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab start --port 8119 --data-dir ./mylab',
     '<%= config.bin %> lab start --detach --tls    # HTTPS with a private CA: OS_CACERT=<data-dir>/tls/ca.pem',
   ]
+  static jsonShape = jsonShape.none()
   static flags = {
     ...labFlags,
     port: Flags.integer({
@@ -137,6 +139,10 @@ ${EXIT_CODES_HELP}`
           : DEFAULT_SYSTEM_CONTROLLER,
       }),
     )
+    // The store rolls back a change the disk refused and the API answers 500; the cause belongs in lab.log.
+    lab.store.on('persist-failed', (error: Error) =>
+      this.logToStderr(`${new Date().toISOString()} dcm lab: ${error.message}`),
+    )
     await writeInstance(dataDir, {
       pid: process.pid,
       port: lab.port,
@@ -154,12 +160,10 @@ ${EXIT_CODES_HELP}`
     this.log(`  in another shell: eval "$(dcm lab env --data-dir ${dataDir})"`)
     this.log('Press Ctrl-C to stop.')
 
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      process.once('SIGHUP', stop)
-    })
+    await this.withInterrupt(
+      (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true})),
+      {signals: ['SIGINT', 'SIGTERM', 'SIGHUP']},
+    )
     await lab.stop()
     await removeInstance(dataDir, process.pid)
     this.log('dcm lab: stopped')

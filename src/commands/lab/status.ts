@@ -1,8 +1,9 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
-const FIELDS = [
+const LAB_STATUS_FIELDS = [
   'state',
   'url',
   'auth_url',
@@ -21,6 +22,7 @@ export default class LabStatus extends BaseCommand<typeof LabStatus> {
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab status', '<%= config.bin %> lab status --data-dir ./mylab -f json']
+  static jsonShape = jsonShape.object(LAB_STATUS_FIELDS)
   static flags = {
     ...showFlags,
     ...labFlags,
@@ -33,10 +35,10 @@ ${EXIT_CODES_HELP}`
     const instance = await runningInstance(dataDir)
     if (!instance) {
       // Not an error: "is a lab running?" has two honest answers, and scripts branch on the state field.
-      return this.printShow(FIELDS, ['stopped', null, null, null, null, null, null, null, dataDir, null])
+      return this.printShow(LAB_STATUS_FIELDS, ['stopped', null, null, null, null, null, null, null, dataDir, null])
     }
     const live = await probeInstance(instance)
-    return this.printShow(FIELDS, [
+    return this.printShow(LAB_STATUS_FIELDS, [
       'running',
       instance.url,
       instance.authUrl,

@@ -1,5 +1,6 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class LabStop extends BaseCommand<typeof LabStop> {
   static summary = 'Stop the lab running in a data dir (its state stays for the next start).'
@@ -8,6 +9,7 @@ as dcmanager leaves it after a restart. Stopping when no lab runs is not an erro
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab stop', '<%= config.bin %> lab stop --data-dir ./mylab']
+  static jsonShape = jsonShape.none()
   static flags = {
     ...labFlags,
   }

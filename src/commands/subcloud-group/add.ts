@@ -5,6 +5,7 @@ import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAdd> {
   static summary = 'Add a subcloud group.'
@@ -12,6 +13,7 @@ export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAd
   static examples = [
     '<%= config.bin %> subcloud-group add --name edge-east --update_apply_type serial --max_parallel_subclouds 4',
   ]
+  static jsonShape = jsonShape.object(GROUP_DETAIL)
   static flags = {
     ...showFlags,
     ...authFlags,
@@ -32,7 +34,7 @@ export default class SubcloudGroupAdd extends BaseCommand<typeof SubcloudGroupAd
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const group = await client.addGroup({
+    const group = await client.subcloudGroups.add({
       name: this.flags.name,
       description: this.flags.description,
       update_apply_type: this.flags.update_apply_type,

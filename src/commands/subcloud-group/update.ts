@@ -7,11 +7,13 @@ import type {GroupRequest} from '../../core/api/dcmanager-types.js'
 import {UsageError} from '../../core/errors.js'
 import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGroupUpdate> {
   static summary = 'Update attributes of a subcloud group.'
   static description = EXIT_CODES_HELP
   static examples = ['<%= config.bin %> subcloud-group update edge-east --max_parallel_subclouds 8']
+  static jsonShape = jsonShape.object(GROUP_DETAIL)
   static args = {group: nameArg('Subcloud group', {description: 'name or id of the subcloud group'})}
   static flags = {
     ...showFlags,
@@ -38,6 +40,6 @@ export default class SubcloudGroupUpdate extends BaseCommand<typeof SubcloudGrou
       request.max_parallel_subclouds = this.flags.max_parallel_subclouds
     if (Object.keys(request).length === 0) throw new UsageError('Nothing to update')
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    return this.printShow(GROUP_DETAIL, groupDetail(await client.updateGroup(this.args.group, request)))
+    return this.printShow(GROUP_DETAIL, groupDetail(await client.subcloudGroups.update(this.args.group, request)))
   }
 }

@@ -5,23 +5,24 @@ import {durationFlag} from '../../cli/duration-flags.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {ExitCode, OperationError, UsageError} from '../../core/errors.js'
+import {ExitCode, UsageError} from '../../core/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../core/overrides/findings.js'
-import {
-  addPath,
-  type AddRequest,
-  buildAddForm,
-  checkAddRequest,
-  describeForm,
-  validateAddFiles,
-} from '../../core/subclouds/add.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {addSubcloud} from '../../core/flows/add-subcloud.js'
+import type {DeployProgress} from '../../core/flows/wait-for-deploy.js'
+import {formatElapsed} from '../../core/output/elapsed.js'
 import {escapeControl} from '../../core/output/control-chars.js'
+import {type AddRequest, checkAddRequest, validateAddFiles} from '../../core/subclouds/add.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {requireName} from '../../cli/names.js'
-import {type DeployProgress, formatElapsed, waitForDeploy} from '../../core/subclouds/wait.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
-import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {passwordFlags, resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../cli/json-shape.js'
+
+/** The summary table of an add with several files. */
+const ADD_BATCH_COLUMNS = ['name', 'bootstrap address', 'result', 'deploy status', 'detail']
+/** Form fields a --dry-run shows besides the ones every add sends. */
+const DRY_RUN_OPTIONAL = ['install_values', 'deploy_config', 'bmc_password', 'group_id', 'release', 'migrate', 'name']
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
@@ -36,6 +37,11 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> subcloud add --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --dry-run',
     '<%= config.bin %> subcloud add --bootstrap-values ./site-a/ --parallel 4 --wait',
   ]
+  static jsonShape = jsonShape.oneOf(
+    jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL),
+    jsonShape.list(ADD_BATCH_COLUMNS),
+    jsonShape.object(['request', 'bootstrap_values', 'bootstrap-address', 'sysadmin_password'], DRY_RUN_OPTIONAL),
+  )
   static flags = {
     ...showFlags,
     ...authFlags,
@@ -57,12 +63,9 @@ ${EXIT_CODES_HELP}`
     'install-values': Flags.string({
       description: 'YAML file containing subcloud variables required for remote install playbook',
     }),
-    'sysadmin-password': Flags.string({
-      description: 'sysadmin password of the subcloud to be configured [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
-    'bmc-password': Flags.string({
-      description: 'BMC password of the subcloud (with --install-values) [env: DCM_BMC_PASSWORD]',
+    ...passwordFlags({
+      sysadmin: 'sysadmin password of the subcloud to be configured [env: DCM_SYSADMIN_PASSWORD]',
+      bmc: 'BMC password of the subcloud (with --install-values) [env: DCM_BMC_PASSWORD]',
     }),
     group: Flags.string({description: 'name or id of the subcloud group (a name is resolved to its id first)'}),
     release: Flags.string({
@@ -142,68 +145,45 @@ ${EXIT_CODES_HELP}`
     const sysadminPassword = f['dry-run'] ? '' : await resolveSysadminPassword(f)
     const bmcPassword = request.installValues && !f['dry-run'] ? await resolveBmcPassword(f) : undefined
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    // The live subclouds make the overlap rules meaningful: a range taken on the System Controller is an error here.
-    const existing = await client.listSubclouds()
-    // The server takes only a group id on add (upstream quirk Q7); resolve a name here, before anything is sent.
-    if (request.group && !/^\d+$/.test(request.group)) request.group = String((await client.getGroup(request.group)).id)
-    const validation = await validateAddFiles(request, existing, systemControllers)
-    for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
-
-    if (f['dry-run']) {
-      const fields = await buildAddForm(request, {
-        sysadminPassword: '',
-        bmcPassword: request.installValues ? '' : undefined,
-      })
-      const {fields: names, values} = describeForm('POST', `${await client.baseUrl()}/subclouds/`, fields)
-      return this.printShow(names, values)
-    }
-
+    const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
     // One reporter for the pre-flight verdicts and --wait: lines above one live status line on a terminal.
     const progress = await deployProgress(Boolean(f.quiet))
-
-    // PRE-FLIGHT (src/core/bootstrap/preflight.ts): before anything is sent, check over SSH that the bootstrap
-    // address answers, takes this sysadmin password and is not bootstrapped yet; --no-preflight skips it.
-    if (!f['no-preflight']) {
-      const {runPreflight} = await import('../../core/bootstrap/preflight.js')
-      const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
-      const report = await runPreflight({
-        target: sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
-        password: sysadminPassword,
-        bootstrapAddress: request.bootstrapAddress,
-        overrides: validation.loaded.values,
-        release: request.release,
-        onCheck: (check) => reportPreflightCheck(progress.region, check, undefined, true),
-      })
-      if (!report.ok) throw report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
-    }
-
-    const added = await client.addSubcloud(await buildAddForm(request, {sysadminPassword, bmcPassword}))
-    if (!f.wait) {
-      const {fields, values} = subcloudShow(added)
-      return this.printShow(fields, values)
-    }
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
     try {
-      const done = await waitForDeploy(client, String(added.id), {
-        timeoutMs: f.timeout * 1000,
-        intervalMs: f['poll-interval'],
-        path: addPath(request),
-        signal: controller.signal,
-        onProgress: progress.update,
-        onRetry: (error, ms) => this.debugLine(`status poll failed (${error.message}); retrying in ${ms} ms`),
-      })
+      const result = await this.withInterrupt(
+        (signal) =>
+          addSubcloud({
+            client,
+            request,
+            systemControllers,
+            dryRun: f['dry-run'],
+            // Resolved before the first request (local checks first); the flow takes them when it needs them.
+            secrets: async () => ({sysadminPassword, bmcPassword}),
+            preflight: f['no-preflight'] ? undefined : sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
+            wait: f.wait
+              ? {
+                  timeoutMs: f.timeout * 1000,
+                  intervalMs: f['poll-interval'],
+                  signal,
+                  onRetry: (error, ms) => this.debugLine(`status poll failed (${error.message}); retrying in ${ms} ms`),
+                }
+              : undefined,
+            reporter: {
+              validated: (validation) => {
+                for (const warning of validation.warnings) process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
+              },
+              preflightCheck: (check) => reportPreflightCheck(progress.region, check, undefined, true),
+              deployProgress: progress.update,
+            },
+          }),
+        {onRepeat: 'exit'},
+      )
       progress.end()
-      const {fields, values} = subcloudShow(done)
+      if (result.kind === 'dry-run') return this.printShow(result.fields, result.values)
+      const {fields, values} = subcloudShow(result.subcloud)
       return this.printShow(fields, values)
     } catch (error) {
       progress.end()
       throw error
-    } finally {
-      process.removeListener('SIGINT', onSignal)
-      process.removeListener('SIGTERM', onSignal)
     }
   }
 
@@ -232,8 +212,8 @@ ${EXIT_CODES_HELP}`
     // One password for the whole batch, asked before the first request.
     const sysadminPassword = await resolveSysadminPassword(f)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const existing = await client.listSubclouds()
-    const group = f.group && !/^\d+$/.test(f.group) ? String((await client.getGroup(f.group)).id) : f.group
+    const existing = await client.subclouds.list()
+    const group = f.group && !/^\d+$/.test(f.group) ? String((await client.subcloudGroups.get(f.group)).id) : f.group
     const findings = refuseUnknownKeys(
       await validateAddBatch(targets, existing, systemControllers),
       f['allow-unknown-keys'],
@@ -244,44 +224,36 @@ ${EXIT_CODES_HELP}`
     const {reportPreflightCheck} = await import('../../core/output/progress-preflight.js')
     // Several subclouds interleave: one timestamped line per change, each starting with the subcloud name.
     const progress = await deployProgress(Boolean(f.quiet), false)
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    let results
-    try {
-      results = await runConcurrently(
-        targets,
-        f.parallel,
-        controller.signal,
-        (target) =>
-          addTarget(target, {
-            client,
-            request: {group, release: f.release, migrate: f.migrate, allowUnknownKeys: f['allow-unknown-keys']},
-            sysadminPassword,
-            preflightTarget: f['no-preflight'] ? undefined : (address) => sshTargetFrom(f, address, this.debugLine),
-            wait: f.wait
-              ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal: controller.signal}
-              : undefined,
-            onPreflightCheck: (t, check) => reportPreflightCheck(progress.region, check, t.name),
-            onProgress: (_t, p) => progress.update(p),
+    const results = await this.withInterrupt(
+      (signal) =>
+        runConcurrently(
+          targets,
+          f.parallel,
+          signal,
+          (target) =>
+            addTarget(target, {
+              client,
+              request: {group, release: f.release, migrate: f.migrate, allowUnknownKeys: f['allow-unknown-keys']},
+              sysadminPassword,
+              preflightTarget: f['no-preflight'] ? undefined : (address) => sshTargetFrom(f, address, this.debugLine),
+              wait: f.wait ? {timeoutMs: f.timeout * 1000, intervalMs: f['poll-interval'], signal} : undefined,
+              onPreflightCheck: (t, check) => reportPreflightCheck(progress.region, check, t.name),
+              onProgress: (_t, p) => progress.update(p),
+            }),
+          (target, error) => ({
+            subcloudName: target.name,
+            bootstrapAddress: target.address,
+            outcome: 'not-started' as const,
+            deployStatus: '',
+            exitCode: error.exitCode,
+            detail: error.message,
+            error,
           }),
-        (target, error) => ({
-          subcloudName: target.name,
-          bootstrapAddress: target.address,
-          outcome: 'not-started' as const,
-          deployStatus: '',
-          exitCode: error.exitCode,
-          detail: error.message,
-          error,
-        }),
-      )
-    } finally {
-      process.removeListener('SIGINT', onSignal)
-      process.removeListener('SIGTERM', onSignal)
-    }
+        ),
+      {onRepeat: 'exit'},
+    )
     const records = this.printList(
-      ['name', 'bootstrap address', 'result', 'deploy status', 'detail'],
+      ADD_BATCH_COLUMNS,
       results.map((r) => [r.subcloudName, r.bootstrapAddress, r.outcome, r.deployStatus, r.detail]),
     )
     const code = batchExitCode(results)
@@ -317,7 +289,7 @@ async function deployProgress(quiet: boolean, live = true) {
   const mode = progressModeFor(process.stderr, quiet)
   const region = new LiveRegion(process.stderr, live || mode !== 'tty' ? mode : 'plain')
   const describe = (p: DeployProgress) =>
-    `${escapeControl(p.name)}: ${escapeControl(p.status)}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs)} elapsed`
+    `${escapeControl(p.name)}: ${escapeControl(p.status)}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs, 'clock')} elapsed`
   return {
     region,
     update(p: DeployProgress) {

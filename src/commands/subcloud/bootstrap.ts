@@ -6,7 +6,8 @@ import {ExitCode, type DcmError} from '../../core/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
-import {resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {passwordFlags, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 const COLUMNS = ['name', 'bootstrap address', 'result', 'tasks', 'elapsed', 'failed task', 'detail', 'log file']
 
@@ -21,6 +22,7 @@ ${EXIT_CODES_HELP}`
     'printf %s "$PW" | <%= config.bin %> subcloud bootstrap --bootstrap-address 10.10.10.12 --bootstrap-values subcloud1.yml --sysadmin-password-stdin --timeout 5400',
     '<%= config.bin %> subcloud bootstrap --bootstrap-values ./site-a/ --parallel 10 --ssh-config ./ssh_config',
   ]
+  static jsonShape = jsonShape.list(COLUMNS)
   static flags = {
     ...listerFlags,
     ...sshFlags,
@@ -33,10 +35,7 @@ ${EXIT_CODES_HELP}`
       multiple: true,
       required: true,
     }),
-    'sysadmin-password': Flags.string({
-      description: 'sysadmin password of the subcloud controller [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    ...passwordFlags({sysadmin: 'sysadmin password of the subcloud controller [env: DCM_SYSADMIN_PASSWORD]'}),
     release: Flags.string({description: 'the installed release (SW_VERSION in /etc/build.info) must be this one'}),
     playbook: Flags.string({
       description: 'bootstrap playbook path on the controller',
@@ -109,41 +108,42 @@ ${EXIT_CODES_HELP}`
       return reporter
     }
 
-    const controller = new AbortController()
-    const onSignal = () => {
-      if (controller.signal.aborted) {
-        // A second Ctrl-C while the stop waits (e.g. for the playbook's not-abortable step): leave now, and say
-        // what state that leaves behind.
-        process.stderr.write(
-          'Interrupted again: exiting without waiting; the playbook may still be running on the host\n',
-        )
-        process.exit(ExitCode.interrupted)
-      }
-      process.stderr.write('\nInterrupted: stopping the remote playbook(s)... (Ctrl-C again to exit without waiting)\n')
-      controller.abort()
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
     let results
     try {
-      results = await runBatch(targets, f.parallel, controller.signal, (target) =>
-        runTarget(target, {
-          ssh: sshTargetFrom(f, target.address, this.debugLine),
-          password,
-          playbook: f.playbook,
-          timeoutSeconds: f.timeout,
-          inactivityTimeoutSeconds: f['inactivity-timeout'],
-          signal: controller.signal,
-          logDir: f['log-dir'],
-          preflight: !f['no-preflight'],
-          release: f.release,
-          onPreflightCheck: (t, check) => reportPreflightCheck(region, check, several ? t.name : undefined, !several),
-          onEvent: (t, event) => reporterFor(t.name).handle(event),
-        }),
+      results = await this.withInterrupt(
+        (signal) =>
+          runBatch(targets, f.parallel, signal, (target) =>
+            runTarget(target, {
+              ssh: sshTargetFrom(f, target.address, this.debugLine),
+              password,
+              playbook: f.playbook,
+              timeoutSeconds: f.timeout,
+              inactivityTimeoutSeconds: f['inactivity-timeout'],
+              signal,
+              logDir: f['log-dir'],
+              preflight: !f['no-preflight'],
+              release: f.release,
+              onPreflightCheck: (t, check) =>
+                reportPreflightCheck(region, check, several ? t.name : undefined, !several),
+              onEvent: (t, event) => reporterFor(t.name).handle(event),
+            }),
+          ),
+        {
+          onInterrupt: () =>
+            process.stderr.write(
+              '\nInterrupted: stopping the remote playbook(s)... (Ctrl-C again to exit without waiting)\n',
+            ),
+          // A second Ctrl-C while the stop waits (e.g. for the playbook's not-abortable step): leave now, and say
+          // what state that leaves behind.
+          onRepeat: () => {
+            process.stderr.write(
+              'Interrupted again: exiting without waiting; the playbook may still be running on the host\n',
+            )
+            process.exit(ExitCode.interrupted)
+          },
+        },
       )
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
       for (const reporter of reporters.values()) reporter.stop()
       region.clear()
     }

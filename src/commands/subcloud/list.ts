@@ -11,6 +11,7 @@ import {
   rowsOrNone,
 } from '../../core/subclouds/columns.js'
 import {listerFlags} from '../../cli/output-flags.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
   static summary = 'List subclouds.'
@@ -20,6 +21,7 @@ export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
     '<%= config.bin %> subcloud list -d -f json',
     '<%= config.bin %> subcloud list -c name -c deploy_status',
   ]
+  static jsonShape = jsonShape.oneOf(jsonShape.list(SUBCLOUD_LIST), jsonShape.list(SUBCLOUD_LIST_DETAIL))
   static flags = {
     ...listerFlags,
     ...authFlags,
@@ -29,7 +31,7 @@ export default class SubcloudList extends BaseCommand<typeof SubcloudList> {
 
   async run() {
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subclouds = (await client.listSubclouds()).filter(
+    const subclouds = (await client.subclouds.list()).filter(
       (subcloud) => this.flags.all || !SECONDARY_STATES.has(subcloud['deploy-status']),
     )
     if (this.flags.detail || (this.flags.column?.length ?? 0) > 0)

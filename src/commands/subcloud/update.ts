@@ -3,12 +3,18 @@ import {nameArg, nameFlag} from '../../cli/names.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {subcloudShow} from '../../core/subclouds/columns.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
 import {requireReference} from '../../cli/references.js'
-import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {
+  bmcPasswordFlag,
+  passwordFlags,
+  resolveBmcPassword,
+  resolveSysadminPassword,
+} from '../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
   static summary = 'Update attributes of a subcloud.'
@@ -17,6 +23,7 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     '<%= config.bin %> subcloud update subcloud1 --description "Edge site 1" --location Ottawa',
     '<%= config.bin %> subcloud update subcloud1 --group 2',
   ]
+  static jsonShape = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
   static args = {subcloud: nameArg('Subcloud', {description: 'name or id of the subcloud'})}
   static flags = {
     ...showFlags,
@@ -30,12 +37,9 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     'management-start-ip': Flags.string({description: 'network reconfiguration: start of the management range'}),
     'management-end-ip': Flags.string({description: 'network reconfiguration: end of the management range'}),
     'bootstrap-address': Flags.string({description: 'bootstrap address of the subcloud'}),
-    'sysadmin-password': Flags.string({
-      description: 'sysadmin password (network reconfiguration) [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    ...passwordFlags({sysadmin: 'sysadmin password (network reconfiguration) [env: DCM_SYSADMIN_PASSWORD]'}),
     'install-values': Flags.string({description: 'YAML file with the subcloud install values'}),
-    'bmc-password': Flags.string({description: 'BMC password (with --install-values) [env: DCM_BMC_PASSWORD]'}),
+    ...bmcPasswordFlag('BMC password (with --install-values) [env: DCM_BMC_PASSWORD]'),
     'bootstrap-values': Flags.string({description: 'YAML file with the subcloud bootstrap values (rehome data)'}),
     'peer-group': Flags.string({description: "name or id of the subcloud peer group, or 'none'"}),
     yes: Flags.boolean({description: 'Skip confirmation and proceed with the action.'}),
@@ -65,7 +69,7 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
     }
     await confirmHighRisk(f.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    const subcloud = await client.updateSubcloud(
+    const subcloud = await client.subclouds.update(
       ref,
       await buildUpdateForm(request, secrets),
       `Unable to update subcloud ${ref}`,

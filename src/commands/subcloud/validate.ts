@@ -6,6 +6,8 @@ import {validatorOrigin} from '../../core/overrides/schema.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {reportFindings} from '../../cli/validate-report.js'
+import {jsonShape} from '../../cli/json-shape.js'
+import {FINDING_COLUMNS} from '../../core/overrides/findings.js'
 
 export default class SubcloudValidate extends BaseCommand<typeof SubcloudValidate> {
   static summary = 'Check subcloud bootstrap-values files offline, before anything is sent.'
@@ -25,6 +27,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> subcloud validate sc1.yml --system-controller-subnet 10.20.0.0/24 --system-controller-pool 10.20.0.2-10.20.0.99',
   ]
   static strict = false
+  static jsonShape = jsonShape.list(FINDING_COLUMNS)
   static args = {
     file: Args.string({description: 'bootstrap-values YAML file(s); - reads standard input', required: true}),
   }

@@ -5,6 +5,8 @@ import {validateFiles} from '../../core/overrides/batch.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../core/overrides/findings.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {reportFindings} from '../../cli/validate-report.js'
+import {jsonShape} from '../../cli/json-shape.js'
+import {FINDING_COLUMNS} from '../../core/overrides/findings.js'
 
 export default class SystemControllerValidate extends BaseCommand<typeof SystemControllerValidate> {
   static summary = "Check a System Controller's own bootstrap overrides (localhost.yml) before bootstrapping it."
@@ -15,6 +17,7 @@ bootstrap playbook (sizes, ranges, IP families, multicast, overlaps).
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> system-controller validate localhost.yml']
+  static jsonShape = jsonShape.list(FINDING_COLUMNS)
   static args = {file: Args.string({description: "the System Controller's localhost.yml", required: true})}
   static flags = {
     ...listerFlags,

@@ -1,6 +1,5 @@
 import {readFileSync} from 'node:fs'
 
-import {type LongTimer, setLongTimeout} from '../duration.js'
 import {ConnectionError, DcmError, ExitCode, InterruptedError, OperationError, TimeoutError} from '../errors.js'
 import {registerSecret} from '../secrets.js'
 import {connectSsh, type SshSession} from '../ssh/connection.js'
@@ -8,14 +7,8 @@ import {AnsibleStreamParser} from './ansible-events.js'
 import {describeError, describePlaybookFailure, describeTimeout} from './error-description.js'
 import {BootstrapLog} from './log-file.js'
 import {overridesForUpload} from './overrides-upload.js'
-import {
-  NOT_ABORTABLE_FLAG,
-  PGID_MARKER,
-  WAITING_MARKER,
-  killGroupCommand,
-  playbookArgv,
-  playbookCommand,
-} from './remote-commands.js'
+import {PlaybookRun, type StopReason} from './playbook-run.js'
+import {NOT_ABORTABLE_FLAG, playbookArgv, playbookCommand} from './remote-commands.js'
 import {RunTracker} from './run-tracker.js'
 import {asSysadminLoginError} from './sysadmin-login.js'
 import {
@@ -26,12 +19,61 @@ import {
   type BootstrapResult,
 } from './types.js'
 
-/** How long an abort honours the not-abortable flag (dcmanager's run_abort timeout, §5.7). */
-const NOT_ABORTABLE_WAIT_S = 600
-/** After the kill command, how long the run's channel may take to report the end before we stop waiting. */
-const AFTER_KILL_GRACE_MS = 15_000
+interface StopContext {
+  name: string
+  timeoutS: number
+  inactivityS: number
+  /** The task running when the stop came, if any. */
+  task?: string
+}
 
-type StopReason = 'timeout' | 'inactivity' | 'aborted'
+interface StoppedResult {
+  logNote: string
+  outcome: 'timeout' | 'aborted'
+  error: DcmError
+  summary: string
+  errorDescription: string
+}
+
+/** Why a run was stopped -> what the log, the result and the operator are told (local-bootstrap.md §5.6-5.7). */
+const STOPPED: Record<StopReason, (context: StopContext) => StoppedResult> = {
+  timeout: ({name, timeoutS, task}) => {
+    const error = new TimeoutError(`bootstrap timed out after ${timeoutS}s; the playbook was stopped`)
+    return {
+      logNote: `TIMEOUT (${timeoutS}s) - playbook is terminated`,
+      outcome: 'timeout',
+      error,
+      summary: `${name}: ${error.message}${during(task)}`,
+      errorDescription: describeTimeout(name),
+    }
+  },
+  inactivity: ({name, inactivityS, task}) => {
+    const error = new TimeoutError(
+      `no output from the playbook for ${inactivityS}s${during(task)}; the playbook was stopped`,
+    )
+    return {
+      logNote: `INACTIVITY TIMEOUT (${inactivityS}s without output) - playbook is terminated`,
+      outcome: 'timeout',
+      error,
+      summary: `${name}: ${error.message}`,
+      errorDescription: describeTimeout(name),
+    }
+  },
+  aborted: ({name, task}) => {
+    const error = new InterruptedError(`bootstrap interrupted; the playbook was stopped`)
+    return {
+      logNote: 'ABORTED by the operator - playbook is terminated',
+      outcome: 'aborted',
+      error,
+      summary: `${name}: ${error.message}${during(task)}`,
+      errorDescription: `Aborted while bootstrapping subcloud ${name}`,
+    }
+  },
+}
+
+function during(task: string | undefined): string {
+  return task ? ` during "${task}"` : ''
+}
 
 /**
  * Bootstrap one controller-0 over SSH (local-bootstrap.md §4 and §7): upload the overrides to
@@ -96,7 +138,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     await session.remove(`${home}/${NOT_ABORTABLE_FLAG}`)
     if (options.signal?.aborted) throw new InterruptedError('interrupted before the playbook started')
   } catch (error) {
-    await cleanup(session, overridesPath, options.keepOverrides)
+    await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
     return notStarted(error)
   }
 
@@ -109,154 +151,52 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     tracker.observe(event)
     emit({type: 'ansible', event, elapsedMs: Date.now() - started})
   })
-  let pgid: number | undefined
-  let stopReason: StopReason | undefined
-  let killing: Promise<void> | undefined
-  let stderrHead = ''
-  let killOutput = ''
-  const runController = new AbortController()
-
-  const kill = () => {
-    if (killing || pgid === undefined || !stopReason) return
-    if (pgid <= 1) {
-      // No process group was reported (no setsid on the host): closing the channel is all that is left.
-      runController.abort()
-      return
-    }
-    emit({type: 'stage', stage: 'stopping', detail: stopReason})
-    const wait = stopReason === 'aborted' ? NOT_ABORTABLE_WAIT_S : 0
-    killing = session
-      .exec(killGroupCommand(pgid, wait), {
-        onStdout: (text) => {
-          if (text.includes(WAITING_MARKER)) {
-            log.note(`waiting (at most ${wait}s) for a step that must not be interrupted before stopping the playbook`)
-            emit({
-              type: 'stage',
-              stage: 'stopping',
-              detail: `waiting up to ${wait}s for a step that must not be interrupted`,
-            })
-          }
-          killOutput += text
-        },
-      })
-      .then((result) => {
-        const stopped = result.code === 0 && killOutput.includes('stopped')
-        log.note(stopped ? `process group ${pgid} stopped` : `process group ${pgid} may still run`)
-      })
-      .catch((error) => log.note(`could not stop process group ${pgid}: ${(error as Error).message}`))
-      .finally(() => {
-        // The run's channel normally closes by itself once the group is gone; do not wait forever for it.
-        setTimeout(() => runController.abort(), AFTER_KILL_GRACE_MS).unref()
-      })
-  }
-  const requestStop = (reason: StopReason) => {
-    stopReason ??= reason
-    kill()
-  }
-  const onAbort = () => requestStop('aborted')
-  options.signal?.addEventListener('abort', onAbort, {once: true})
-  const timer = timeoutS > 0 ? setLongTimeout(() => requestStop('timeout'), timeoutS * 1000) : undefined
-  // The inactivity limit (local-bootstrap.md §5.6): no output line for that long means a hung run.
   const inactivityS = options.inactivityTimeoutSeconds ?? 0
-  let quietTimer: LongTimer | undefined
-  const armInactivity = () => {
-    if (inactivityS <= 0 || stopReason) return
-    quietTimer?.cancel()
-    quietTimer = setLongTimeout(() => requestStop('inactivity'), inactivityS * 1000)
-  }
-  armInactivity()
-
+  const playbookRun = new PlaybookRun(session, {
+    timeoutS,
+    inactivityS,
+    signal: options.signal,
+    log,
+    emit,
+    onOutput: (text) => {
+      log.write(text)
+      parser.feed(text)
+    },
+  })
   let run
   try {
-    run = await session.exec(playbookCommand(ansiblePlaybook, playbook), {
-      signal: runController.signal,
-      onStdout: (text) => {
-        armInactivity()
-        log.write(text)
-        parser.feed(text)
-      },
-      onStderr: (text) => {
-        armInactivity()
-        // The first stderr line carries the process group id; everything else is ansible's own stderr.
-        if (pgid === undefined) {
-          stderrHead += text
-          const match = new RegExp(`^${PGID_MARKER}(\\d+)\\n`).exec(stderrHead)
-          if (!match && stderrHead.length < 64 && !stderrHead.includes('\n')) return
-          if (match) {
-            pgid = Number(match[1])
-            text = stderrHead.slice(match[0].length)
-            kill()
-          } else {
-            pgid = 0
-            text = stderrHead
-          }
-        }
-        if (text) {
-          log.write(text)
-          parser.feed(text)
-        }
-      },
-    })
+    run = await playbookRun.execute(playbookCommand(ansiblePlaybook, playbook))
   } catch (error) {
-    timer?.cancel()
-    quietTimer?.cancel()
-    options.signal?.removeEventListener('abort', onAbort)
-    await cleanup(session, overridesPath, options.keepOverrides)
+    await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
     return notStarted(error)
   }
-  timer?.cancel()
-  quietTimer?.cancel()
-  options.signal?.removeEventListener('abort', onAbort)
   parser.end()
-  await killing
 
   const base = {playbookExitCode: run.code, playbookSignal: run.signal}
-  if (stopReason === 'timeout') {
-    log.note(`TIMEOUT (${timeoutS}s) - playbook is terminated`)
-    await cleanup(session, overridesPath, options.keepOverrides)
-    const error = new TimeoutError(`bootstrap timed out after ${timeoutS}s; the playbook was stopped`)
+  const {stopReason, pgid} = playbookRun
+  if (stopReason) {
+    const stopped = STOPPED[stopReason]({name, timeoutS, inactivityS, task: tracker.currentTask})
+    log.note(stopped.logNote)
+    await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
     return finish({
       ...base,
-      outcome: 'timeout',
-      exitCode: ExitCode.timeout,
-      summary: `${name}: ${error.message}${tracker.currentTask ? ` during "${tracker.currentTask}"` : ''}`,
-      errorDescription: describeTimeout(name),
-      error,
-    })
-  }
-  if (stopReason === 'inactivity') {
-    log.note(`INACTIVITY TIMEOUT (${inactivityS}s without output) - playbook is terminated`)
-    await cleanup(session, overridesPath, options.keepOverrides)
-    const during = tracker.currentTask ? ` during "${tracker.currentTask}"` : ''
-    const error = new TimeoutError(`no output from the playbook for ${inactivityS}s${during}; the playbook was stopped`)
-    return finish({
-      ...base,
-      outcome: 'timeout',
-      exitCode: ExitCode.timeout,
-      summary: `${name}: ${error.message}`,
-      errorDescription: describeTimeout(name),
-      error,
-    })
-  }
-  if (stopReason === 'aborted') {
-    log.note('ABORTED by the operator - playbook is terminated')
-    await cleanup(session, overridesPath, options.keepOverrides)
-    const error = new InterruptedError(`bootstrap interrupted; the playbook was stopped`)
-    return finish({
-      ...base,
-      outcome: 'aborted',
-      exitCode: ExitCode.interrupted,
-      summary: `${name}: ${error.message}${tracker.currentTask ? ` during "${tracker.currentTask}"` : ''}`,
-      errorDescription: `Aborted while bootstrapping subcloud ${name}`,
-      error,
+      outcome: stopped.outcome,
+      exitCode: stopped.error.exitCode,
+      summary: stopped.summary,
+      errorDescription: stopped.errorDescription,
+      error: stopped.error,
     })
   }
   if (run.lost) {
     const where = pgid ? ` (remote process group ${pgid})` : ''
     log.note(`CONNECTION LOST - the playbook may still be running on the host${where}`)
+    // The playbook may still be reading the overrides: they are not removed behind its back. Say where they
+    // are (they hold ansible_become_pass); the next bootstrap of this host overwrites and then removes them.
+    const left = overridesPath && !options.keepOverrides ? leftOverridesNote(options.target.host, overridesPath) : ''
+    if (left) log.note(left)
     session.close()
     const error = new ConnectionError(
-      `the SSH connection to ${options.target.host} was lost during the bootstrap; the playbook may still be running on the host${where}`,
+      `the SSH connection to ${options.target.host} was lost during the bootstrap; the playbook may still be running on the host${where}${left ? `; ${left}` : ''}`,
       {hint: `see the log ${log.path}; reconnect and check before running the bootstrap again`},
     )
     return finish({
@@ -268,7 +208,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       error,
     })
   }
-  await cleanup(session, overridesPath, options.keepOverrides)
+  await cleanup(session, overridesPath, options.keepOverrides, log, options.target.host)
   if (run.code === 0) {
     const counts = tracker.totals()
     return finish({
@@ -296,12 +236,27 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   })
 }
 
-async function cleanup(session: SshSession, overridesPath: string | undefined, keep = false): Promise<void> {
+function leftOverridesNote(host: string, overridesPath: string): string {
+  return `the uploaded overrides (with the sysadmin password) are still on ${host} at ${overridesPath}: the next bootstrap of this host removes them, or remove them by hand`
+}
+
+/**
+ * Remove the uploaded overrides (they hold the sysadmin password: a local bootstrap does not leave them
+ * behind, §7) and close. When the connection is already gone the log says where they were left.
+ */
+async function cleanup(
+  session: SshSession,
+  overridesPath: string | undefined,
+  keep = false,
+  log?: {note(text: string): void},
+  host = 'the host',
+): Promise<void> {
   try {
-    // The uploaded file holds the sysadmin password: a local bootstrap does not leave it behind (§7).
-    if (overridesPath && !keep && !session.isClosed) await session.remove(overridesPath)
+    if (!overridesPath || keep) return
+    if (session.isClosed) throw new Error('connection closed')
+    await session.remove(overridesPath)
   } catch {
-    // Best effort: the file is 0600 in the sysadmin's home; the result already tells what happened.
+    log?.note(leftOverridesNote(host, overridesPath as string))
   } finally {
     session.close()
   }

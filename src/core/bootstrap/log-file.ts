@@ -1,8 +1,9 @@
-import {accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeSync} from 'node:fs'
+import {accessSync, closeSync, constants, mkdirSync, statSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {OperationError} from '../errors.js'
+import {openPrivateFile, UnsafeFileError} from '../files/private-file.js'
 import {redact} from '../secrets.js'
 
 /**
@@ -53,9 +54,10 @@ export class BootstrapLog {
     for (let n = 0; n < 100; n++) {
       const file = path.join(dir, `${safeName}_bootstrap_${stamp}${n ? `_${n}` : ''}.log`)
       try {
-        return new BootstrapLog(file, openSync(file, 'wx', 0o600))
+        return new BootstrapLog(file, openPrivateFile(file, 'exclusive'))
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+        if (error instanceof UnsafeFileError) throw error
         throw new OperationError(`cannot create the log file ${file}: ${(error as NodeJS.ErrnoException).code}`)
       }
     }

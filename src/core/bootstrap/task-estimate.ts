@@ -1,6 +1,8 @@
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
+import {writePrivateFileAtomicSync} from '../files/private-file.js'
 
 /**
  * The "~N" of "task n of ~N": how many task banners the last complete run of the same playbook printed.
@@ -33,9 +35,7 @@ export function saveTaskEstimate(playbook: string, tasks: number, file = taskEst
     const all = readAll(file)
     all[playbook] = tasks
     mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
-    const temp = `${file}.${process.pid}.tmp`
-    writeFileSync(temp, JSON.stringify(all, null, 2) + '\n', {mode: 0o600})
-    renameSync(temp, file)
+    writePrivateFileAtomicSync(file, JSON.stringify(all, null, 2) + '\n')
   } catch {
     // read-only home, full disk: keep going without an estimate
   }

@@ -1,6 +1,5 @@
 import {InterruptedError, OperationError} from '../errors.js'
 import {type CommandResult, type Executor, formatArgv} from './executor.js'
-import {type Faults, NO_FAULTS} from './fault-injection.js'
 import {firstLine} from './ip-state.js'
 import type {PlanStep} from './planner.js'
 
@@ -19,6 +18,8 @@ export interface ApplyHooks {
   onStepStart?: (step: PlanStep) => void
   onStepDone?: (report: StepReport) => void
   onUndo?: (report: StepReport) => void
+  /** Awaited before a step changes anything (the undo journal's write-ahead); a throw stops the run. */
+  beforeChange?: (step: PlanStep) => Promise<void>
 }
 
 export class StepFailedError extends OperationError {
@@ -56,6 +57,8 @@ export class Journal {
       if (result.code === 0) undone.push(step)
       else failed.push(report)
     }
+    // What could not be undone is still applied: keep it, so the undo journal still names it.
+    for (const report of [...failed].reverse()) this.applied.push(report.step)
     return {undone, failed}
   }
 }
@@ -63,20 +66,20 @@ export class Journal {
 export interface ApplyOptions {
   journal: Journal
   signal?: AbortSignal
-  faults?: Faults
   hooks?: ApplyHooks
 }
 
 /** Apply steps in order; throws StepFailedError or InterruptedError, leaving the journal for rollback. */
 export async function applySteps(executor: Executor, steps: PlanStep[], options: ApplyOptions): Promise<void> {
-  const faults = options.faults ?? NO_FAULTS
   for (const step of steps) {
     if (options.signal?.aborted) throw new InterruptedError('Aborted')
     options.hooks?.onStepStart?.(step)
-    if (faults.stallAt.has(step.kind)) await untilAborted(options.signal)
-    const result = faults.failAt.has(step.kind)
-      ? {code: 1, stdout: '', stderr: `injected failure (DCM_NETCONFIG_FAIL_AT=${step.kind}, test-only)`}
-      : await executor.run(step.argv)
+    // The journal records the step before it runs (issue 14): after kill -9, --undo knows it.
+    await options.hooks?.beforeChange?.(step)
+    const result = await executor.run(step.argv)
+    // Interrupted while the step ran and it did not complete: an interruption, not a step failure (a step
+    // that completed is recorded below and the next turn stops, so the rollback takes it back).
+    if (options.signal?.aborted && result.code !== 0) throw new InterruptedError('Aborted')
     const report = {step, argv: step.argv, result}
     options.hooks?.onStepDone?.(report)
     if (result.code !== 0)
@@ -86,17 +89,4 @@ export async function applySteps(executor: Executor, steps: PlanStep[], options:
       )
     options.journal.record(step)
   }
-}
-
-function untilAborted(signal?: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    // Nothing else keeps the event loop alive while stalled: without this timer node would just exit.
-    const keepAlive = setInterval(() => undefined, 60_000)
-    const abort = () => {
-      clearInterval(keepAlive)
-      reject(new InterruptedError('Aborted'))
-    }
-    if (signal?.aborted) abort()
-    else signal?.addEventListener('abort', abort, {once: true})
-  })
 }

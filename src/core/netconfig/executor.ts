@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process'
 
+import {childEnvironment} from '../secrets.js'
+
 /**
  * Where config-management's commands run. The engine only ever hands an argv to an Executor and reads back
  * the exit status and output, so the same plan runs on this host, inside a test's network namespace, or on a
@@ -36,7 +38,7 @@ export class LocalExecutor implements Executor {
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
         // Stable, parseable messages from ip and lldpcli whatever the operator's locale.
-        env: {...process.env, LC_ALL: 'C'},
+        env: {...childEnvironment(), LC_ALL: 'C'},
       })
       let stdout = ''
       let stderr = ''

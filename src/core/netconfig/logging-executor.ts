@@ -1,8 +1,9 @@
-import {appendFileSync, chmodSync, mkdirSync} from 'node:fs'
+import {closeSync, mkdirSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
 import type {CommandResult, Executor} from './executor.js'
 import {formatArgv} from './executor.js'
+import {openPrivateFile} from '../files/private-file.js'
 
 /**
  * Upstream recorded nothing. This wrapper appends every command dcm runs and its result (exit status and
@@ -13,6 +14,7 @@ export const DEFAULT_LOG_FILE = '/var/log/dcm/config-management.log'
 
 export class LoggingExecutor implements Executor {
   readonly where: string
+  private fd: number | undefined
 
   constructor(
     private readonly inner: Executor,
@@ -20,8 +22,9 @@ export class LoggingExecutor implements Executor {
   ) {
     this.where = inner.where
     mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
-    appendFileSync(file, `${stamp()} config-management on ${inner.where} (pid ${process.pid})\n`, {mode: 0o600})
-    chmodSync(file, 0o600)
+    // Opened once, refusing a planted symlink or device (--log-file /dev/null as root must not chmod it).
+    this.fd = openPrivateFile(file, 'append')
+    this.append(`${stamp()} config-management on ${inner.where} (pid ${process.pid})\n`)
   }
 
   async run(argv: string[]): Promise<CommandResult> {
@@ -30,12 +33,18 @@ export class LoggingExecutor implements Executor {
     const lines = [`${stamp()} $ ${formatArgv(argv)} -> exit ${result.code}`]
     if (!reading && result.stdout.trim()) lines.push(indent(result.stdout))
     if (result.stderr.trim()) lines.push(indent(result.stderr))
-    appendFileSync(this.file, lines.join('\n') + '\n')
+    this.append(lines.join('\n') + '\n')
     return result
   }
 
   close(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
     return this.inner.close?.() ?? Promise.resolve()
+  }
+
+  private append(text: string): void {
+    if (this.fd !== undefined) writeSync(this.fd, text)
   }
 }
 

@@ -2,11 +2,10 @@ import {DcmError, InterruptedError, OperationError, UsageError} from '../errors.
 import type {Subnet} from '../net/cidr.js'
 import {type ApplyHooks, Journal, type StepReport, applySteps} from './applier.js'
 import {type Executor, formatArgv} from './executor.js'
-import type {Faults} from './fault-injection.js'
 import {type LinkState, type NetworkState, readNetworkState} from './ip-state.js'
 import {type Neighbour, waitForNeighbours} from './lldp.js'
 import {type Plan, type PlanStep, type StepKind, linkStep, planConfiguration, planUndo} from './planner.js'
-import {addToRecord, loadRecord, removeRecord} from './undo-record.js'
+import {loadRecord, removeRecord, UndoJournal} from './undo-record.js'
 import {
   type Checked,
   type IpAddress,
@@ -74,7 +73,6 @@ export interface SessionOptions {
   lldpIntervalMs?: number
   /** This host's address that carries the operator's SSH session (from SSH_CONNECTION): never brought down. */
   sessionAddress?: string
-  faults?: Faults
   signal?: AbortSignal
   /** Where the applied changes are recorded for `--undo`; undefined keeps no record. */
   recordFile?: string
@@ -153,7 +151,10 @@ export async function runSession(options: SessionOptions, ui: SessionUi): Promis
   }
 
   const journal = new Journal()
-  const hooks = eventHooks(ui)
+  // Written ahead of every change, so --undo knows them even after kill -9 mid-apply.
+  const undoJournal =
+    options.recordFile && !options.dryRun ? await UndoJournal.open(options.recordFile, executor.where) : undefined
+  const hooks: ApplyHooks = {...eventHooks(ui), beforeChange: undoJournal && ((step) => undoJournal.intend(step))}
   try {
     const upForDiscovery = await enableInterfaces(options, state, journal, ui, hooks)
     if (upForDiscovery.length > 0) state = await readNetworkState(executor)
@@ -193,19 +194,21 @@ export async function runSession(options: SessionOptions, ui: SessionUi): Promis
     result.applied = journal.steps.map((step) => formatArgv(step.argv))
     if (result.applied.length === 0) return result
     ui.emit({type: 'note', message: 'These settings are runtime state only: they are lost when the host reboots.'})
-    if (options.recordFile) {
+    if (undoJournal) {
       try {
-        await addToRecord(options.recordFile, executor.where, journal.steps)
-        result.recordFile = options.recordFile
-        ui.emit({type: 'note', message: 'To take them back: dcm config-management --undo'})
+        await undoJournal.settle(journal.steps)
       } catch (error) {
-        // The changes are in place and correct; only the convenience of --undo is lost.
-        ui.emit({type: 'warning', message: `cannot record the changes for --undo: ${(error as Error).message}`})
+        // The journal written ahead still names every change: --undo works, it may only skip a few more steps.
+        ui.emit({type: 'warning', message: `cannot tidy the undo record: ${(error as Error).message}`})
       }
+      result.recordFile = undoJournal.file
+      ui.emit({type: 'note', message: 'To take them back: dcm config-management --undo'})
     }
     return result
   } catch (error) {
-    throw await rolledBack(error, journal, executor, ui, hooks)
+    const final = await rolledBack(error, journal, executor, ui, hooks)
+    await undoJournal?.settle(journal.steps).catch(() => undefined)
+    throw final
   }
 }
 
@@ -411,7 +414,7 @@ async function confirmed(ui: SessionUi, signal?: AbortSignal): Promise<boolean> 
 
 /** Apply with upstream's labels: one `<label>  DONE` line per run of steps of the same kind. */
 async function applyGrouped(
-  options: Pick<SessionOptions, 'executor' | 'signal' | 'faults'>,
+  options: Pick<SessionOptions, 'executor' | 'signal'>,
   steps: PlanStep[],
   journal: Journal,
   ui: SessionUi,
@@ -423,7 +426,6 @@ async function applyGrouped(
     await applySteps(options.executor, steps, {
       journal,
       signal: options.signal,
-      faults: options.faults,
       hooks: {
         ...hooks,
         onStepStart: (step) => {
@@ -479,7 +481,6 @@ export interface UndoOptions {
   interactive: boolean
   yes: boolean
   dryRun: boolean
-  faults?: Faults
   signal?: AbortSignal
 }
 

@@ -1,20 +1,15 @@
 /**
  * dcmanager-style output (dcmanager-api.md §5.1): cliff's Lister/ShowOne formatters over a prettytable clone.
  * Commands hand over column names and plain values; this module selects (-c), sorts (--sort-column) and renders
- * them as table, json, yaml, value, csv or shell, byte for byte as dcmanager prints them.
+ * them with the formatter `-f` names (formats.ts), byte for byte as dcmanager prints them.
  */
-import {UsageError} from '../errors.js'
 import {pick, selectColumns, sortRows} from './columns.js'
-import {csvList} from './csv-format.js'
-import {jsonList, jsonOne} from './json-format.js'
-import {compareCodePoints} from './python-text.js'
-import {dumpList, dumpOne} from './pyyaml-emitter.js'
-import {shellOne} from './shell-format.js'
-import {emitListTable, emitShowTable} from './table-format.js'
+import {listFormatter, showFormatter} from './formats.js'
 import type {Cell, OutputOptions} from './types.js'
-import {valueList, valueOne} from './value-format.js'
 
-export type {Cell, CsvQuote, OutputFormat, OutputOptions} from './types.js'
+export type {ListFormat, OutputFormat, ShowFormat} from './formats.js'
+export {LIST_FORMATS, SHOW_FORMATS} from './formats.js'
+export type {Cell, CsvQuote, OutputOptions} from './types.js'
 
 /** cliff's defaults (no output flag given, stdout not a TTY), with `overrides` on top. A fresh object each call. */
 export function defaultOutputOptions(overrides: Partial<OutputOptions> = {}): OutputOptions {
@@ -53,20 +48,7 @@ export function formatList(columns: string[], rows: Cell[][], options: OutputOpt
   if (options.sortColumns.length > 0) data = sortRows(columns, data, options.sortColumns, options.sortDescending)
   const selection = selectColumns(columns, options.columns)
   const selected = selection.indexes.length === columns.length ? data : data.map((row) => pick(row, selection.indexes))
-  switch (options.format) {
-    case 'table':
-      return emitListTable(selection.columns, selected, options)
-    case 'json':
-      return jsonList(selection.columns, selected, options.noindent)
-    case 'yaml':
-      return dumpList(selection.columns, selected, compareCodePoints)
-    case 'value':
-      return valueList(selected)
-    case 'csv':
-      return csvList(selection.columns, selected, options.quote)
-    default:
-      throw new UsageError(`invalid choice: '${options.format}' (choose from 'csv', 'json', 'table', 'value', 'yaml')`)
-  }
+  return listFormatter(options.format)(selection.columns, selected, options)
 }
 
 /** Render a ShowOne result: field names and their values, in the command's order. */
@@ -74,20 +56,5 @@ export function formatShow(fields: string[], values: Cell[], options: OutputOpti
   const selection = selectColumns(fields, options.columns)
   const columns = selection.columns
   const data = pick(values, selection.indexes)
-  switch (options.format) {
-    case 'table':
-      return emitShowTable(columns, data, options)
-    case 'json':
-      return jsonOne(columns, data, options.noindent)
-    case 'yaml':
-      return columns.map((column, i) => dumpOne(column, data[i])).join('')
-    case 'value':
-      return valueOne(data)
-    case 'shell':
-      return shellOne(columns, data, options.prefix)
-    default:
-      throw new UsageError(
-        `invalid choice: '${options.format}' (choose from 'json', 'shell', 'table', 'value', 'yaml')`,
-      )
-  }
+  return showFormatter(options.format)(columns, data, options)
 }

@@ -1,6 +1,7 @@
 import type {BootstrapEvent, BootstrapResult} from '../bootstrap/types.js'
 import {BOOTSTRAP_ROLES} from '../bootstrap/run-tracker.js'
 import {LiveRegion} from './live-region.js'
+import {formatElapsed} from './elapsed.js'
 
 /**
  * Progress of a bootstrap run (design.md §3 "Progress", ecosystem.md §3.1). On a terminal: one line redrawn in
@@ -44,14 +45,6 @@ export function progressModeFor(stream: ProgressStream, quiet = false): Progress
   if (quiet) return 'quiet'
   const interactive = Boolean(stream.isTTY) && !process.env.CI && process.env.TERM !== 'dumb'
   return interactive ? 'tty' : 'plain'
-}
-
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = String(total % 60).padStart(2, '0')
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${s}s` : `${m}m${s}s`
 }
 
 export class BootstrapProgress {

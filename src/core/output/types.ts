@@ -1,7 +1,9 @@
+import type {OutputFormat} from './formats.js'
+
 /** What a command hands to the output layer: plain values, never pre-formatted text. */
 export type Cell = string | number | boolean | null | undefined
 
-export type OutputFormat = 'table' | 'json' | 'yaml' | 'value' | 'csv' | 'shell'
+export type {OutputFormat} from './formats.js'
 export type CsvQuote = 'all' | 'minimal' | 'none' | 'nonnumeric'
 
 /** cliff's output-formatter options (dcmanager-api.md §5.1). */

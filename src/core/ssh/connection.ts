@@ -294,14 +294,16 @@ export class SshSession {
   }
 
   /**
-   * Write a file by SFTP. The mode is set on the open handle before any byte is written, so a file holding
-   * secrets is never readable by others, even when it existed before with a wider mode.
+   * Write a file by SFTP, as a new file: what is there (a leftover, or a symlink planted to make dcm write the
+   * password elsewhere) is unlinked, never followed, and the file is created exclusively (O_EXCL does not follow
+   * a link either). The mode is also set on the open handle before any byte is written.
    */
   async upload(remotePath: string, content: string | Buffer, mode = 0o600): Promise<void> {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+    await this.remove(remotePath)
     await this.withSftp(async (sftp) => {
       const handle = await new Promise<Buffer>((resolve, reject) =>
-        sftp.open(remotePath, 'w', {mode}, (e, h) => (e ? reject(e) : resolve(h))),
+        sftp.open(remotePath, 'wx', {mode}, (e, h) => (e ? reject(e) : resolve(h))),
       )
       try {
         await new Promise<void>((resolve, reject) => sftp.fchmod(handle, mode, (e) => (e ? reject(e) : resolve())))

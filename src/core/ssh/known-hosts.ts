@@ -1,9 +1,10 @@
 import {createHash, createHmac} from 'node:crypto'
-import {appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {ConnectionError} from '../errors.js'
+import {appendPrivateFileSync} from '../files/private-file.js'
 import type {HostKeyPolicy} from './types.js'
 
 /**
@@ -157,9 +158,7 @@ export function verifyHostKey(options: {
 /** Append `name type base64`; the file and its directory are created private, like OpenSSH does. */
 export function recordHostKey(file: string, name: string, key: HostKey): void {
   mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
-  const fresh = !existsSync(file)
-  const existing = fresh ? '' : readFileSync(file, 'utf8')
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : ''
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n'
-  appendFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, {mode: 0o600})
-  if (fresh) chmodSync(file, 0o600)
+  appendPrivateFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`)
 }

@@ -31,7 +31,14 @@ export interface SshConfig {
   blocks: SshConfigBlock[]
 }
 
-const KNOWN = new Set(['hostname', 'port', 'user', 'identityfile', 'proxyjump', 'hostkeyalias'])
+/**
+ * dcm's one keyword of its own: a Host block with `DcmRefuse "<why>"` is refused before anything connects.
+ * `dcm lab` ends its ssh_config with one for every address it does not map, so a typo in an address never
+ * reaches a real host while DCM_SSH_CONFIG points at a lab (OpenSSH skips it through `IgnoreUnknown`).
+ */
+export const REFUSE_KEYWORD = 'dcmrefuse'
+
+const KNOWN = new Set(['hostname', 'port', 'user', 'identityfile', 'proxyjump', 'hostkeyalias', REFUSE_KEYWORD])
 
 /** Reads the files an `Include` names (already expanded); used by loadSshConfig, replaceable in tests. */
 export type IncludeReader = (pattern: string, from: string) => {file: string; text: string}[]
@@ -186,6 +193,12 @@ function resolveHop(
 ): ResolvedHop & {proxyJump?: string} {
   const options = lookup(config, request.host)
   const first = (key: string) => options.get(key)?.[0]
+  const refused = first(REFUSE_KEYWORD)
+  if (refused !== undefined) {
+    throw new UsageError(`${request.host} ${refused || 'is refused by the SSH client config'} (${config?.file})`, {
+      hint: 'add it with `dcm lab host add`, or unset DCM_SSH_CONFIG and DCM_KNOWN_HOSTS to reach a real host',
+    })
+  }
   const hostname = (first('hostname') ?? request.host).replace(/%h/g, request.host).replace(/%%/g, '%')
   const port = request.port ?? (first('port') ? Number(first('port')) : 22)
   const user = request.user ?? first('user') ?? defaultUser

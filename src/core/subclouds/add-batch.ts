@@ -2,11 +2,12 @@ import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
 import type {BootstrapTarget} from '../bootstrap/batch.js'
 import type {PreflightCheck} from '../bootstrap/preflight.js'
-import {ExitCode, isDcmError, OperationError} from '../errors.js'
+import {ExitCode, isDcmError} from '../errors.js'
 import type {SshTargetOptions} from '../ssh/types.js'
 import type {Finding, SystemControllerNetwork} from '../overrides/types.js'
-import {type AddRequest, buildAddForm, existingFrom} from './add.js'
-import {type DeployProgress, waitForDeploy} from './wait.js'
+import type {AddStage} from '../flows/add-subcloud.js'
+import type {DeployProgress} from '../flows/wait-for-deploy.js'
+import {type AddRequest, existingFrom} from './add.js'
 
 /**
  * `dcm subcloud add` over several bootstrap values files: the files are planned and validated together with
@@ -50,51 +51,44 @@ export interface AddTargetOptions {
   onProgress?: (target: BootstrapTarget, progress: DeployProgress) => void
 }
 
-/** One subcloud of the batch: pre-flight, POST, and with `wait` its deploy status to a resting state. Never throws. */
+/**
+ * One subcloud of the batch through the single add flow (src/core/flows/add-subcloud.ts), its files
+ * already validated with the others: pre-flight, POST, and with `wait` its deploy status to a resting
+ * state. Never throws: the result says where it stopped.
+ */
 export async function addTarget(target: BootstrapTarget, options: AddTargetOptions): Promise<AddBatchResult> {
+  const {addSubcloud} = await import('../flows/add-subcloud.js')
   const base = {subcloudName: target.name, bootstrapAddress: target.address}
-  const request: AddRequest = {...options.request, bootstrapAddress: target.address, bootstrapValues: target.file}
-  if (options.preflightTarget) {
-    const {runPreflight} = await import('../bootstrap/preflight.js')
-    try {
-      const report = await runPreflight({
-        target: options.preflightTarget(target.address),
-        password: options.sysadminPassword,
-        bootstrapAddress: target.address,
-        overrides: target.loaded.values,
-        release: request.release,
-        onCheck: (check) => options.onPreflightCheck?.(target, check),
-      })
-      if (!report.ok) {
-        const error = report.error ?? new OperationError(`pre-flight check failed: ${report.failed?.detail}`)
-        return failure(base, 'not-started', '', error, `pre-flight "${report.failed?.title}" failed: `)
-      }
-    } catch (error) {
-      return failure(base, 'not-started', '', error, 'pre-flight: ')
-    }
-  }
-  let added: Subcloud
+  let stage: AddStage = 'preflight'
+  let failedCheck: PreflightCheck | undefined
+  let lastStatus = ''
   try {
-    added = await options.client.addSubcloud(await buildAddForm(request, {sysadminPassword: options.sysadminPassword}))
-  } catch (error) {
-    return failure(base, 'failed', '', error)
-  }
-  if (!options.wait)
-    return {...base, outcome: 'added', deployStatus: added['deploy-status'], exitCode: ExitCode.ok, detail: ''}
-  let lastStatus = added['deploy-status']
-  try {
-    const done = await waitForDeploy(options.client, String(added.id), {
-      timeoutMs: options.wait.timeoutMs,
-      intervalMs: options.wait.intervalMs,
-      signal: options.wait.signal,
-      onProgress: (progress) => {
-        lastStatus = progress.status
-        options.onProgress?.(target, progress)
+    const result = await addSubcloud({
+      client: options.client,
+      request: {...options.request, bootstrapAddress: target.address, bootstrapValues: target.file},
+      validated: {loaded: target.loaded},
+      secrets: async () => ({sysadminPassword: options.sysadminPassword}),
+      preflight: options.preflightTarget?.(target.address),
+      wait: options.wait,
+      reporter: {
+        stage: (next) => (stage = next),
+        preflightCheck: (check) => options.onPreflightCheck?.(target, check),
+        preflightFailed: (check) => (failedCheck = check),
+        added: (subcloud) => (lastStatus = subcloud['deploy-status']),
+        deployProgress: (progress) => {
+          lastStatus = progress.status
+          options.onProgress?.(target, progress)
+        },
       },
     })
-    return {...base, outcome: 'complete', deployStatus: done['deploy-status'], exitCode: ExitCode.ok, detail: ''}
+    const outcome = result.kind === 'deployed' ? 'complete' : 'added'
+    return {...base, outcome, deployStatus: lastStatus, exitCode: ExitCode.ok, detail: ''}
   } catch (error) {
-    return failure(base, 'failed', lastStatus, error)
+    if (stage === 'preflight') {
+      const prefix = failedCheck ? `pre-flight "${failedCheck.title}" failed: ` : 'pre-flight: '
+      return failure(base, 'not-started', '', error, prefix)
+    }
+    return failure(base, 'failed', stage === 'wait' ? lastStatus : '', error)
   }
 }
 

@@ -42,6 +42,15 @@ export const SUBCLOUD_DETAIL = [
 ]
 
 /** SUBCLOUD_DETAIL with `sync` after `deploy_status` (`subcloud list -d` or any `-c`). */
+/** Fields a subcloud show adds when the response has them (`<endpoint>` is each endpoint type). */
+export const SUBCLOUD_SHOW_OPTIONAL = [
+  '<endpoint>_sync_status',
+  'oam_floating_ip',
+  'deploy_config_sync_status',
+  'region_name',
+  'prestage_software_version',
+]
+
 export const SUBCLOUD_LIST_DETAIL = [...SUBCLOUD_DETAIL.slice(0, 8), 'sync', ...SUBCLOUD_DETAIL.slice(8)]
 
 export const GROUP_LIST = ['id', 'name', 'description']

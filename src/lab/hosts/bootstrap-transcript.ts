@@ -1,6 +1,7 @@
 import {setLongTimeout} from '../../core/duration.js'
 import type {RecapCounts} from '../../core/bootstrap/types.js'
 import {BOOTSTRAP_TASKS, type TaskFailure, type TranscriptTask} from './bootstrap-transcript-tasks.js'
+import {formatElapsed} from '../../core/output/elapsed.js'
 
 /**
  * Plays the StarlingX bootstrap playbook's console output for a simulated controller-0: the same line
@@ -64,22 +65,12 @@ export function banner(text: string): string {
   return `${text} ${'*'.repeat(Math.max(3, WIDTH - text.length - 1))}`
 }
 
-/** profile_tasks' `H:MM:SS.mmm`. */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.round(ms))
-  const hours = Math.floor(total / 3_600_000)
-  const minutes = Math.floor((total % 3_600_000) / 60_000)
-  const seconds = Math.floor((total % 60_000) / 1000)
-  const millis = total % 1000
-  return `${hours}:${pad2(minutes)}:${pad2(seconds)}.${String(millis).padStart(3, '0')}`
-}
-
 /** profile_tasks' timing line: `Tuesday 03 March 2026  14:02:11 +0000 (0:00:00.052)       0:00:00.052 ****`. */
 export function timingLine(at: Date, previousMs: number, totalMs: number): string {
   const stamp =
     `${DAYS[at.getUTCDay()]} ${pad2(at.getUTCDate())} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}  ` +
     `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())}:${pad2(at.getUTCSeconds())} +0000`
-  const text = `${stamp} (${formatElapsed(previousMs)})       ${formatElapsed(totalMs)}`
+  const text = `${stamp} (${formatElapsed(previousMs, 'profile')})       ${formatElapsed(totalMs, 'profile')}`
   return `${text} ${'*'.repeat(Math.max(3, WIDTH - 1 - text.length - 1))}`
 }
 

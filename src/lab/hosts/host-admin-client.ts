@@ -1,5 +1,4 @@
-import {promises as fs} from 'node:fs'
-
+import type {HttpTransport} from '../../core/api/transport.js'
 import {ConnectionError, OperationError, UsageError} from '../../core/errors.js'
 import {registerSecret} from '../../core/secrets.js'
 import {processAlive, readAdminPassword, readInstance, type LabInstance} from '../lab-files.js'
@@ -38,7 +37,7 @@ export class LabHostClient {
   private constructor(
     private readonly instance: LabInstance,
     private readonly token: string,
-    private readonly dispatcher: unknown,
+    private readonly transport: HttpTransport,
   ) {}
 
   static async connect(dataDir: string): Promise<LabHostClient> {
@@ -53,12 +52,8 @@ export class LabHostClient {
       })
     }
     registerSecret(password)
-    const {Agent} = await import('undici')
-    const dispatcher = new Agent({
-      connect: instance.caCert ? {ca: await fs.readFile(instance.caCert)} : {},
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-    })
+    const {HttpTransport} = await import('../../core/api/transport.js')
+    const transport = new HttpTransport({cacert: instance.caCert, requestTimeoutMs: 30_000, getRetries: 0})
     const auth = {
       auth: {
         identity: {
@@ -68,12 +63,12 @@ export class LabHostClient {
         scope: {project: {name: 'admin', domain: {name: 'Default'}}},
       },
     }
-    const response = await send(dispatcher, instance, 'POST', '/identity/v3/auth/tokens', undefined, auth)
+    const response = await send(transport, instance, 'POST', '/identity/v3/auth/tokens', undefined, auth)
     const token = response.headers['x-subject-token']
     if (response.status !== 201 || typeof token !== 'string') {
       throw new ConnectionError(`the lab at ${instance.url} refused its admin credentials (HTTP ${response.status})`)
     }
-    return new LabHostClient(instance, token, dispatcher)
+    return new LabHostClient(instance, token, transport)
   }
 
   async list(): Promise<{hosts: LabHost[]} & LabHostFiles> {
@@ -97,11 +92,11 @@ export class LabHostClient {
   }
 
   async close(): Promise<void> {
-    await (this.dispatcher as {close(): Promise<void>}).close()
+    await this.transport.close()
   }
 
   private async call(method: string, suffix: string, body?: unknown): Promise<unknown> {
-    const response = await send(this.dispatcher, this.instance, method, `/lab/hosts${suffix}`, this.token, body)
+    const response = await send(this.transport, this.instance, method, `/lab/hosts${suffix}`, this.token, body)
     const payload = response.body as {error?: {message?: string; hint?: string}}
     if (response.status >= 200 && response.status < 300) return payload
     const message = payload?.error?.message ?? `the lab answered HTTP ${response.status}`
@@ -113,32 +108,31 @@ export class LabHostClient {
 }
 
 async function send(
-  dispatcher: unknown,
+  transport: HttpTransport,
   instance: LabInstance,
   method: string,
   pathname: string,
   token: string | undefined,
   body: unknown,
-): Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: unknown}> {
-  const {request} = await import('undici')
+): Promise<{status: number; headers: Record<string, string>; body: unknown}> {
   const headers: Record<string, string> = {accept: 'application/json'}
   if (token) headers['x-auth-token'] = token
   if (body !== undefined) headers['content-type'] = 'application/json'
   try {
-    const response = await request(`${instance.url}${pathname}`, {
-      method: method as 'GET',
+    const response = await transport.request({
+      method,
+      url: `${instance.url}${pathname}`,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      dispatcher: dispatcher as never,
     })
-    const text = await response.body.text()
+    const text = response.text()
     let parsed: unknown = text
     try {
       parsed = text ? JSON.parse(text) : undefined
     } catch {
       // A non-JSON answer (a lab without the hosts API) is reported by status below.
     }
-    return {status: response.statusCode, headers: response.headers, body: parsed}
+    return {status: response.status, headers: response.headers, body: parsed}
   } catch (error) {
     throw new ConnectionError(`cannot reach the lab at ${instance.url}: ${(error as Error).message}`, {
       hint: 'is it still running? see `dcm lab status`',

@@ -14,3 +14,6 @@ export function labSshEnvironment(dataDir: string): {DCM_SSH_CONFIG: string; DCM
     DCM_KNOWN_HOSTS: path.join(dataDir, KNOWN_HOSTS_FILE),
   }
 }
+
+/** The ssh_config keyword dcm refuses a host by (see core/ssh/ssh-config.ts REFUSE_KEYWORD). */
+export const LAB_BOUNDARY_KEYWORD = 'DcmRefuse'

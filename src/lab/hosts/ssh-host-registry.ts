@@ -5,9 +5,16 @@ import path from 'node:path'
 import {parseAddress} from '../../core/net/cidr.js'
 import {UsageError} from '../../core/errors.js'
 import {loadSsh2} from '../../core/ssh/ssh2-module.js'
-import {readJsonIfExists, writeFileAtomic, writeJsonAtomic} from '../../core/files/atomic-file.js'
+import {
+  ensurePrivateDir,
+  readJsonIfExists,
+  readTrustedFileSync,
+  writePrivateFileAtomic,
+  writeJsonAtomic,
+} from '../../core/files/private-file.js'
+import {ensureLabDataDir} from '../lab-files.js'
 import {findTask, roleNames} from './bootstrap-transcript-tasks.js'
-import {KNOWN_HOSTS_FILE, SSH_CONFIG_FILE} from './host-files.js'
+import {KNOWN_HOSTS_FILE, LAB_BOUNDARY_KEYWORD, SSH_CONFIG_FILE} from './host-files.js'
 import {SshHost} from './ssh-host.js'
 import {hashPassword, HostMachine, type PasswordHash} from './ssh-host-machine.js'
 
@@ -95,7 +102,8 @@ export class LabHostRegistry {
   /** Load the data dir's hosts and serve each of them. */
   static async open(dataDir: string, options: {onLog?: (line: string) => void} = {}): Promise<LabHostRegistry> {
     const registry = new LabHostRegistry(dataDir, options.onLog ?? (() => undefined))
-    await fs.mkdir(path.join(dataDir, HOST_KEYS_DIR), {recursive: true, mode: 0o700})
+    ensureLabDataDir(dataDir)
+    ensurePrivateDir(path.join(dataDir, HOST_KEYS_DIR), {what: "the lab's host key directory"})
     const stored = (await readJsonIfExists<{hosts: StoredHost[]}>(path.join(dataDir, HOSTS_FILE)))?.hosts ?? []
     for (const host of stored) await registry.serve(host)
     await registry.writeClientFiles()
@@ -121,7 +129,15 @@ export class LabHostRegistry {
     return this.serialized(async () => {
       const stored = this.validate(spec)
       const entry = await this.serve(stored)
-      await this.persist()
+      try {
+        await this.persist()
+      } catch (error) {
+        // Not on disk (a full disk): the host is not added, so the failure answered is the truth.
+        this.running.delete(stored.name)
+        await entry.host.close()
+        await this.writeClientFiles().catch(() => undefined)
+        throw error
+      }
       this.onLog(`lab host ${stored.name} serving ${stored.bootstrapAddress} on 127.0.0.1:${entry.host.port}`)
       return this.info(entry)
     })
@@ -205,16 +221,14 @@ export class LabHostRegistry {
   private async hostKey(name: string): Promise<{hostKey: string; publicKey: string}> {
     const {utils} = await loadSsh2()
     const file = this.keyFile(name)
-    let hostKey: string
-    try {
-      hostKey = await fs.readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    // A key others could read or have planted is refused (UnsafeFileError names the file).
+    let hostKey = readTrustedFileSync(file, {private: true})
+    if (hostKey === undefined) {
       // ssh2 1.17 now and then generates an ed25519 key its own parser rejects ("Malformed OpenSSH private
       // key", about 1 in 200): keep only a key that parses.
       do hostKey = utils.generateKeyPairSync('ed25519', {comment: `dcm-lab-${name}`}).private
       while (utils.parseKey(hostKey) instanceof Error)
-      await writeFileAtomic(file, hostKey, 0o600)
+      await writePrivateFileAtomic(file, hostKey, 0o600)
     }
     const parsed = utils.parseKey(hostKey)
     if (parsed instanceof Error)
@@ -250,9 +264,12 @@ export class LabHostRegistry {
 
   private async writeClientFiles(): Promise<void> {
     const entries = [...this.running.values()].sort((a, b) => a.stored.name.localeCompare(b.stored.name))
+    const mapped = entries.map(({stored}) => stored.bootstrapAddress)
     const config = [
       "# Written by dcm lab: the lab's simulated subcloud controllers, by bootstrap address.",
       '# Use with DCM_SSH_CONFIG (see `dcm lab env`) or `ssh -F <this file> <address>`.',
+      '# Any other address is refused (the last block), so nothing leaves loopback while you use the lab.',
+      `IgnoreUnknown ${LAB_BOUNDARY_KEYWORD}`,
       ...entries.flatMap(({stored, host}) => [
         '',
         `# lab host ${stored.name}`,
@@ -265,10 +282,15 @@ export class LabHostRegistry {
         '  StrictHostKeyChecking yes',
       ]),
       '',
+      '# Not a lab host: dcm refuses it (DcmRefuse), ssh fails before connecting (ProxyCommand).',
+      `Host * ${mapped.map((address) => `!${address}`).join(' ')}`.trimEnd(),
+      `  ${LAB_BOUNDARY_KEYWORD} "is not a host of this lab (its ssh_config maps only the addresses of dcm lab host list)"`,
+      `  ProxyCommand sh -c "echo 'dcm lab: not a lab host (see dcm lab host list)' >&2; exit 1"`,
+      '',
     ].join('\n')
     const knownHosts = entries.map(({stored, publicKey}) => `${stored.bootstrapAddress} ${publicKey}\n`).join('')
-    await writeFileAtomic(this.sshConfigPath, config, 0o644)
-    await writeFileAtomic(this.knownHostsPath, knownHosts, 0o644)
+    await writePrivateFileAtomic(this.sshConfigPath, config)
+    await writePrivateFileAtomic(this.knownHostsPath, knownHosts)
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 
 import {OperationError} from '../../core/errors.js'
+import {ensurePrivateDir, writePrivateFileAtomic} from '../../core/files/private-file.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -50,9 +51,10 @@ export async function ensureLabCertificate(dataDir: string): Promise<LabTlsFiles
   )
   if (exists.every(Boolean)) return {caCert: files.caCert, cert: files.cert, key: files.key}
 
-  await fs.mkdir(dir, {recursive: true, mode: 0o700})
+  // openssl writes the keys by name: only a directory nobody else can write keeps them from planted links.
+  ensurePrivateDir(dir, {what: "the lab's TLS directory"})
   const config = path.join(dir, 'server.cnf')
-  await fs.writeFile(
+  await writePrivateFileAtomic(
     config,
     [
       '[req]',

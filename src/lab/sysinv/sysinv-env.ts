@@ -1,7 +1,7 @@
 import path from 'node:path'
 
 import {OperationError} from '../../core/errors.js'
-import {readJsonIfExists} from '../../core/files/atomic-file.js'
+import {readJsonIfExists} from '../../core/files/private-file.js'
 import {STATE_FILE, type LabState} from '../lab-store.js'
 import {SYSINV_MOUNT_PREFIX} from './sysinv-service.js'
 

@@ -51,7 +51,7 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     const client = new DcmanagerClient(session)
     expect(await client.baseUrl()).toBe(`${fake.url}/dcmanager/v1.0`)
     fake.addSubcloud({name: 'sc-list'})
-    const names = (await client.listSubclouds()).map((s) => s.name)
+    const names = (await client.subclouds.list()).map((s) => s.name)
     expect(names).toContain('sc-list')
     const get = fake.requests.find((r) => r.path === '/dcmanager/v1.0/subclouds/')!
     expect(get.headers['x-auth-token']).toMatch(/^gAAAA/)
@@ -88,10 +88,10 @@ describe('Keystone session and dcmanager client over HTTP', () => {
   it('re-authenticates once when the service rejects an expired token', async () => {
     const session = new KeystoneSession(transport(), credentials(fake))
     const client = new DcmanagerClient(session)
-    await client.listSubclouds()
+    await client.subclouds.list()
     const issued = fake.tokenIssues
     fake.revokeTokens()
-    await client.listSubclouds()
+    await client.subclouds.list()
     expect(fake.tokenIssues).toBe(issued + 1)
     const statuses = fake.requests.filter((r) => r.path.startsWith('/dcmanager')).length
     expect(statuses).toBe(3) // ok, 401, retried ok
@@ -101,7 +101,7 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     const session = new KeystoneSession(transport(), credentials(fake))
     const client = new DcmanagerClient(session)
     fake.rejectAllTokens = true
-    const error = await client.listSubclouds().catch((e: unknown) => e)
+    const error = await client.subclouds.list().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as Error).message).toContain('rejected a fresh token: Failed to validate access token')
     expect(fake.requests.filter((r) => r.path.startsWith('/dcmanager')).length).toBe(2)
@@ -109,7 +109,7 @@ describe('Keystone session and dcmanager client over HTTP', () => {
 
   it('server errors are one line with the server message (exit 1)', async () => {
     const client = new DcmanagerClient(new KeystoneSession(transport(), credentials(fake)))
-    const error = await client.getSubcloud('no-such-subcloud').catch((e: unknown) => e)
+    const error = await client.subclouds.get('no-such-subcloud').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OperationError)
     expect((error as Error).message).toBe('Unable to show subcloud no-such-subcloud: Subcloud not found (HTTP 404)')
   })
@@ -118,11 +118,11 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     const client = new DcmanagerClient(new KeystoneSession(transport(), credentials(fake)))
     await client.baseUrl()
     fake.failNextGets = 2
-    await expect(client.listGroups()).resolves.toEqual(
+    await expect(client.subcloudGroups.list()).resolves.toEqual(
       expect.arrayContaining([expect.objectContaining({name: 'Default'})]),
     )
     fake.failNextGets = 5
-    await expect(client.listGroups()).rejects.toThrow(/HTTP 503/)
+    await expect(client.subcloudGroups.list()).rejects.toThrow(/HTTP 503/)
     const gets = fake.requests.filter((r) => r.path === '/dcmanager/v1.0/subcloud-groups/')
     expect(gets.length).toBe(3 + 3)
   })
@@ -183,7 +183,7 @@ describe('Keystone session and dcmanager client over HTTP', () => {
   it('--debug trace shows the exchange without password or token', async () => {
     const lines: string[] = []
     const session = new KeystoneSession(transport({debug: (line) => lines.push(line)}), credentials(fake))
-    await new DcmanagerClient(session).listSubclouds()
+    await new DcmanagerClient(session).subclouds.list()
     const trace = lines.join('\n')
     expect(trace).toContain('POST')
     expect(trace).toContain('/subclouds/')
@@ -231,7 +231,7 @@ describe('TLS', () => {
     const t = new HttpTransport({cacert: ca.caFile})
     transports.push(t)
     const client = new DcmanagerClient(new KeystoneSession(t, credentials(tlsFake)))
-    await expect(client.listGroups()).resolves.toHaveLength(1)
+    await expect(client.subcloudGroups.list()).resolves.toHaveLength(1)
   })
 
   it('accepts it with --insecure', async () => {

@@ -1,7 +1,8 @@
 import {afterEach, describe, expect, jest, test} from '@jest/globals'
 
 import type {BootstrapEvent, BootstrapResult} from '../../../src/core/bootstrap/types.js'
-import {BootstrapProgress, formatElapsed, progressModeFor} from '../../../src/core/output/progress.js'
+import {formatElapsed} from '../../../src/core/output/elapsed.js'
+import {BootstrapProgress, progressModeFor} from '../../../src/core/output/progress.js'
 import {formatPreflightCheck} from '../../../src/core/output/progress-preflight.js'
 
 class Sink {

@@ -4,13 +4,8 @@ import {AnsibleStreamParser} from '../../../src/core/bootstrap/ansible-events.js
 import {describePlaybookFailure} from '../../../src/core/bootstrap/error-description.js'
 import type {AnsibleEvent} from '../../../src/core/bootstrap/types.js'
 import {BOOTSTRAP_TASKS, findTask, roleNames} from '../../../src/lab/hosts/bootstrap-transcript-tasks.js'
-import {
-  banner,
-  formatElapsed,
-  playBootstrapTranscript,
-  recapLine,
-  timingLine,
-} from '../../../src/lab/hosts/bootstrap-transcript.js'
+import {formatElapsed} from '../../../src/core/output/elapsed.js'
+import {banner, playBootstrapTranscript, recapLine, timingLine} from '../../../src/lab/hosts/bootstrap-transcript.js'
 
 // Line shapes of local-bootstrap.md §6, verbatim.
 const TIMING =
@@ -47,7 +42,7 @@ describe('bootstrap transcript line shapes', () => {
   it('prints profile_tasks timing lines as the spec example', () => {
     const line = timingLine(new Date('2026-03-03T14:02:11Z'), 52, 52)
     expect(line).toBe('Tuesday 03 March 2026  14:02:11 +0000 (0:00:00.052)       0:00:00.052 *********')
-    expect(formatElapsed(2_384_280)).toBe('0:39:44.280')
+    expect(formatElapsed(2_384_280, 'profile')).toBe('0:39:44.280')
     expect(TIMING.test(line)).toBe(true)
   })
 

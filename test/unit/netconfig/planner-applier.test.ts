@@ -4,10 +4,10 @@ import {InterruptedError} from '../../../src/core/errors.js'
 import {parseSubnet} from '../../../src/core/net/cidr.js'
 import {Journal, StepFailedError, applySteps} from '../../../src/core/netconfig/applier.js'
 import type {CommandResult, Executor} from '../../../src/core/netconfig/executor.js'
-import {faultsFromEnv} from '../../../src/core/netconfig/fault-injection.js'
 import type {AddressState, LinkState, NetworkState, RouteState} from '../../../src/core/netconfig/ip-state.js'
 import {ConflictError, type PlanRequest, planConfiguration} from '../../../src/core/netconfig/planner.js'
 import {checkGateway, checkManagementAddress} from '../../../src/core/netconfig/validators.js'
+import {FaultyExecutor} from '../../helpers/netconfig-faults.js'
 
 const link = (name: string, up: boolean, extra: Partial<LinkState> = {}): LinkState => ({
   name,
@@ -214,31 +214,34 @@ describe('applier', () => {
     expect(failed.map((r) => r.argv.join(' '))).toEqual(['ip -4 addr del 192.168.101.10/24 dev enp0s8'])
   })
 
-  it('injects a failure at the named step kind without running it (test-only env)', async () => {
+  it('a failing step stops the run before the next one; what ran is in the journal', async () => {
     const {executor, ran} = recorder()
-    const faults = faultsFromEnv({DCM_NETCONFIG_FAIL_AT: 'route'})
+    const faulty = new FaultyExecutor(executor, {failAt: ['route']})
     const journal = new Journal()
-    await expect(applySteps(executor, steps(), {journal, faults})).rejects.toThrow('injected failure')
+    await expect(applySteps(faulty, steps(), {journal})).rejects.toThrow('injected failure at route')
     expect(ran.some((argv) => argv.includes('route add'))).toBe(false)
     expect(journal.steps.map((s) => s.kind)).toEqual(['link-up', 'link-down', 'address'])
   })
 
-  it('stops between steps on Ctrl-C, and a stalled step (test-only) waits for it', async () => {
+  it('Ctrl-C during a step that then ends unfinished is an interruption, not a failure', async () => {
     const {executor} = recorder()
+    const faulty = new FaultyExecutor(executor, {stallAt: ['address']})
     const controller = new AbortController()
     const journal = new Journal()
-    const run = applySteps(executor, steps(), {
+    const run = applySteps(faulty, steps(), {
       journal,
       signal: controller.signal,
-      faults: faultsFromEnv({DCM_NETCONFIG_STALL_AT: 'address'}),
-      hooks: {onStepStart: (step) => step.kind === 'address' && setTimeout(() => controller.abort(), 5)},
+      hooks: {
+        onStepStart: (step) => {
+          if (step.kind === 'address')
+            setTimeout(() => {
+              controller.abort()
+              faulty.release()
+            }, 5)
+        },
+      },
     })
     await expect(run).rejects.toBeInstanceOf(InterruptedError)
     expect(journal.steps.map((s) => s.kind)).toEqual(['link-up', 'link-down'])
-  })
-
-  it('ignores unknown fault names', () => {
-    expect([...faultsFromEnv({DCM_NETCONFIG_FAIL_AT: 'route, bogus,address'}).failAt]).toEqual(['address', 'route'])
-    expect(faultsFromEnv({}).failAt.size).toBe(0)
   })
 })

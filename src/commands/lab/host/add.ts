@@ -6,7 +6,21 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
 import {showFlags} from '../../../cli/output-flags.js'
 import {UsageError} from '../../../core/errors.js'
-import {resolveSysadminPassword} from '../../../cli/subcloud-passwords.js'
+import {passwordFlags, resolveSysadminPassword} from '../../../cli/subcloud-passwords.js'
+import {jsonShape} from '../../../cli/json-shape.js'
+
+const LAB_HOST_FIELDS = [
+  'name',
+  'bootstrap_address',
+  'ssh_port',
+  'release',
+  'fail_at',
+  'duration',
+  'bootstrapped',
+  'host_key',
+  'ssh_config',
+  'known_hosts',
+]
 
 export default class LabHostAdd extends BaseCommand<typeof LabHostAdd> {
   static summary = 'Add a simulated subcloud controller-0 to the running lab, served over SSH on loopback.'
@@ -26,6 +40,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab host add subcloud1 --bootstrap-values sc1.yml --fail-at "Applying puppet bootstrap manifest"',
     '<%= config.bin %> lab host add subcloud2 --bootstrap-address 10.10.20.12 --duration 30 --release 24.09',
   ]
+  static jsonShape = jsonShape.object(LAB_HOST_FIELDS)
   static args = {
     name: nameArg('Host name', {description: 'host name (usually the subcloud name)'}),
   }
@@ -40,10 +55,7 @@ ${EXIT_CODES_HELP}`
     }),
     duration: Flags.string({description: 'seconds a successful bootstrap takes on this host', default: '5'}),
     release: Flags.string({description: 'software release the host reports in /etc/build.info', default: '24.09'}),
-    'sysadmin-password': Flags.string({
-      description: 'the sysadmin password the host accepts (visible in ps; prefer the others)',
-    }),
-    'sysadmin-password-stdin': Flags.boolean({description: 'read the sysadmin password from standard input'}),
+    ...passwordFlags({sysadmin: 'the sysadmin password the host accepts (visible in ps; prefer the others)'}),
   }
 
   async run() {
@@ -70,32 +82,18 @@ ${EXIT_CODES_HELP}`
         durationSeconds,
         release: flags.release,
       })
-      return this.printShow(
-        [
-          'name',
-          'bootstrap_address',
-          'ssh_port',
-          'release',
-          'fail_at',
-          'duration',
-          'bootstrapped',
-          'host_key',
-          'ssh_config',
-          'known_hosts',
-        ],
-        [
-          host.name,
-          host.bootstrap_address,
-          host.port,
-          host.release,
-          host.fail_at,
-          `${host.duration}s`,
-          host.bootstrapped,
-          host.fingerprint,
-          ssh_config,
-          known_hosts,
-        ],
-      )
+      return this.printShow(LAB_HOST_FIELDS, [
+        host.name,
+        host.bootstrap_address,
+        host.port,
+        host.release,
+        host.fail_at,
+        `${host.duration}s`,
+        host.bootstrapped,
+        host.fingerprint,
+        ssh_config,
+        known_hosts,
+      ])
     } finally {
       await client.close()
     }

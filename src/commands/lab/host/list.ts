@@ -1,6 +1,9 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
 import {listerFlags} from '../../../cli/output-flags.js'
+import {jsonShape} from '../../../cli/json-shape.js'
+
+const LAB_HOST_COLUMNS = ['name', 'bootstrap_address', 'ssh_port', 'release', 'fail_at', 'bootstrapped']
 
 export default class LabHostList extends BaseCommand<typeof LabHostList> {
   static summary = 'List the simulated subcloud controllers the running lab serves.'
@@ -8,6 +11,7 @@ export default class LabHostList extends BaseCommand<typeof LabHostList> {
 failure (if any) and whether a bootstrap has completed on it.
 
 ${EXIT_CODES_HELP}`
+  static jsonShape = jsonShape.list(LAB_HOST_COLUMNS)
   static examples = ['<%= config.bin %> lab host list', '<%= config.bin %> lab host list -f value -c name -c ssh_port']
   static flags = {
     ...listerFlags,
@@ -22,7 +26,7 @@ ${EXIT_CODES_HELP}`
     try {
       const {hosts} = await client.list()
       return this.printList(
-        ['name', 'bootstrap_address', 'ssh_port', 'release', 'fail_at', 'bootstrapped'],
+        LAB_HOST_COLUMNS,
         hosts.map((host) => [
           host.name,
           host.bootstrap_address,

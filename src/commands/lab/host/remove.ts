@@ -2,6 +2,7 @@ import {nameArg} from '../../../cli/names.js'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../cli/base-command.js'
 import {labFlags} from '../../../cli/lab-flags.js'
+import {jsonShape} from '../../../cli/json-shape.js'
 
 export default class LabHostRemove extends BaseCommand<typeof LabHostRemove> {
   static summary = 'Stop serving a simulated subcloud controller and forget it.'
@@ -10,6 +11,7 @@ export default class LabHostRemove extends BaseCommand<typeof LabHostRemove> {
 
 ${EXIT_CODES_HELP}`
   static examples = ['<%= config.bin %> lab host remove subcloud1']
+  static jsonShape = jsonShape.object(['name', 'bootstrap_address'])
   static args = {
     name: nameArg('Host name', {description: 'host name'}),
   }

@@ -1,0 +1,115 @@
+import {OperationError} from '../errors.js'
+import type {EndpointInterface} from './catalog.js'
+import {apiError, type KeystoneSession} from './keystone.js'
+import {encodeMultipart, type FormField} from './multipart.js'
+import {expectList, expectObject} from './response-shape.js'
+import type {HttpResponse} from './transport.js'
+
+/**
+ * The request layer every dcmanager resource manager shares (dcmanager-api.md §1.4, §2): the base URL
+ * (`--dcmanager-url`, else the catalog's `dcmanager` endpoint for the chosen interface, in any region),
+ * JSON and multipart bodies, and one-line errors that carry the server's message behind a caller-given
+ * context ("Unable to list subclouds"). Managers hold paths and shapes; this holds the HTTP.
+ */
+export interface DcmanagerRequestOptions {
+  /** Explicit base URL ending in /v1.0 (`--dcmanager-url`); wins over the catalog. */
+  url?: string
+  interface?: EndpointInterface
+}
+
+export class DcmanagerRequest {
+  private base?: Promise<string>
+
+  constructor(
+    readonly session: KeystoneSession,
+    private readonly options: DcmanagerRequestOptions = {},
+  ) {}
+
+  /** The base URL every path is appended to (already ending in `/v1.0`). */
+  baseUrl(): Promise<string> {
+    this.base ??= this.options.url
+      ? Promise.resolve(this.options.url.replace(/\/+$/, ''))
+      : this.session.endpointFor('dcmanager', {interface: this.options.interface})
+    return this.base
+  }
+
+  /** GET a body as it is (the caller checks its shape). */
+  async get<T>(path: string, context: string): Promise<T> {
+    return (await this.send('GET', path, context)).value as T
+  }
+
+  /**
+   * GET `{key: [...]}` and return the list. Valid JSON of the wrong shape (null, an object for a list) is one
+   * line naming the endpoint (response-shape.ts), never a JavaScript error in a command.
+   */
+  async list<T>(path: string, key: string, context: string): Promise<T[]> {
+    const {value, endpoint, status} = await this.send('GET', path, context)
+    return expectList<T>(value, key, endpoint, status)
+  }
+
+  /** GET one record that must be an object holding `required`. */
+  async record<T>(path: string, context: string, required: string[] = []): Promise<T> {
+    const {value, endpoint, status} = await this.send('GET', path, context)
+    return expectObject<T>(value, endpoint, status, required)
+  }
+
+  /** A JSON body; with `required`, the answer must be an object holding those keys. */
+  async json<T>(
+    method: 'POST' | 'PATCH' | 'PUT',
+    path: string,
+    context: string,
+    body: unknown,
+    required?: string[],
+  ): Promise<T> {
+    const {value, endpoint, status} = await this.send(method, path, context, JSON.stringify(body), 'application/json')
+    return required ? expectObject<T>(value, endpoint, status, required) : (value as T)
+  }
+
+  /** A multipart/form-data body (subcloud add and update send their files this way). */
+  async form<T>(
+    method: 'POST' | 'PATCH',
+    path: string,
+    context: string,
+    fields: FormField[],
+    required?: string[],
+  ): Promise<T> {
+    const form = encodeMultipart(fields)
+    const {value, endpoint, status} = await this.send(method, path, context, form.body, form.contentType)
+    return required ? expectObject<T>(value, endpoint, status, required) : (value as T)
+  }
+
+  async delete(path: string, context: string): Promise<void> {
+    await this.send('DELETE', path, context)
+  }
+
+  /** The parsed answer (undefined for an empty body) with the endpoint named as shape errors name it. */
+  private async send(
+    method: string,
+    path: string,
+    context: string,
+    body?: Buffer | string,
+    contentType?: string,
+  ): Promise<{value: unknown; endpoint: string; status: number}> {
+    const url = `${await this.baseUrl()}${path}`
+    const headers: Record<string, string> = {accept: 'application/json'}
+    if (contentType) headers['content-type'] = contentType
+    const response = await this.session.request({method, url, headers, body})
+    if (response.status < 200 || response.status >= 300) throw apiError(context, response)
+    return {value: parseJson(response, context), endpoint: `${method} ${url}`, status: response.status}
+  }
+}
+
+function parseJson(response: HttpResponse, context: string): unknown {
+  const text = response.text()
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new OperationError(`${context}: the server answered HTTP ${response.status} with a body that is not JSON`)
+  }
+}
+
+/** `{subcloud}`-style path segments are ids or names; names may hold characters that need escaping. */
+export function encodeRef(ref: string): string {
+  return encodeURIComponent(ref)
+}

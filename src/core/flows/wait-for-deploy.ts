@@ -1,0 +1,81 @@
+import type {DcmanagerClient} from '../api/dcmanager-client.js'
+import type {Subcloud} from '../api/dcmanager-types.js'
+import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
+import {addSteps, type AddPath, deployOutcome, stepOf} from '../subclouds/deploy-status.js'
+import {waitForState} from './wait-for-state.js'
+
+/**
+ * Follow a subcloud's deploy-status until it rests (`subcloud add --wait`, the add batch, the lab demo):
+ * waitForState with the deploy-status meanings of dcmanager-api.md §3.2 and the add's happy path as
+ * step numbers ("step 5 of 7").
+ */
+export interface DeployProgress {
+  name: string
+  status: string
+  /** Changed since the previous event. */
+  changed: boolean
+  step?: number
+  steps: number
+  elapsedMs: number
+}
+
+export interface WaitOptions {
+  timeoutMs: number
+  intervalMs?: number
+  path?: AddPath
+  signal?: AbortSignal
+  onProgress?: (progress: DeployProgress) => void
+  /** A poll failed transiently (5xx, connection) and is retried after delayMs. */
+  onRetry?: (error: Error, delayMs: number) => void
+  now?: () => number
+}
+
+export function waitForDeploy(client: DcmanagerClient, ref: string, options: WaitOptions): Promise<Subcloud> {
+  const steps = addSteps(options.path)
+  const keepFollowing = `the deployment continues on the System Controller; follow it with`
+  return waitForState<Subcloud>({
+    fetch: () => client.subclouds.get(ref),
+    stateOf: (subcloud) => subcloud['deploy-status'],
+    finalState: (subcloud) => {
+      const outcome = deployOutcome(subcloud['deploy-status'])
+      return outcome === 'complete' ? 'done' : outcome === 'failed' ? 'failed' : undefined
+    },
+    errors: {
+      failed: (subcloud) => {
+        const description = (subcloud['error-description'] ?? '').trim()
+        const detail = description && description !== 'No errors present' ? `: ${description.split('\n')[0]}` : ''
+        return new OperationError(
+          `subcloud ${subcloud.name} deployment failed: ${subcloud['deploy-status']}${detail}`,
+          {
+            hint: `see 'dcm subcloud errors ${subcloud.name}' for the full error description`,
+          },
+        )
+      },
+      timedOut: (subcloud, timeoutMs) =>
+        new TimeoutError(
+          `subcloud ${subcloud.name} is still ${subcloud['deploy-status']} after ${Math.round(timeoutMs / 1000)} s`,
+          {hint: `${keepFollowing} 'dcm subcloud show ${subcloud.name}'`},
+        ),
+      interrupted: () =>
+        new InterruptedError(`stopped waiting for subcloud ${ref}`, {
+          hint: `${keepFollowing} 'dcm subcloud show ${ref}'`,
+        }),
+    },
+    timeoutMs: options.timeoutMs,
+    intervalMs: options.intervalMs,
+    signal: options.signal,
+    onRetry: options.onRetry,
+    now: options.now,
+    onProgress: options.onProgress
+      ? (progress) =>
+          options.onProgress?.({
+            name: progress.value.name,
+            status: progress.state,
+            changed: progress.changed,
+            step: stepOf(progress.state, steps),
+            steps: steps.length,
+            elapsedMs: progress.elapsedMs,
+          })
+      : undefined,
+  })
+}
