@@ -116,21 +116,9 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     dataDir: options.dataDir,
     baseUrl: () => baseUrl,
   }
-  // Resumes a strategy the state holds (a lab restarted mid-apply).
-  const orchestrator = new LabOrchestrator({
-    store,
-    systemControllerVersion: systemController.softwareVersion,
-    releases: context.releases,
-    timing: orchestratorTiming(timeScale, options.orchestrator),
-  })
   for (const factory of [...BUILTIN_MOUNTS, ...labMountFactories, ...(options.mounts ?? [])]) {
     mounts.push(await factory(context))
   }
-  // The strategy endpoints sit under the dcmanager endpoint: they carry its request ids too.
-  mounts.push(
-    ...strategyMounts(orchestrator, store).map((mount) => ({...mount, service: withRequestId(mount.service)})),
-    subcloudFaultMount(store, keystone, () => audit.run()),
-  )
   const audit = startAudit(store, systemController, options.auditIntervalMs ?? 5000)
   // Resumes a strategy the state holds (a lab restarted mid-apply).
   const orchestrator = new LabOrchestrator({
@@ -139,8 +127,9 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     releases: context.releases,
     timing: orchestratorTiming(timeScale, options.orchestrator),
   })
+  // The strategy endpoints sit under the dcmanager endpoint: they carry its request ids too.
   mounts.push(
-    ...strategyMounts(orchestrator, store),
+    ...strategyMounts(orchestrator, store).map((mount) => ({...mount, service: withRequestId(mount.service)})),
     subcloudFaultMount(store, keystone, () => audit.run()),
   )
 
