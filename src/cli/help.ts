@@ -1,9 +1,12 @@
 import {type Command, CommandHelp, Help, toConfiguredId} from '@oclif/core'
 
+import {environmentHelp} from './environment.js'
+
 /**
  * dcm's help: examples right after the usage, and the shared flag sets (OpenStack connection, SSH, output)
  * under their headings, collapsed by default. `dcm CMD --help` (or -h) shows the command's own flags and one
- * line pointing at the rest; `dcm CMD --help --all` and `dcm help CMD` show everything.
+ * line pointing at the rest; `dcm CMD --help --all` and `dcm help CMD` show everything. `dcm --help` ends with
+ * the ENVIRONMENT section (src/cli/environment.ts). The single executable bundles this class (scripts/package.js).
  */
 export const COLLAPSED_GROUPS = ['CONNECTION', 'SSH', 'OUTPUT']
 
@@ -42,5 +45,10 @@ export default class DcmHelp extends Help {
       `${groups.join(', ')} FLAGS (${collapsed.length} more, shared by many commands): ` +
       `${this.config.bin} ${id} --help --all, or ${this.config.bin} help ${id}`
     return `${super.formatCommand({...command, flags: own})}\n\n${pointer}`
+  }
+
+  protected async showRootHelp(): Promise<void> {
+    await super.showRootHelp()
+    this.log(this.section('ENVIRONMENT', environmentHelp()))
   }
 }

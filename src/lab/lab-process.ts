@@ -62,8 +62,8 @@ export async function probeInstance(instance: LabInstance, caCert?: string): Pro
 }
 
 export interface DetachOptions {
-  /** `node <bin/run.js>` */
-  runScript: string
+  /** `node <bin/run.js>`; none inside the single executable, which is its own `dcm` (process.execPath). */
+  runScript: string | undefined
   dataDir: string
   /** `lab start` arguments without --detach. */
   args: string[]
@@ -78,13 +78,18 @@ export async function startDetached(options: DetachOptions): Promise<LabInstance
   ensureLabDataDir(options.dataDir)
   const logFile = path.join(options.dataDir, LOG_FILE)
   const log = openPrivateFile(logFile, 'append')
-  const child = spawn(process.execPath, [options.runScript, 'lab', 'start', ...options.args], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    // The daemon outlives this shell: it must not keep the caller's OS_PASSWORD, DCM_SYSADMIN_PASSWORD or
-    // any other secret (readable in /proc/<pid>/environ for as long as it runs). It reads its own password file.
-    env: childEnvironment(),
-  })
+  // From the single executable there is no script: the binary runs `lab start` itself.
+  const child = spawn(
+    process.execPath,
+    [...(options.runScript ? [options.runScript] : []), 'lab', 'start', ...options.args],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      // The daemon outlives this shell: it must not keep the caller's OS_PASSWORD, DCM_SYSADMIN_PASSWORD or
+      // any other secret (readable in /proc/<pid>/environ for as long as it runs). It reads its own password file.
+      env: childEnvironment(),
+    },
+  )
   closeSync(log)
   let exited: number | null | undefined
   child.on('exit', (code) => (exited = code))

@@ -7,6 +7,7 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {labFlags} from '../../cli/lab-flags.js'
 import {OperationError, UsageError} from '../../core/errors.js'
 import {jsonShape} from '../../cli/json-shape.js'
+import {runningAsSingleExecutable} from '../../core/package-files.js'
 
 export default class LabStart extends BaseCommand<typeof LabStart> {
   static summary = 'Start a local System Controller (Keystone + dcmanager API) on 127.0.0.1.'
@@ -97,7 +98,8 @@ ${EXIT_CODES_HELP}`
     if (flags.detach) {
       const args = this.argv.filter((arg) => arg !== '--detach')
       if (!flags['data-dir']) args.push('--data-dir', dataDir)
-      const instance = await startDetached({runScript: path.join(this.config.root, 'bin', 'run.js'), dataDir, args})
+      const runScript = runningAsSingleExecutable ? undefined : path.join(this.config.root, 'bin', 'run.js')
+      const instance = await startDetached({runScript, dataDir, args})
       this.log(`Lab started in the background (pid ${instance.pid}): ${instance.url}`)
       this.log(`  data dir:  ${dataDir}  (log: ${path.join(dataDir, 'lab.log')})`)
       this.log(`  use it:    eval "$(dcm lab env --data-dir ${dataDir})"`)

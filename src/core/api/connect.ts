@@ -8,6 +8,8 @@ export interface ConnectOptions {
   debug?: (line: string) => void
   /** Overrides the token cache directory (tests); default $DCM_CACHE_DIR, $XDG_CACHE_HOME/dcm, ~/.cache/dcm. */
   cacheDir?: string
+  /** Use only a cached token, never Keystone (shell completion). */
+  cacheOnly?: boolean
 }
 
 /** One transport and one Keystone session for a command, built from resolved settings. */
@@ -24,6 +26,7 @@ export function openSession(config: AuthConfig, options: ConnectOptions = {}): K
   return new KeystoneSession(transport, config.credentials, {
     cache,
     refreshCache: config.refreshCache,
+    cacheOnly: options.cacheOnly,
     defaultInterface: config.interface,
   })
 }

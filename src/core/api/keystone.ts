@@ -47,6 +47,8 @@ export interface SessionOptions {
   cache?: TokenCache
   /** Skip the cache on the first authentication but store the new token (`--refresh-cache`). */
   refreshCache?: boolean
+  /** Never ask Keystone: without a valid cached token, fail (shell completion must not log in or prompt). */
+  cacheOnly?: boolean
   /** Interface used when a lookup does not name one (OS_INTERFACE / OS_ENDPOINT_TYPE). */
   defaultInterface?: EndpointInterface
   now?: () => number
@@ -137,6 +139,7 @@ export class KeystoneSession {
         return cached
       }
     }
+    if (this.options.cacheOnly) throw new ConnectionError('no valid cached token (cache-only session)')
     const state = await this.issueToken()
     await this.options.cache?.put(key, state)
     return state

@@ -8,11 +8,9 @@
  * imported lazily so that commands which never validate never pay for it.
  */
 import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
-
 import type {ErrorObject} from 'ajv'
+
+import {importPackageModule, packagePath, readPackageFile} from '../package-files.js'
 
 export type SchemaKind = 'subcloud' | 'system-controller'
 
@@ -21,9 +19,9 @@ const SCHEMA_FILES: Record<SchemaKind, string> = {
   'system-controller': 'system-controller-values.schema.json',
 }
 
-/** schemas/ sits at the package root: three levels above dist/core/overrides (and src/core/overrides in tests). */
-export const schemasDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas')
-export const generatedValidatorsFile = path.join(schemasDir, 'generated', 'validators.mjs')
+/** The precompiled validators, relative to the package root (embedded in the single executable). */
+const GENERATED_VALIDATORS = 'schemas/generated/validators.mjs'
+export const generatedValidatorsFile = packagePath(GENERATED_VALIDATORS)
 
 export interface SchemaValidator {
   validate(values: unknown): ErrorObject[]
@@ -50,7 +48,7 @@ export function schemaValidators(): Promise<Record<SchemaKind, SchemaValidator>>
 }
 
 export function readSchemaText(kind: SchemaKind): string {
-  return readFileSync(path.join(schemasDir, SCHEMA_FILES[kind]), 'utf8')
+  return readPackageFile(`schemas/${SCHEMA_FILES[kind]}`)
 }
 
 /** The stamp the generated module must carry: a hash of both schema files. */
@@ -82,11 +80,11 @@ async function load(): Promise<Record<SchemaKind, SchemaValidator>> {
 
 async function loadGenerated(stamp: string): Promise<Record<SchemaKind, ValidateFunction> | undefined> {
   try {
-    const generated = (await import(pathToFileURL(generatedValidatorsFile).href)) as {
+    const generated = await importPackageModule<{
       stamp: string
       subcloud: ValidateFunction
       systemController: ValidateFunction
-    }
+    }>(GENERATED_VALIDATORS)
     if (generated.stamp !== stamp) return undefined
     return {subcloud: generated.subcloud, 'system-controller': generated.systemController}
   } catch {

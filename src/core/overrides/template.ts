@@ -3,9 +3,7 @@
  * templates/subcloud-bootstrap-values.yaml.tmpl. The template has `{{name}}` values and `{{#flag}}...{{/flag}}` /
  * `{{^flag}}...{{/flag}}` blocks (kept or dropped whole lines), nothing more.
  */
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {readPackageFile} from '../package-files.js'
 
 export type SystemMode = 'simplex' | 'duplex' | 'duplex-direct'
 
@@ -14,8 +12,6 @@ export interface TemplateOptions {
   ipv6: boolean
   adminNetwork: boolean
 }
-
-export const templatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates')
 
 const ADDRESSES = {
   4: {
@@ -61,7 +57,7 @@ const ADDRESSES = {
 } as const
 
 export function renderSubcloudTemplate(options: TemplateOptions): string {
-  const source = readFileSync(path.join(templatesDir, 'subcloud-bootstrap-values.yaml.tmpl'), 'utf8')
+  const source = readPackageFile('templates/subcloud-bootstrap-values.yaml.tmpl')
   const flags: Record<string, boolean> = {
     admin: options.adminNetwork,
     ipv6: options.ipv6,

