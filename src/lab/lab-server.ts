@@ -8,6 +8,7 @@ import {dcmanagerMount} from './dcmanager/dcmanager-service.js'
 import type {Deployer} from './deploy/deployer.js'
 import {createDeployer} from './deploy/deployers.js'
 import {DeployRunner} from './deploy/deploy-runner.js'
+import {withRequestId} from './http/request-id.js'
 import {labRequestHandler, type RequestRecord} from './http/lab-dispatch.js'
 import {type LabMount, type LabMountContext, labMountFactories, type LabMountFactory} from './http/lab-mounts.js'
 import {KeystoneService} from './keystone/keystone-service.js'
@@ -126,8 +127,9 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     releases: context.releases,
     timing: orchestratorTiming(timeScale, options.orchestrator),
   })
+  // The strategy endpoints sit under the dcmanager endpoint: they carry its request ids too.
   mounts.push(
-    ...strategyMounts(orchestrator, store),
+    ...strategyMounts(orchestrator, store).map((mount) => ({...mount, service: withRequestId(mount.service)})),
     subcloudFaultMount(store, keystone, () => audit.run()),
   )
 

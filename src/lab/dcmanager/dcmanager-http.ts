@@ -79,3 +79,11 @@ export function yamlBoolean(text: string): boolean | undefined {
   if (['false', 'no', 'off', 'n'].includes(value)) return false
   return undefined
 }
+
+/** Python's truthiness of a JSON value (`if value:`), as upstream's "required" checks read it. */
+export function pythonTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false
+  if (Array.isArray(value)) return value.length > 0
+  if (typeof value === 'object') return Object.keys(value).length > 0
+  return true
+}

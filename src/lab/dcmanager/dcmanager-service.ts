@@ -1,6 +1,7 @@
 import type {LabRequest, LabResponse, LabService} from '../http/http-types.js'
 import {catalogEndpoints} from '../http/catalog.js'
 import type {LabMount, LabMountContext} from '../http/lab-mounts.js'
+import {withRequestId} from '../http/request-id.js'
 import {routedService} from '../http/routed-service.js'
 import {WebobError, webobErrorResponse, wantsJson} from '../http/webob-error.js'
 import {alarmRoutes} from './alarms.js'
@@ -60,7 +61,7 @@ function authenticate(request: LabRequest): undefined {
 export function dcmanagerMount(context: LabMountContext): LabMount {
   return {
     prefix: DCMANAGER_MOUNT_PREFIX,
-    service: createDcmanagerService(context),
+    service: withRequestId(createDcmanagerService(context)),
     catalog: (baseUrl) => [
       {
         type: 'dcmanager',

@@ -4,15 +4,16 @@ import {type DcmanagerFamily, json} from './dcmanager-http.js'
 
 /**
  * `GET /` of dcmanager: the version document, served without a token (clients discover the API with it).
- * Other methods on `/` are a 404 after the token check, as the lab has always answered.
+ * Other methods on `/` are a 405 without a token check, as upstream's root controller answers (HEAD included).
  */
 export const rootDocumentRoutes: DcmanagerFamily = () => [
   {method: 'GET', path: '/', public: true, handler: (request) => versions(request)},
   {
     method: '*',
     path: '/',
+    public: true,
     handler: () => {
-      throw new WebobError(404, '')
+      throw new WebobError(405, 'The method is not allowed for this resource.')
     },
   },
 ]

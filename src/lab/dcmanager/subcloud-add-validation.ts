@@ -254,11 +254,19 @@ async function loadYamlPart(part: FormPart | undefined, field: string): Promise<
     value = parse(text)
   } catch (error) {
     if (error instanceof YAMLParseError && error.linePos) {
-      throw bad(`Error: Unable to load ${field} file contents (problem on line: ${error.linePos[0].line}).`)
+      // PyYAML's problem_mark counts lines from 0; the parser here counts from 1. A key spread over lines is
+      // reported by PyYAML where the ':' is found, the end of this parser's range.
+      const mark = error.code === 'MULTILINE_IMPLICIT_KEY' ? (error.linePos[1] ?? error.linePos[0]) : error.linePos[0]
+      const line = mark.line - 1
+      throw bad(`Error: Unable to load ${field} file contents (problem on line: ${line}).`)
     }
     throw bad(`Error: Unable to load ${field} file contents (please see logs for more details).`)
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+  // yaml.safe_load gives None for a file of comments, `~` or `null`: upstream calls that empty too.
+  if (value === null || value === undefined) {
+    throw bad(`Error: Unable to load ${field} file contents (empty file provided).`)
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
     throw bad(`Error: Unable to load ${field} file contents (please see logs for more details).`)
   }
   return value as Record<string, unknown>

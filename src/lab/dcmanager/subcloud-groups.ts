@@ -1,7 +1,7 @@
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import type {LabStore, SubcloudGroupRecord} from '../lab-store.js'
-import {type DcmanagerFamily, json, parseJsonBody, toApi} from './dcmanager-http.js'
+import {type DcmanagerFamily, json, parseJsonBody, pythonTruthy, toApi} from './dcmanager-http.js'
 
 /**
  * `/v1.0/subcloud-groups` (dcmanager-api.md §2.2): list with subcloud counts, show, the group's subclouds,
@@ -83,33 +83,43 @@ async function addGroup(store: LabStore, request: LabRequest): Promise<LabRespon
 }
 
 async function patchGroup(store: LabStore, request: LabRequest, ref: string): Promise<LabResponse> {
+  // Upstream's order (SubcloudGroupsController.patch): the body, then the group, then each truthy field.
+  const body = groupBody(request)
   const group = groupOr404(store, ref)
-  const body = parseJsonBody(request)
-  const keys = ['name', 'description', 'update_apply_type', 'max_parallel_subclouds'].filter((key) => key in body)
-  if (keys.length === 0) throw new WebobError(400, 'nothing to update')
+  const {name, description, update_apply_type: applyType, max_parallel_subclouds: maxParallel} = body
+  if (![name, description, applyType, maxParallel].some(pythonTruthy)) throw new WebobError(400, 'nothing to update')
   const change: Partial<SubcloudGroupRecord> = {}
-  if ('name' in body) {
-    if (group.id === 1 && body.name !== group.name) throw new WebobError(400, 'Default group name cannot be changed')
-    if (body.name !== group.name) {
-      validateGroupName(body.name)
-      if (store.groups.some((other) => other.name === body.name)) {
-        throw new WebobError(400, 'A subcloud group with this name already exists')
-      }
+  if (pythonTruthy(name)) {
+    // `Default` (any case) is refused before the Default group's own rule, even as its current name.
+    validateGroupName(name)
+    if (group.id === 1) throw new WebobError(400, 'Default group name cannot be changed')
+    // The name column is unique: upstream's update fails in the database, answered as any other failure.
+    if (store.groups.some((other) => other.id !== group.id && other.name === name)) {
+      throw new WebobError(500, 'Unable to update subcloud group')
     }
-    change.name = String(body.name)
+    change.name = String(name)
   }
-  if ('description' in body) {
-    validateGroupDescription(body.description)
-    change.description = String(body.description)
+  if (pythonTruthy(description)) {
+    validateGroupDescription(description)
+    change.description = String(description)
   }
-  if ('update_apply_type' in body) {
-    validateApplyType(body.update_apply_type)
-    change.updateApplyType = String(body.update_apply_type)
+  if (pythonTruthy(applyType)) {
+    validateApplyType(applyType)
+    change.updateApplyType = String(applyType)
   }
-  if ('max_parallel_subclouds' in body) change.maxParallelSubclouds = validateMaxParallel(body.max_parallel_subclouds)
+  if (pythonTruthy(maxParallel)) change.maxParallelSubclouds = validateMaxParallel(maxParallel)
   const updated = store.updateGroup(group.id, change)
   await store.persist()
   return json(groupToApi(updated))
+}
+
+/** `json.loads(request.body)`, where anything unreadable or empty is `Body required` (groups say no more). */
+function groupBody(request: LabRequest): Record<string, unknown> {
+  try {
+    return parseJsonBody(request)
+  } catch {
+    throw new WebobError(400, 'Body required')
+  }
 }
 
 async function deleteGroup(store: LabStore, ref: string): Promise<LabResponse> {

@@ -1,10 +1,12 @@
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
+import {pythonStr} from '../../core/overrides/install-values.js'
 import {
   type DcmanagerContext,
   type DcmanagerFamily,
   json,
   parseJsonBody,
+  pythonTruthy,
   readForm,
   subcloudOr404,
   toApi,
@@ -37,6 +39,14 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
     {method: 'GET', path: '/v1.0/subclouds', handler: () => listSubclouds(context)},
     {method: 'POST', path: '/v1.0/subclouds', handler: (request) => addSubcloud(request)},
     {
+      // pecan routes a PATCH without a subcloud to the same handler, which refuses it (subcloud_ref is None).
+      method: 'PATCH',
+      path: '/v1.0/subclouds',
+      handler: (): LabResponse => {
+        throw new WebobError(400, 'Subcloud ID required')
+      },
+    },
+    {
       method: 'GET',
       path: '/v1.0/subclouds/:subcloud/detail',
       handler: (request, {subcloud}) => showSubcloud(context, subcloud, true),
@@ -63,6 +73,24 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
         throw new WebobError(410, message)
       },
     })),
+    ...UNSUPPORTED_VERBS.map((verb) => ({
+      method: 'PATCH',
+      path: `/v1.0/subclouds/:subcloud/${verb}`,
+      handler: (request: LabRequest, {subcloud}: {subcloud?: string}): LabResponse => {
+        subcloudOr404(context.store, subcloud ?? '')
+        throw new WebobError(422, `The ${verb} operation is not supported by the dcm lab System Controller`)
+      },
+    })),
+    {
+      // Upstream's patch falls through its verbs and returns None: any other verb is a 200 `null`, once the
+      // subcloud is found.
+      method: 'PATCH',
+      path: '/v1.0/subclouds/:subcloud/:verb',
+      handler: (request, {subcloud}) => {
+        subcloudOr404(context.store, subcloud)
+        return json(null)
+      },
+    },
     {
       method: 'DELETE',
       path: '/v1.0/subclouds/:subcloud',
@@ -70,6 +98,9 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
     },
   ]
 }
+
+/** Verbs upstream serves that the lab does not (yet): answered 422, never silently accepted. */
+const UNSUPPORTED_VERBS = ['redeploy', 'prestage']
 
 const REMOVED_VERBS: Record<string, string> = {
   restore: 'This API is deprecated. Please use /v1.0/subcloud-backup/restore',
@@ -150,8 +181,15 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
 async function updateStatus({store}: DcmanagerContext, request: LabRequest, ref: string): Promise<LabResponse> {
   const record = subcloudOr404(store, ref)
   const body = parseJsonBody(request)
-  if (body.endpoint !== 'dc-cert') throw new WebobError(400, 'Invalid endpoint')
-  if (!['in-sync', 'out-of-sync', 'unknown'].includes(String(body.status))) throw new WebobError(400, 'Invalid status')
+  // Upstream's order and texts (SubcloudsController.updatestatus); Python truthiness decides "required".
+  const {endpoint, status} = body
+  if (!pythonTruthy(endpoint)) throw new WebobError(400, 'endpoint required')
+  if (endpoint !== 'dc-cert')
+    throw new WebobError(400, `updating endpoint ${pythonStr(endpoint)} status is not allowed`)
+  if (!pythonTruthy(status)) throw new WebobError(400, 'status required')
+  if (typeof status !== 'string' || !['in-sync', 'out-of-sync', 'unknown'].includes(status)) {
+    throw new WebobError(400, `status ${pythonStr(status)} in invalid.`)
+  }
   store.updateSubcloud(record.id, {
     endpointSyncStatus: {...record.endpointSyncStatus, 'dc-cert': body.status as 'in-sync'},
   })

@@ -108,7 +108,7 @@ describe('POST /subclouds server checks (dcmanager-api.md §4), first failure wi
       'bad YAML',
       'name: [a\nsystem_mode: x\n',
       {},
-      '400 Error: Unable to load bootstrap_values file contents (problem on line: 2).',
+      '400 Error: Unable to load bootstrap_values file contents (problem on line: 1).',
     ],
     [
       'a list',
@@ -364,6 +364,7 @@ describe('POST /subclouds server checks (dcmanager-api.md §4), first failure wi
   test('install values: BMC password required, checked, and never kept in data_install', async () => {
     const install = {
       bootstrap_interface: 'enp0s3',
+      bootstrap_address: '10.10.10.12',
       bootstrap_address_prefix: 24,
       install_type: 3,
       bmc_username: 'root',
