@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../cli/base-command.js'
+import {jsonShape} from '../cli/json-shape.js'
 import {showFlags} from '../cli/output-flags.js'
 import {runtimeInfo} from '../core/build-info.js'
 
@@ -16,6 +17,22 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> version --verbose',
     '<%= config.bin %> version --verbose -f json',
   ]
+  static jsonShape = jsonShape.oneOf(
+    jsonShape.object(['version']),
+    jsonShape.object([
+      'dcm',
+      'single_executable',
+      'build_commit',
+      'built_at',
+      'node',
+      'v8',
+      'openssl',
+      'os',
+      'arch',
+      'libc',
+      'executable',
+    ]),
+  )
   static flags = {
     ...showFlags,
     verbose: Flags.boolean({
