@@ -51,8 +51,6 @@ export const ENVIRONMENT_VARIABLES: EnvironmentVariable[] = [
   {name: 'DCM_BOOTSTRAP_PLAYBOOK', description: 'bootstrap playbook path on the controller; --playbook'},
   {name: 'DCM_LOG_DIR', description: 'where bootstrap logs are written; --log-dir'},
   {name: 'DCM_LAB_DIR', description: "the lab's data dir (default $XDG_STATE_HOME/dcm/lab); --data-dir"},
-  {name: 'DCM_NETCONFIG_FAIL_AT', description: 'make a config-management step fail (fault injection)', testOnly: true},
-  {name: 'DCM_NETCONFIG_STALL_AT', description: 'make a config-management step hang (fault injection)', testOnly: true},
   {name: 'DCM_REGENERATE_VALIDATORS', description: 'rewrite schemas/generated/validators.mjs', testOnly: true},
 ]
 

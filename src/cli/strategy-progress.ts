@@ -76,7 +76,8 @@ export class StrategyProgressView {
   private plain(progress: StrategyProgress): void {
     const stamp = () => this.clock().toISOString()
     const out: string[] = []
-    if (progress.strategy.state !== this.lastStrategyState) {
+    const stateChanged = progress.strategy.state !== this.lastStrategyState
+    if (stateChanged) {
       this.lastStrategyState = progress.strategy.state
       out.push(`${stamp()} ${this.options.type} strategy ${progress.strategy.state}`)
     }
@@ -88,11 +89,13 @@ export class StrategyProgressView {
         const details = step.details ? `: ${step.details}` : ''
         out.push(`${stamp()} ${cloud} ${step.state}${step.state === 'failed' ? details : ''}`)
       }
-      // The counts only when they moved: a long VIM apply would otherwise repeat the same line every poll.
-      const counts = progress.summary ? countsLine(progress.summary) : undefined
-      if (counts && counts !== this.lastCounts) out.push(`${stamp()} steps: ${counts}`)
-      this.lastCounts = counts ?? this.lastCounts
     }
+    // The counts when they moved (a long VIM apply would otherwise repeat the same line every poll), and after
+    // every strategy state line, so the run's last state is always followed by where its steps ended.
+    const summary = progress.steps ? progress.summary : stateChanged ? this.lastSummary : undefined
+    const counts = summary ? countsLine(summary) : undefined
+    if (counts && (counts !== this.lastCounts || stateChanged)) out.push(`${stamp()} steps: ${counts}`)
+    this.lastCounts = counts ?? this.lastCounts
     if (out.length > 0) this.options.stream.write(out.join('\n') + '\n')
   }
 

@@ -5,6 +5,21 @@ import {jsonShape} from '../cli/json-shape.js'
 import {showFlags} from '../cli/output-flags.js'
 import {runtimeInfo} from '../core/build-info.js'
 
+/** `dcm version --verbose`, in the order printed. */
+const VERSION_FIELDS = [
+  'dcm',
+  'single_executable',
+  'build_commit',
+  'built_at',
+  'node',
+  'v8',
+  'openssl',
+  'os',
+  'arch',
+  'libc',
+  'executable',
+] as const
+
 export default class Version extends BaseCommand<typeof Version> {
   static summary = 'Print the version of dcm (with --verbose: Node.js, OS and how this dcm was built).'
   static description = `Without --verbose prints the same line as \`dcm --version\`. With --verbose shows a Field | Value table
@@ -17,22 +32,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> version --verbose',
     '<%= config.bin %> version --verbose -f json',
   ]
-  static jsonShape = jsonShape.oneOf(
-    jsonShape.object(['version']),
-    jsonShape.object([
-      'dcm',
-      'single_executable',
-      'build_commit',
-      'built_at',
-      'node',
-      'v8',
-      'openssl',
-      'os',
-      'arch',
-      'libc',
-      'executable',
-    ]),
-  )
+  static jsonShape = jsonShape.oneOf(jsonShape.object(['version']), jsonShape.object(VERSION_FIELDS))
   static flags = {
     ...showFlags,
     verbose: Flags.boolean({
@@ -47,19 +47,6 @@ ${EXIT_CODES_HELP}`
       return {version: this.config.version}
     }
     const info = runtimeInfo()
-    const fields = [
-      'dcm',
-      'single_executable',
-      'build_commit',
-      'built_at',
-      'node',
-      'v8',
-      'openssl',
-      'os',
-      'arch',
-      'libc',
-      'executable',
-    ]
     const values = [
       this.config.version,
       info.singleExecutable ? 'yes' : 'no',
@@ -73,6 +60,6 @@ ${EXIT_CODES_HELP}`
       info.libc,
       process.execPath,
     ]
-    return this.printShow(fields, values)
+    return this.printShow([...VERSION_FIELDS], values)
   }
 }

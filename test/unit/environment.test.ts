@@ -8,6 +8,9 @@ import {repoRoot} from '../helpers/cli.js'
 
 /** Names that are not variables: error codes of the HTTP transport, and a table header constant. */
 const NOT_VARIABLES = new Set([
+  // constants of the lab's dcmanager service, not environment variables
+  'DCMANAGER_FAMILIES',
+  'DCMANAGER_MOUNT_PREFIX',
   'DCM_CONNECT_TIMEOUT',
   'DCM_HEADERS_TIMEOUT',
   'DCM_BODY_TIMEOUT',

@@ -76,6 +76,8 @@ export async function applySteps(executor: Executor, steps: PlanStep[], options:
     options.hooks?.onStepStart?.(step)
     // The journal records the step before it runs (issue 14): after kill -9, --undo knows it.
     await options.hooks?.beforeChange?.(step)
+    // Writing the journal takes a moment: an interruption that came meanwhile stops before the change starts.
+    if (options.signal?.aborted) throw new InterruptedError('Aborted')
     const result = await executor.run(step.argv)
     // Interrupted while the step ran and it did not complete: an interruption, not a step failure (a step
     // that completed is recorded below and the next turn stops, so the rollback takes it back).
