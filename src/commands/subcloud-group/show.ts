@@ -4,7 +4,6 @@ import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {GROUP_DETAIL, groupDetail} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
-import {requireReference} from '../../cli/references.js'
 import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudGroupShow extends BaseCommand<typeof SubcloudGroupShow> {
@@ -16,7 +15,7 @@ export default class SubcloudGroupShow extends BaseCommand<typeof SubcloudGroupS
   static flags = {...showFlags, ...authFlags}
 
   async run() {
-    const ref = requireReference(this.args.group, 'Subcloud group')
+    const ref = this.args.group
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     return this.printShow(GROUP_DETAIL, groupDetail(await client.subcloudGroups.get(ref)))
   }

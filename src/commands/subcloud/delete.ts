@@ -4,7 +4,6 @@ import {nameArg} from '../../cli/names.js'
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
-import {requireReference} from '../../cli/references.js'
 import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudDelete extends BaseCommand<typeof SubcloudDelete> {
@@ -16,7 +15,7 @@ export default class SubcloudDelete extends BaseCommand<typeof SubcloudDelete> {
   static flags = {...authFlags, yes: Flags.boolean({description: 'Skip confirmation and proceed with the action.'})}
 
   async run() {
-    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    const ref = this.args.subcloud
     await confirmHighRisk(this.flags.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     await client.subclouds.delete(ref)

@@ -3,7 +3,6 @@ import {escapeControlInText} from '../../core/output/control-chars.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {requireReference} from '../../cli/references.js'
 import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
@@ -15,7 +14,7 @@ export default class SubcloudErrors extends BaseCommand<typeof SubcloudErrors> {
   static flags = {...authFlags}
 
   async run() {
-    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    const ref = this.args.subcloud
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subcloud = await client.subclouds.get(ref)
     const description = subcloud['error-description'] ?? ''

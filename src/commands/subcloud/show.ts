@@ -5,7 +5,6 @@ import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {showFlags} from '../../cli/output-flags.js'
-import {requireReference} from '../../cli/references.js'
 import {jsonShape} from '../../cli/json-shape.js'
 
 export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
@@ -21,7 +20,7 @@ export default class SubcloudShow extends BaseCommand<typeof SubcloudShow> {
   }
 
   async run() {
-    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    const ref = this.args.subcloud
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subcloud = await client.subclouds.get(ref, {detail: this.flags.detail})
     const {fields, values} = subcloudShow(subcloud, {region: true})

@@ -6,7 +6,6 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {unmanageForm} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
-import {requireReference} from '../../cli/references.js'
 import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {jsonShape} from '../../cli/json-shape.js'
 
@@ -24,7 +23,7 @@ export default class SubcloudUnmanage extends BaseCommand<typeof SubcloudUnmanag
   }
 
   async run() {
-    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    const ref = this.args.subcloud
     await confirmHighRisk(this.flags.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subcloud = await client.subclouds.update(

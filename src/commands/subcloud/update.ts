@@ -7,7 +7,6 @@ import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/
 import {buildUpdateForm, checkUpdateRequest, type UpdateRequest} from '../../core/subclouds/update.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
-import {requireReference} from '../../cli/references.js'
 import {
   bmcPasswordFlag,
   passwordFlags,
@@ -61,7 +60,7 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
       bootstrapValues: f['bootstrap-values'],
       peerGroup: f['peer-group'],
     }
-    const ref = requireReference(this.args.subcloud, 'Subcloud')
+    const ref = this.args.subcloud
     const needs = await checkUpdateRequest(request, Boolean(f['bmc-password'] || f['sysadmin-password']))
     const secrets = {
       sysadminPassword: needs.sysadminPassword || f['sysadmin-password'] ? await resolveSysadminPassword(f) : undefined,
