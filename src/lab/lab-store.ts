@@ -20,6 +20,13 @@ import {pythonTimestamp} from './dcmanager/python-time.js'
  */
 export const STATE_FILE = 'state.json'
 
+const TRANSITORY_BACKUP_STATES: Record<string, string> = {
+  validating: 'validate-failed',
+  'pre-backup': 'backup-prep-failed',
+  'backing-up': 'failed',
+  'deleting-backup': 'delete-failed',
+}
+
 /** A sysinv host route of a subcloud (charter F owns the other fields); the audit only needs the destination. */
 export interface StoredRoute {
   network: string
@@ -139,6 +146,13 @@ export class LabStore extends EventEmitter {
       record.deployStatus = failed
       record.updatedAt = pythonTimestamp()
       flipped = true
+    }
+    // Backup and prestage work in flight ends as a restarted manager leaves it (subcloud-lifecycle.md §1.2).
+    for (const record of store.state.subclouds) {
+      const backup = record.backupStatus ? TRANSITORY_BACKUP_STATES[record.backupStatus] : undefined
+      if (backup) record.backupStatus = backup
+      if (record.prestageStatus === 'prestaging') record.prestageStatus = 'failed'
+      flipped ||= backup !== undefined || record.prestageStatus === 'failed'
     }
     if (flipped || !state) await store.persist()
     return store

@@ -8,6 +8,7 @@ import {alarmRoutes} from './alarms.js'
 import type {DcmanagerContext, DcmanagerFamily} from './dcmanager-http.js'
 import {phasedDeployRoutes} from './phased-deploy.js'
 import {rootDocumentRoutes} from './root-document.js'
+import {subcloudBackupRoutes} from './subcloud-backup.js'
 import {subcloudDeployFileRoutes} from './subcloud-deploy-files.js'
 import {subcloudGroupRoutes} from './subcloud-groups.js'
 import {subcloudRoutes} from './subclouds.js'
@@ -25,6 +26,7 @@ export const DCMANAGER_FAMILIES: DcmanagerFamily[] = [
   subcloudRoutes,
   phasedDeployRoutes,
   subcloudDeployFileRoutes,
+  subcloudBackupRoutes,
   subcloudGroupRoutes,
   alarmRoutes,
 ]

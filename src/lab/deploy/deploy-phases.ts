@@ -5,7 +5,8 @@ import type {LabStore} from '../lab-store.js'
  * §3.1, §5.4). `DEPLOY_FAULT_STATES` are the states `dcm lab subcloud set --fail-deploy-at` accepts: a fault
  * fires once, at the next run of that state, so a resume or a retry after it goes through.
  */
-export type DeployPhase = 'create' | 'install' | 'bootstrap' | 'config' | 'complete' | 'restore' | 'rehome' | 'enroll'
+export type DeployPhase =
+  'create' | 'install' | 'bootstrap' | 'config' | 'complete' | 'pre-restore' | 'restore' | 'rehome' | 'enroll'
 
 export const PHASE_FAILED: Record<string, string> = {
   'pre-install': 'pre-install-failed',
@@ -15,6 +16,7 @@ export const PHASE_FAILED: Record<string, string> = {
   'pre-config': 'pre-config-failed',
   configuring: 'config-failed',
   restoring: 'restore-failed',
+  'onsite-restoring': 'restore-failed',
   'pre-restore': 'restore-prep-failed',
   // An init failure stores pre-init-enroll-failed, playbook failure included (§2.1).
   'pre-init-enroll': 'pre-init-enroll-failed',
@@ -30,6 +32,7 @@ export const DEPLOY_FAULT_STATES = [
   'bootstrapping',
   'pre-config',
   'configuring',
+  'pre-restore',
   'restoring',
   'initiating-enroll',
   'pre-enroll',

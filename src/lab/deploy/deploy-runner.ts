@@ -21,6 +21,10 @@ export interface DeployJob {
   restoreEnd?: string
   /** Restore: whether a backup of the subcloud's release exists where the restore looks for it. */
   backupFound?: () => boolean
+  /** Restore: the in-progress state (`restoring`, or `onsite-restoring` for an on-site restore). */
+  restoreState?: string
+  /** Stored changes of a job that ran to its end (e.g. a restore's prestage-versions). */
+  onSuccess?: () => void
 }
 
 const ABORTING: Record<string, string> = {
@@ -52,13 +56,26 @@ export class DeployRunner {
    * they may hold registry credentials, and the lab never writes secrets to its data dir.
    */
   private bootstrapValues = new Map<number, string>()
+  /** Backup and prestage work (backup-status, prestage-status): stopped with the deploys at shutdown. */
+  private tasks = new Set<{controller: AbortController; done: Promise<void>}>()
 
   constructor(
     private readonly store: LabStore,
     private readonly deployer: Deployer,
     /** Time per dcmanager-side step (create, install, config and restore states), ms. */
-    private readonly stepMs = 300,
+    readonly stepMs = 300,
   ) {}
+
+  /** Run work of the lab's dcmanager that is not a deploy phase; the lab's shutdown aborts and awaits it. */
+  background(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const controller = new AbortController()
+    const task = {controller, done: Promise.resolve()}
+    task.done = work(controller.signal)
+      .catch(() => undefined)
+      .finally(() => this.tasks.delete(task))
+    this.tasks.add(task)
+    return task.done
+  }
 
   get deployerKind(): string {
     return this.deployer.kind
@@ -118,8 +135,8 @@ export class DeployRunner {
 
   /** Lab shutdown: stop every deploy and leave each subcloud in its phase's failure state, as a restart would. */
   async stopAll(): Promise<void> {
-    for (const entry of this.running.values()) entry.controller.abort()
-    await Promise.all([...this.running.values()].map((entry) => entry.done))
+    for (const entry of [...this.running.values(), ...this.tasks]) entry.controller.abort()
+    await Promise.all([...this.running.values(), ...this.tasks].map((entry) => entry.done))
   }
 
   private async run(job: DeployJob, entry: Running): Promise<void> {
@@ -140,6 +157,10 @@ export class DeployRunner {
         const result = await this.runPhase(name, next, job, phase)
         if (signal.aborted) return await this.stopped(id, entry)
         if (result === 'end') return
+      }
+      if (this.store.subcloudById(id)) {
+        job.onSuccess?.()
+        await this.store.persist()
       }
     } catch (error) {
       const status = this.store.subcloudById(id)?.deployStatus ?? ''
@@ -174,6 +195,12 @@ export class DeployRunner {
       case 'complete':
         await phase.set('complete', NO_ERRORS)
         return 'next'
+      case 'pre-restore':
+        if (phase.fault(['pre-restore'])) {
+          await phase.set('pre-restore', NO_ERRORS)
+          return phase.fail('pre-restore')
+        }
+        return (await phase.enter('pre-restore')) ? 'next' : 'end'
       case 'restore':
         return this.restore(job, phase)
       case 'enroll':
@@ -220,9 +247,10 @@ export class DeployRunner {
   }
 
   private async restore(job: DeployJob, phase: PhaseSteps): Promise<PhaseResult> {
+    const state = job.restoreState ?? 'restoring'
     const fault = phase.fault(['restoring'])
-    if (!(await phase.enter('restoring'))) return 'end'
-    if (fault || !(job.backupFound?.() ?? true)) return phase.fail('restoring', fault?.reason)
+    if (!(await phase.enter(state))) return 'end'
+    if (fault || !(job.backupFound?.() ?? true)) return phase.fail(state, fault?.reason)
     await phase.set(job.restoreEnd ?? 'complete', NO_ERRORS)
     return 'next'
   }
