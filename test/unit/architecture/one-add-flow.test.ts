@@ -40,6 +40,8 @@ describe('one add flow', () => {
     expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual([
       'src/core/flows/wait-for-deploy.ts',
       'src/core/strategies/follow.ts',
+      // The recovery demo follows deploy-status and backup-status; it moves to the day-2 wait once that is in core.
+      'src/lab/demo-scenarios/recovery.ts',
     ])
   })
 
