@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, test} from '@jest/globals'
 
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
-import {errorOf, labFixture} from '../helpers/lab-requests.js'
+import {errorOf, labFixture, postSubcloud} from '../helpers/lab-requests.js'
 import {BMC, failDeployAt, file, jsonOf, multipart, phase, SYSADMIN} from '../helpers/phased-deploy.js'
 
 /**
@@ -290,5 +290,47 @@ describe('phased deploy', () => {
       description:
         'Subcloud deploy status must be in one of the following states: installing, bootstrapping, configuring',
     })
+  })
+})
+
+describe('subcloud add --enroll', () => {
+  test('walks create, the enroll states and complete; needs install values', async () => {
+    const n = next++
+    const name = `sc${n}`
+    const refused = await postSubcloud(lab, values(name, n), [{name: 'enroll', value: 'true'}], {
+      address: `10.10.${n}.12`,
+    })
+    expect(await errorOf(refused)).toEqual({
+      status: 400,
+      description: 'Install values is necessary for subcloud enrollment',
+    })
+    const response = await postSubcloud(
+      lab,
+      values(name, n),
+      [file('install_values', installValues(n)), BMC, {name: 'enroll', value: 'true'}],
+      {address: `10.10.${n}.12`},
+    )
+    const {id} = await jsonOf(response)
+    const seen = [statusOf(id as number)]
+    const listener = () => {
+      const status = statusOf(id as number)
+      if (status && seen.at(-1) !== status) seen.push(status)
+    }
+    lab.store.on('change', listener)
+    await until(id as number, 'complete')
+    lab.store.off('change', listener)
+    // The reply may come when the create already runs: from create-complete on, every state is stored in turn.
+    expect(seen.slice(seen.indexOf('create-complete'))).toEqual([
+      'create-complete',
+      'pre-init-enroll',
+      'initiating-enroll',
+      'init-enroll-complete',
+      'pre-enroll',
+      'enrolling',
+      'enroll-complete',
+      'complete',
+    ])
+    // Enrolled: no longer an initial deployment.
+    expect(lab.store.subcloudById(id as number)?.initialDeployment).toBe(false)
   })
 })
