@@ -49,14 +49,19 @@ export interface UpdateNeeds {
   bmcPassword: boolean
 }
 
-/** Upstream checks before any prompt or request; says which passwords the update needs. */
-export async function checkUpdateRequest(request: UpdateRequest, hasPasswordFlags: boolean): Promise<UpdateNeeds> {
-  const given = Object.entries(request).filter(([, value]) => value !== undefined && value !== '')
-  if (given.length === 0 && !hasPasswordFlags) throw new UsageError('Nothing to update')
-  const network = NETWORK_KEYS.filter((key) => request[key] !== undefined)
+/**
+ * Upstream's checks before any prompt or request; says which passwords the update needs. As the upstream
+ * client, an empty option counts as not given, and a password is sent only with what needs it (the sysadmin
+ * password with a network reconfiguration, the BMC password with install values): a password alone is
+ * "Nothing to update".
+ */
+export async function checkUpdateRequest(request: UpdateRequest): Promise<UpdateNeeds> {
+  const given = (key: keyof UpdateRequest) => Boolean(request[key])
+  if (!(Object.keys(request) as Array<keyof UpdateRequest>).some(given)) throw new UsageError('Nothing to update')
+  const network = NETWORK_KEYS.filter(given)
   // bootstrap_address alone updates the stored rehome data; with any management key, all five are needed.
-  const reconfigure = network.some((key) => key !== 'bootstrapAddress')
-  if (reconfigure && network.length !== NETWORK_KEYS.length) {
+  const reconfigure = network.length === NETWORK_KEYS.length
+  if (!reconfigure && network.some((key) => key !== 'bootstrapAddress')) {
     throw new UsageError(
       'For subcloud network reconfiguration request all the following parameters are necessary: ' +
         '--management-subnet, --management-gateway-ip, --management-start-ip, --management-end-ip and --bootstrap-address',
@@ -92,8 +97,9 @@ export async function buildUpdateForm(
       filename: request.bootstrapValues,
       value: await fs.readFile(request.bootstrapValues),
     })
+  // Only what the operator gave a value for, as the upstream client (`if parsed_args.description:`).
   const text = (name: string, value: string | undefined) => {
-    if (value !== undefined) fields.push({name, value})
+    if (value) fields.push({name, value})
   }
   text('name', request.name)
   text('description', request.description)
