@@ -8,11 +8,25 @@ import {KeystoneSession, tokenRequestBody} from '../../../src/core/api/keystone.
 import {TokenCache} from '../../../src/core/api/token-cache.js'
 import {HttpTransport} from '../../../src/core/api/transport.js'
 import {ConnectionError, OperationError, UsageError} from '../../../src/core/errors.js'
-import {FakeSystemController} from '../../helpers/fake-system-controller.js'
+import {seedFleet} from '../../../src/lab/scenarios/fleet.js'
+import {FaultServer, inFrontOf, pass, webob} from '../../faults/fault-server.js'
+import {startTestLab, type TestLab} from '../../helpers/lab.js'
 import {makeTestCa, type TestCa} from '../../helpers/test-ca.js'
 
-/** The transport + Keystone session + dcmanager client against a real HTTP(S) server on loopback. */
-const credentials = (fake: FakeSystemController, password = fake.password) => ({
+/**
+ * The transport + Keystone session + dcmanager client against a real System Controller on loopback (a test lab),
+ * through the fault server in front of it: it records the requests and bends the lab's answers (revoked or
+ * refused tokens, 503s) where a test needs a fault.
+ */
+let lab: TestLab
+beforeAll(async () => {
+  lab = await startTestLab()
+})
+afterAll(async () => {
+  await lab.stop()
+})
+
+const credentials = (fake: FaultServer, password = fake.password) => ({
   authUrl: `${fake.url}/identity/v3`,
   username: 'admin',
   password,
@@ -22,7 +36,7 @@ const credentials = (fake: FakeSystemController, password = fake.password) => ({
 })
 
 describe('Keystone session and dcmanager client over HTTP', () => {
-  const fake = new FakeSystemController()
+  let fake: FaultServer
   const transports: HttpTransport[] = []
   let cacheDir: string
   const transport = (options: ConstructorParameters<typeof HttpTransport>[0] = {}) => {
@@ -32,14 +46,12 @@ describe('Keystone session and dcmanager client over HTTP', () => {
   }
 
   beforeAll(async () => {
-    await fake.start()
+    fake = await inFrontOf(lab)
     cacheDir = mkdtempSync(path.join(os.tmpdir(), 'dcm-cache-'))
   })
   afterEach(async () => {
     await Promise.all(transports.splice(0).map((t) => t.close()))
-    fake.requests.length = 0
-    fake.failNextGets = 0
-    fake.rejectAllTokens = false
+    fake.reset()
   })
   afterAll(async () => {
     await fake.stop()
@@ -50,13 +62,14 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     const session = new KeystoneSession(transport(), credentials(fake), {defaultInterface: 'internal'})
     const client = new DcmanagerClient(session)
     expect(await client.baseUrl()).toBe(`${fake.url}/dcmanager/v1.0`)
-    fake.addSubcloud({name: 'sc-list'})
+    await seedFleet(lab.store, {count: 1, prefix: 'sc-list'})
     const names = (await client.subclouds.list()).map((s) => s.name)
-    expect(names).toContain('sc-list')
+    expect(names).toContain('sc-list1')
     const get = fake.requests.find((r) => r.path === '/dcmanager/v1.0/subclouds/')!
-    expect(get.headers['x-auth-token']).toMatch(/^gAAAA/)
-    expect(get.headers['x-project-id']).toBe('p-admin')
-    expect(get.headers['x-user-id']).toBe('u-admin')
+    // The token Keystone issued, and the user and project of its answer.
+    expect(get.headers['x-auth-token']).toBe(fake.issuedTokens.at(-1))
+    expect(get.headers['x-project-id']).toBe(lab.store.keystoneIds.projectId)
+    expect(get.headers['x-user-id']).toBe(lab.store.keystoneIds.userId)
   })
 
   it('filters by region only when asked (sysinv), and names the offers when nothing matches', async () => {
@@ -117,11 +130,12 @@ describe('Keystone session and dcmanager client over HTTP', () => {
   it('retries GETs on 503 with bounded backoff, then reports the 503', async () => {
     const client = new DcmanagerClient(new KeystoneSession(transport(), credentials(fake)))
     await client.baseUrl()
-    fake.failNextGets = 2
+    const groups = '/dcmanager/v1.0/subcloud-groups'
+    fake.on('GET', groups, webob(503, 'try later'), webob(503, 'try later'), pass)
     await expect(client.subcloudGroups.list()).resolves.toEqual(
       expect.arrayContaining([expect.objectContaining({name: 'Default'})]),
     )
-    fake.failNextGets = 5
+    fake.on('GET', groups, webob(503, 'try later'))
     await expect(client.subcloudGroups.list()).rejects.toThrow(/HTTP 503/)
     const gets = fake.requests.filter((r) => r.path === '/dcmanager/v1.0/subcloud-groups/')
     expect(gets.length).toBe(3 + 3)
@@ -167,8 +181,7 @@ describe('Keystone session and dcmanager client over HTTP', () => {
   })
 
   it('connection refused is exit 3 naming the origin', async () => {
-    const stopped = new FakeSystemController()
-    await stopped.start()
+    const stopped = await new FaultServer().start()
     const url = stopped.url
     await stopped.stop()
     const session = new KeystoneSession(transport({getRetries: 1}), {
@@ -188,7 +201,8 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     expect(trace).toContain('POST')
     expect(trace).toContain('/subclouds/')
     expect(trace).not.toContain(fake.password)
-    for (const token of fake.tokens.keys()) expect(trace).not.toContain(token)
+    expect(fake.issuedTokens.length).toBeGreaterThan(0)
+    for (const token of fake.issuedTokens) expect(trace).not.toContain(token)
   })
 
   it('builds the token-method body for OS_AUTH_TOKEN (re-scoped, no password)', () => {
@@ -203,12 +217,12 @@ describe('Keystone session and dcmanager client over HTTP', () => {
 
 describe('TLS', () => {
   let ca: TestCa
-  let tlsFake: FakeSystemController
+  let tlsFake: FaultServer
   const transports: HttpTransport[] = []
 
   beforeAll(async () => {
     ca = makeTestCa()
-    tlsFake = await new FakeSystemController({tls: {key: ca.key, cert: ca.cert}}).start()
+    tlsFake = await inFrontOf(lab, {tls: {key: ca.key, cert: ca.cert}})
   })
   afterAll(async () => {
     await Promise.all(transports.map((t) => t.close()))
