@@ -3,22 +3,30 @@ import {mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
+import {FaultServer, inFrontOf} from '../faults/fault-server.js'
 import {runDcm} from '../helpers/cli.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 import {makeTestCa, type TestCa} from '../helpers/test-ca.js'
 
-/** Authentication, transport failures and TLS as an operator sees them: the built CLI's exit codes and lines. */
+/**
+ * Authentication, transport failures and TLS as an operator sees them: the built CLI's exit codes and lines,
+ * against a test lab behind the fault server (which records the requests and revokes tokens on demand).
+ */
 describe('dcm connection handling', () => {
-  let fake: FakeSystemController
+  let lab: TestLab
+  let fake: FaultServer
   let cacheDir: string
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    fake.addSubcloud({name: 'sc1'})
+    lab = await startTestLab()
+    await seedFleet(lab.store, {count: 1, prefix: 'sc'})
+    fake = await inFrontOf(lab)
     cacheDir = mkdtempSync(path.join(os.tmpdir(), 'dcm-cache-'))
   })
   afterAll(async () => {
     await fake.stop()
+    await lab.stop()
     rmSync(cacheDir, {recursive: true, force: true})
   })
 
@@ -67,16 +75,22 @@ describe('dcm connection handling', () => {
 
   it('--dcmanager-url bypasses the catalog, Keystone auth still happens', async () => {
     fake.requests.length = 0
-    const url = `${fake.url}/alt/dcmanager/v1.0/`
+    const labRequests = lab.requests.length
+    // The catalog names the fault server; the flag names the lab itself: the list must go there.
+    const url = `${lab.url}/dcmanager/v1.0/`
     const result = await runDcm(['subcloud', 'list', '-f', 'value', '-c', 'name', '--dcmanager-url', url], {
       env: fake.env(),
     })
     expect(result.stdout).toBe('sc1\n')
-    expect(fake.requests.map((r) => r.path)).toEqual(['/identity/v3/auth/tokens', '/alt/dcmanager/v1.0/subclouds/'])
+    expect(fake.requests.map((r) => r.path)).toEqual(['/identity/v3/auth/tokens'])
+    expect(lab.requests.slice(labRequests).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /identity/v3/auth/tokens',
+      'GET /dcmanager/v1.0/subclouds/',
+    ])
   })
 
   it('a stopped server is exit 3 with one clear line', async () => {
-    const gone = await new FakeSystemController().start()
+    const gone = await new FaultServer().start()
     const env = gone.env()
     await gone.stop()
     const result = await runDcm(['subcloud', 'list'], {env})
@@ -92,15 +106,16 @@ describe('dcm connection handling', () => {
     expect(result.stderr).toMatch(/^DEBUG: RESP: GET .*\/subclouds\/sc1 200/m)
     expect(result.stderr).toContain('x-auth-token: <redacted>')
     expect(result.stderr).not.toContain(fake.password)
-    for (const token of fake.tokens.keys()) expect(result.stderr).not.toContain(token)
+    expect(fake.issuedTokens.length).toBeGreaterThan(0)
+    for (const token of fake.issuedTokens) expect(result.stderr).not.toContain(token)
   })
 
   describe('TLS with a self-signed CA', () => {
     let ca: TestCa
-    let tls: FakeSystemController
+    let tls: FaultServer
     beforeAll(async () => {
       ca = makeTestCa()
-      tls = await new FakeSystemController({tls: {key: ca.key, cert: ca.cert}}).start()
+      tls = await inFrontOf(lab, {tls: {key: ca.key, cert: ca.cert}})
     })
     afterAll(async () => {
       await tls.stop()
