@@ -7,13 +7,16 @@ import GroupList from '../../src/commands/subcloud-group/list.js'
 import GroupListSubclouds from '../../src/commands/subcloud-group/list-subclouds.js'
 import GroupShow from '../../src/commands/subcloud-group/show.js'
 import GroupUpdate from '../../src/commands/subcloud-group/update.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
+import {type FaultServer, inFrontOf} from '../faults/fault-server.js'
 import {runDcm} from '../helpers/cli.js'
 import {runInProcess} from '../helpers/in-process.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 
 /**
  * subcloud-group list|add|show|update|delete|list-subclouds and alarm summary, run in process (the commands
- * from source against a System Controller on loopback: a subprocess would add only its start-up).
+ * from source against a test lab on loopback: a subprocess would add only its start-up), through the fault
+ * server, which records the request bodies.
  */
 const COMMANDS = {
   'subcloud-group add': GroupAdd,
@@ -26,17 +29,22 @@ const COMMANDS = {
 }
 
 describe('dcm subcloud-group and alarm summary', () => {
-  let fake: FakeSystemController
+  let lab: TestLab
+  let fake: FaultServer
   const dcm = (topic: string, verb: string, ...args: string[]) =>
     runInProcess(COMMANDS[`${topic} ${verb}` as keyof typeof COMMANDS], args, fake.env())
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    fake.addSubcloud({name: 'sc1', 'management-state': 'managed'})
-    fake.addSubcloud({name: 'sc2'})
+    lab = await startTestLab()
+    // sc1 managed and online (audited: the lab raises no alarms, so zeros), sc2 unmanaged (not audited: -1).
+    await seedFleet(lab.store, {count: 2, prefix: 'sc'})
+    lab.store.updateSubcloud(lab.store.subcloudByName('sc2')!.id, {managementState: 'unmanaged'})
+    lab.audit()
+    fake = await inFrontOf(lab)
   })
   afterAll(async () => {
     await fake.stop()
+    await lab.stop()
   })
 
   it("add sends dcmanager's JSON body with its defaults and prints GROUP_DETAIL", async () => {
@@ -112,7 +120,7 @@ describe('dcm subcloud-group and alarm summary', () => {
         '+------+-----------------+--------------+--------------+----------+----------+',
         '| NAME | CRITICAL_ALARMS | MAJOR_ALARMS | MINOR_ALARMS | WARNINGS | STATUS   |',
         '+------+-----------------+--------------+--------------+----------+----------+',
-        '| sc1  |               0 |            1 |            0 |        2 | degraded |',
+        '| sc1  |               0 |            0 |            0 |        0 | OK       |',
         '| sc2  |               - |            - |            - |        - | disabled |',
         '+------+-----------------+--------------+--------------+----------+----------+',
         '',

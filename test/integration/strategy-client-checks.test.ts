@@ -1,18 +1,19 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
+import {FaultServer} from '../faults/fault-server.js'
 import {runDcm} from '../helpers/cli.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
 
 /**
  * The strategy commands' client checks (orchestration.md §2.2, §2.3) through the built CLI: upstream's text,
- * exit 2, and not one request sent (not even Keystone's), whatever the family.
+ * exit 2, and not one request sent (not even Keystone's), whatever the family. The fault server records every
+ * request and answers none of the services: nothing here may reach it.
  */
 describe('strategy create: client checks exit 2 and send nothing', () => {
-  let fake: FakeSystemController
+  let fake: FaultServer
   const dcm = (args: string[], env: Record<string, string> = {}) => runDcm(args, {env: fake.env(env)})
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
+    fake = await new FaultServer().start()
   })
   afterAll(async () => {
     await fake.stop()
