@@ -346,3 +346,36 @@ export function inFrontOf(
 ): Promise<FaultServer> {
   return new FaultServer({...options, upstream: lab.url, upstreamPassword: lab.password}).start()
 }
+
+/** Text fields and file contents of a multipart/form-data body (enough for what dcm sends), to inspect a recorded request. */
+export function parseMultipart(body: Buffer, contentType: string): Map<string, string> {
+  const fields = new Map<string, string>()
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1]
+  if (!boundary) return fields
+  for (const part of body.toString('utf8').split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n')
+    if (split < 0) continue
+    const name = /name="([^"]*)"/.exec(part.slice(0, split))?.[1]
+    if (name !== undefined) fields.set(name, part.slice(split + 4).replace(/\r\n$/, ''))
+  }
+  return fields
+}
+
+/** Multipart part headers, for contract checks (filename present on files, no per-part content type). */
+export function multipartParts(
+  body: Buffer,
+  contentType: string,
+): {name: string; filename?: string; headers: string}[] {
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1]
+  if (!boundary) return []
+  return body
+    .toString('utf8')
+    .split(`--${boundary}`)
+    .map((part) => part.slice(0, Math.max(0, part.indexOf('\r\n\r\n'))).trim())
+    .filter((headers) => headers.startsWith('Content-Disposition'))
+    .map((headers) => ({
+      name: /name="([^"]*)"/.exec(headers)?.[1] ?? '',
+      filename: /filename="([^"]*)"/.exec(headers)?.[1],
+      headers,
+    }))
+}
