@@ -10,6 +10,7 @@ import {
 } from './subcloud-network-reconfig.js'
 import {transientReason} from './subcloud-transient.js'
 
+// Kept where other families (backup, prestage) found it before it moved to its own module.
 export {transientReason} from './subcloud-transient.js'
 
 /**
