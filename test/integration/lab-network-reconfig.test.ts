@@ -376,6 +376,22 @@ describe('through the client: dcm subcloud update', () => {
     ])
   })
 
+  test("a new network the server's rules refuse: exit 2 naming the option, nothing sent (dcm's check)", async () => {
+    const before = lab.requests.length
+    const args = Object.entries({...params(7), management_gateway_ip: '10.99.7.9'})
+      .filter(([key]) => key !== 'sysadmin_password')
+      .flatMap(([key, value]) => [`--${key.replace(/_/g, '-')}`, value])
+    const result = await dcmInProcess(['subcloud', 'update', 'edge7', ...args], {
+      ...lab.env,
+      DCM_SYSADMIN_PASSWORD: 'St8rlingX*',
+    })
+    expect([result.code, result.stderr.trim()]).toEqual([
+      2,
+      'Error: --management-gateway-ip invalid, is within management pool: 10.99.7.5 - 10.99.7.49',
+    ])
+    expect(lab.requests.slice(before)).toEqual([])
+  })
+
   test('part of the network options: refused before sending, as the upstream client', async () => {
     const before = lab.requests.length
     const result = await dcmInProcess(

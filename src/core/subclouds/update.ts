@@ -2,6 +2,7 @@ import {promises as fs} from 'node:fs'
 
 import {base64Password, type FormField} from '../api/multipart.js'
 import {UsageError} from '../errors.js'
+import {checkAdminNetworkConfig} from '../overrides/admin-network.js'
 
 /**
  * The PATCH /subclouds/{ref} forms (dcmanager-api.md §2.1.2): manage, unmanage and update, with the
@@ -67,9 +68,37 @@ export async function checkUpdateRequest(request: UpdateRequest): Promise<Update
         '--management-subnet, --management-gateway-ip, --management-start-ip, --management-end-ip and --bootstrap-address',
     )
   }
+  if (reconfigure) checkNewNetwork(request)
   if (request.installValues) await mustExist(request.installValues, 'install-values does not exist')
   if (request.bootstrapValues) await mustExist(request.bootstrapValues, "bootstrap-values doesm't exist")
   return {sysadminPassword: reconfigure, bmcPassword: Boolean(request.installValues)}
+}
+
+/** The server's own words for the management options (it validates them as an "admin" network). */
+const FLAG_WORDS: Array<[string, string]> = [
+  ['admin_subnet', '--management-subnet'],
+  ['admin_start_address', '--management-start-ip'],
+  ['admin_end_address', '--management-end-ip'],
+  ['admin_gateway_address', '--management-gateway-ip'],
+  ['admin address range', 'management address range'],
+  ['admin pool', 'management pool'],
+]
+
+/**
+ * dcm's check before sending (docs/extensions.md "validation before sending"): the new network passes the
+ * server's `validate_admin_network_config` rules (core/overrides/admin-network.ts, the lab's implementation too),
+ * said with the option names. What needs the System Controller (overlaps with other subclouds, the gateway's
+ * family on its networks) stays the server's.
+ */
+function checkNewNetwork(request: UpdateRequest): void {
+  const checked = checkAdminNetworkConfig({
+    subnet: request.managementSubnet,
+    start: request.managementStartIp,
+    end: request.managementEndIp,
+    gateway: request.managementGatewayIp,
+  })
+  if (checked.ok) return
+  throw new UsageError(FLAG_WORDS.reduce((text, [word, flag]) => text.split(word).join(flag), checked.message))
 }
 
 async function mustExist(file: string, message: string): Promise<void> {

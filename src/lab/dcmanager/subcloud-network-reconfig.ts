@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto'
 
 import {formatAddress, parseAddress, parseSubnet} from '../../core/net/cidr.js'
+import {checkAdminNetworkConfig} from '../../core/overrides/admin-network.js'
 import type {FormPart} from '../http/multipart.js'
 import {WebobError} from '../http/webob-error.js'
 import type {LabStore, StoredRoute} from '../lab-store.js'
@@ -10,7 +11,6 @@ import {routeReachesSystemController} from './audit.js'
 import type {DcmanagerContext} from './dcmanager-http.js'
 import {decodePassword} from './subcloud-add-fields.js'
 import {NO_ERRORS, type SubcloudRecord} from './subcloud-model.js'
-import {validateAddressStr, validateNetworkStr, type ParsedAddress} from './subnet-checks.js'
 import {transientReason} from './subcloud-transient.js'
 
 /**
@@ -129,65 +129,33 @@ function currentValue(record: SubcloudRecord, param: NetworkParam): string {
   return values[param]
 }
 
-/** Minimum range of a duplex system (MIN_SUBNET_HOST_ADDRESSES): the reconfiguration passes no system mode. */
-const MIN_RANGE = 3
-const MIN_SUBNET_SIZE = 8
-
 /**
- * Upstream's `validate_admin_network_config` as the reconfiguration calls it: its texts say "admin" whatever
- * the network, and every subcloud (this one included) is an existing one for the range-overlap check.
+ * `validate_admin_network_config` as the reconfiguration calls it (core's implementation, the client's too): every
+ * subcloud, this one included, is an existing one for the range-overlap check.
  */
 function validateAdminNetworkConfig(
   field: (name: string) => string | undefined,
   subclouds: readonly SubcloudRecord[],
 ): Omit<NetworkPlan, 'gatewayFamily' | 'systemControllerSubnet' | 'sysadminPassword'> {
-  const subnets = validateNetworkStr(field('management_subnet'), MIN_SUBNET_SIZE)
-  if (!subnets.ok) throw new WebobError(400, `admin_subnet invalid: ${subnets.reason}`)
-  const starts = expectAddress(field('management_start_ip'), subnets.value, 'admin_start_address')
-  const ends = expectAddress(field('management_end_ip'), subnets.value, 'admin_end_address')
-  const pairs = starts.slice(0, Math.min(starts.length, ends.length)).map((start, index) => ({start, end: ends[index]}))
-  for (const {start, end} of pairs) {
-    if (start.value > end.value) throw new WebobError(400, 'admin_start_address greater than admin_end_address')
-    if (end.value - start.value + 1n < BigInt(MIN_RANGE)) {
-      throw new WebobError(400, `admin address range must contain at least ${MIN_RANGE} addresses`)
-    }
-    const overlapping = subclouds.find((other) => rangesOverlap(start, end, other))
-    if (overlapping) {
-      throw new WebobError(400, `Admin address range overlaps with that of subcloud ${overlapping.name}`)
-    }
-  }
-  const gateways = expectAddress(field('management_gateway_ip'), subnets.value, 'admin_gateway_address')
-  for (const [index, gateway] of gateways.entries()) {
-    const pair = pairs[index]
-    if (pair && gateway.value >= pair.start.value && gateway.value <= pair.end.value) {
-      throw new WebobError(
-        400,
-        `admin_gateway_address invalid, is within admin pool: ${pair.start.text} - ${pair.end.text}`,
-      )
-    }
-  }
+  const checked = checkAdminNetworkConfig(
+    {
+      subnet: field('management_subnet'),
+      start: field('management_start_ip'),
+      end: field('management_end_ip'),
+      gateway: field('management_gateway_ip'),
+    },
+    subclouds.map((other) => ({name: other.name, start: other.managementStartIp, end: other.managementEndIp})),
+  )
+  if (!checked.ok) throw new WebobError(400, checked.message)
+  const {subnets, ranges, gateways} = checked.value
   return {
-    subnet: subnets.value[0].typed,
-    startIp: starts[0].text,
-    endIp: ends[0].text,
+    subnet: subnets[0].typed,
+    startIp: ranges[0].start.text,
+    endIp: ranges[0].end.text,
     gatewayIp: gateways[0].text,
-    subnets: subnets.value.map((subnet) => subnet.typed),
-    ranges: pairs.map(({start, end}) => ({start: start.text, end: end.text})),
+    subnets: subnets.map((subnet) => subnet.typed),
+    ranges: ranges.map(({start, end}) => ({start: start.text, end: end.text})),
   }
-}
-
-/** check_range_overlaps: against the subcloud's primary range (the only one upstream's table keeps). */
-function rangesOverlap(start: ParsedAddress, end: ParsedAddress, other: SubcloudRecord): boolean {
-  const otherStart = parseAddress(other.managementStartIp)
-  const otherEnd = parseAddress(other.managementEndIp)
-  if (!otherStart || !otherEnd || otherStart.family !== start.family) return false
-  return start.value <= otherEnd.value && otherStart.value <= end.value
-}
-
-function expectAddress(value: string | undefined, networks: Parameters<typeof validateAddressStr>[1], key: string) {
-  const result = validateAddressStr(value, networks)
-  if (!result.ok) throw new WebobError(400, `${key} invalid: ${result.reason}`)
-  return result.value
 }
 
 /** utils.verify_ongoing_subcloud_strategy: a step of this subcloud not complete, aborted or failed. */

@@ -115,6 +115,28 @@ describe('update forms and checks', () => {
     })
   })
 
+  it("checks the new network with the server's rules before sending, naming the options", async () => {
+    const all = {
+      managementSubnet: '192.168.110.0/24',
+      managementGatewayIp: '192.168.110.1',
+      managementStartIp: '192.168.110.2',
+      managementEndIp: '192.168.110.50',
+      bootstrapAddress: '10.10.10.12',
+    }
+    await expect(checkUpdateRequest({...all, managementSubnet: '192.168.110.0/30'})).rejects.toThrow(
+      new UsageError('--management-subnet invalid: Subnet too small - must have at least 8 addresses'),
+    )
+    await expect(checkUpdateRequest({...all, managementEndIp: '192.168.111.50'})).rejects.toThrow(
+      new UsageError('--management-end-ip invalid: Address must be in subnet 192.168.110.0/24'),
+    )
+    await expect(checkUpdateRequest({...all, managementStartIp: '192.168.110.60'})).rejects.toThrow(
+      new UsageError('--management-start-ip greater than --management-end-ip'),
+    )
+    await expect(checkUpdateRequest({...all, managementGatewayIp: '192.168.110.7'})).rejects.toThrow(
+      new UsageError('--management-gateway-ip invalid, is within management pool: 192.168.110.2 - 192.168.110.50'),
+    )
+  })
+
   it("counts an empty option as not given, as the upstream client's truthiness checks", async () => {
     await expect(checkUpdateRequest({description: ''})).rejects.toThrow('Nothing to update')
     // An empty management option does not start a reconfiguration: only the bootstrap address is sent.
