@@ -361,15 +361,23 @@ describe('through the client: dcm subcloud update', () => {
     expect(record('edge6').managementSubnet).toBe('10.99.6.0/24')
   })
 
+  /** `dcm subcloud update NAME --management-... --bootstrap-address ...`, the password from the environment. */
+  const update = (name: string, fields: Record<string, string>) =>
+    dcmInProcess(
+      [
+        'subcloud',
+        'update',
+        name,
+        ...Object.entries(fields)
+          .filter(([key]) => key !== 'sysadmin_password')
+          .flatMap(([key, value]) => [`--${key.replace(/_/g, '-')}`, value]),
+      ],
+      {...lab.env, DCM_SYSADMIN_PASSWORD: 'St8rlingX*'},
+    )
+
   test("the server's refusal is one line, exit 1", async () => {
     unmanaged('edge7', {managementState: 'managed'})
-    const args = Object.entries(params(7))
-      .filter(([key]) => key !== 'sysadmin_password')
-      .flatMap(([key, value]) => [`--${key.replace(/_/g, '-')}`, value])
-    const result = await dcmInProcess(['subcloud', 'update', 'edge7', ...args], {
-      ...lab.env,
-      DCM_SYSADMIN_PASSWORD: 'St8rlingX*',
-    })
+    const result = await update('edge7', params(7))
     expect([result.code, result.stderr.trim()]).toEqual([
       1,
       'Error: Unable to update subcloud edge7: A subcloud must be unmanaged to perform network reconfiguration (HTTP 422)',
@@ -378,13 +386,7 @@ describe('through the client: dcm subcloud update', () => {
 
   test("a new network the server's rules refuse: exit 2 naming the option, nothing sent (dcm's check)", async () => {
     const before = lab.requests.length
-    const args = Object.entries({...params(7), management_gateway_ip: '10.99.7.9'})
-      .filter(([key]) => key !== 'sysadmin_password')
-      .flatMap(([key, value]) => [`--${key.replace(/_/g, '-')}`, value])
-    const result = await dcmInProcess(['subcloud', 'update', 'edge7', ...args], {
-      ...lab.env,
-      DCM_SYSADMIN_PASSWORD: 'St8rlingX*',
-    })
+    const result = await update('edge7', {...params(7), management_gateway_ip: '10.99.7.9'})
     expect([result.code, result.stderr.trim()]).toEqual([
       2,
       'Error: --management-gateway-ip invalid, is within management pool: 10.99.7.5 - 10.99.7.49',

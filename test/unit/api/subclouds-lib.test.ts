@@ -96,18 +96,20 @@ describe('update forms and checks', () => {
     ])
   })
 
+  /** All five network reconfiguration options, valid. */
+  const all = {
+    managementSubnet: '192.168.110.0/24',
+    managementGatewayIp: '192.168.110.1',
+    managementStartIp: '192.168.110.2',
+    managementEndIp: '192.168.110.50',
+    bootstrapAddress: '10.10.10.12',
+  }
+
   it('network reconfiguration needs all five options and the sysadmin password', async () => {
     await expect(checkUpdateRequest({})).rejects.toThrow('Nothing to update')
     await expect(checkUpdateRequest({managementSubnet: '192.168.110.0/24'})).rejects.toThrow(
       /all the following parameters are necessary/,
     )
-    const all = {
-      managementSubnet: '192.168.110.0/24',
-      managementGatewayIp: '192.168.110.1',
-      managementStartIp: '192.168.110.2',
-      managementEndIp: '192.168.110.50',
-      bootstrapAddress: '10.10.10.12',
-    }
     await expect(checkUpdateRequest(all)).resolves.toEqual({sysadminPassword: true, bmcPassword: false})
     await expect(checkUpdateRequest({bootstrapAddress: '10.10.10.13'})).resolves.toEqual({
       sysadminPassword: false,
@@ -116,13 +118,6 @@ describe('update forms and checks', () => {
   })
 
   it("checks the new network with the server's rules before sending, naming the options", async () => {
-    const all = {
-      managementSubnet: '192.168.110.0/24',
-      managementGatewayIp: '192.168.110.1',
-      managementStartIp: '192.168.110.2',
-      managementEndIp: '192.168.110.50',
-      bootstrapAddress: '10.10.10.12',
-    }
     await expect(checkUpdateRequest({...all, managementSubnet: '192.168.110.0/30'})).rejects.toThrow(
       new UsageError('--management-subnet invalid: Subnet too small - must have at least 8 addresses'),
     )
