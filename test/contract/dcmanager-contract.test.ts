@@ -89,17 +89,17 @@ function operationFor(request: SeenRequest): Operation {
 
 describe('contract with dc-openapi.yaml and the api-ref samples', () => {
   let lab: TestLab
-  let fake: FaultServer
+  let faults: FaultServer
   let files: FixtureDir
-  const dcm = (...args: string[]) => runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})})
+  const dcm = (...args: string[]) => runDcm(args, {env: faults.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})})
 
   beforeAll(async () => {
     lab = await startTestLab({deployer: 'simulated'})
-    fake = await inFrontOf(lab)
+    faults = await inFrontOf(lab)
     files = fixtureDir()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
     await lab.stop()
     files.cleanup()
   })
@@ -157,7 +157,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
       const result = await dcm(...args)
       expect({args, code: result.code, stderr: result.stderr}).toEqual({args, code: 0, stderr: ''})
     }
-    const api = fake.requests.filter((r) => r.path.startsWith('/dcmanager'))
+    const api = faults.requests.filter((r) => r.path.startsWith('/dcmanager'))
     expect(api.length).toBeGreaterThanOrEqual(commands.length)
     const checked = new Set<string>()
     for (const request of api) {
@@ -217,7 +217,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
   })
 
   it("the add form carries the api-ref sample request's fields (bootstrap keys merged server-side)", () => {
-    const post = fake.requests.filter((r) => r.method === 'POST' && r.path === '/dcmanager/v1.0/subclouds/')[0]
+    const post = faults.requests.filter((r) => r.method === 'POST' && r.path === '/dcmanager/v1.0/subclouds/')[0]
     const form = parseMultipart(post.body, String(post.headers['content-type']))
     const merged = new Set([...Object.keys(parseYaml(form.get('bootstrap_values')!)), ...form.keys()])
     const expected = Object.keys(sample('subclouds/subclouds-post-request.json'))
@@ -226,7 +226,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
   })
 
   it("group requests use exactly the sample requests' keys", () => {
-    const groupBodies = fake.requests
+    const groupBodies = faults.requests
       .filter((r) => r.path.includes('/subcloud-groups') && (r.method === 'POST' || r.method === 'PATCH'))
       .map((r) => ({method: r.method, keys: Object.keys(JSON.parse(r.body.toString('utf8'))).sort()}))
     expect(groupBodies).toEqual([
@@ -237,7 +237,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
 
   describe('output for the api-ref sample subcloud (dcmanager-api.md §5, byte for byte)', () => {
     beforeAll(() => {
-      const answer = (apiPath: string, body: unknown) => fake.on('GET', `/dcmanager/v1.0${apiPath}`, json(body))
+      const answer = (apiPath: string, body: unknown) => faults.on('GET', `/dcmanager/v1.0${apiPath}`, json(body))
       answer('/subclouds', sample('subclouds/subclouds-get-response.json'))
       answer('/subclouds/subcloud1', sample('subclouds/subcloud-get-response.json'))
       answer('/subclouds/subcloud1/detail', sample('subclouds/subcloud-get-detail-response.json'))

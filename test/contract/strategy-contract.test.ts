@@ -71,12 +71,12 @@ function validateBody(operation: Operation, body: unknown): unknown {
 }
 
 describe('strategy commands: contract with dc-openapi.yaml', () => {
-  let fake: FaultServer
+  let faults: FaultServer
   /** The fault server answers these GETs with the api-ref samples; anything else gets its 404. */
-  const answer = (apiPath: string, body: unknown) => fake.on('GET', `/dcmanager/v1.0${apiPath}`, json(body))
+  const answer = (apiPath: string, body: unknown) => faults.on('GET', `/dcmanager/v1.0${apiPath}`, json(body))
 
   beforeAll(async () => {
-    fake = await new FaultServer().start()
+    faults = await new FaultServer().start()
     answer('/sw-update-strategy', sample('sw-update-strategy/sw-update-strategy-get-response.json'))
     answer('/sw-update-strategy/steps', sample('sw-update-strategy/sw-update-strategy-get-steps-response.json'))
     answer(
@@ -88,7 +88,7 @@ describe('strategy commands: contract with dc-openapi.yaml', () => {
       answer(`/sw-update-options/${ref}`, sample('sw-update-options/sw-update-options-get-one-response.json'))
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
   })
 
   it('sends only documented operations with valid bodies, for every command', async () => {
@@ -153,7 +153,7 @@ describe('strategy commands: contract with dc-openapi.yaml', () => {
       ],
       ['strategy-config', 'delete', 'subcloud1'],
     ]
-    const env = fake.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})
+    const env = faults.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})
     // Three at a time: each is a process start; the order of requests does not matter here.
     for (let i = 0; i < commands.length; i += 3) {
       const batch = commands.slice(i, i + 3)
@@ -165,7 +165,7 @@ describe('strategy commands: contract with dc-openapi.yaml', () => {
           ran: true,
         })
     }
-    const api = fake.requests.filter((r) => r.path.startsWith('/dcmanager'))
+    const api = faults.requests.filter((r) => r.path.startsWith('/dcmanager'))
     const seen = new Set<string>()
     for (const request of api) {
       const operation = operationFor(request)

@@ -30,9 +30,9 @@ const COMMANDS = {
 
 describe('dcm subcloud-group and alarm summary', () => {
   let lab: TestLab
-  let fake: FaultServer
+  let faults: FaultServer
   const dcm = (topic: string, verb: string, ...args: string[]) =>
-    runInProcess(COMMANDS[`${topic} ${verb}` as keyof typeof COMMANDS], args, fake.env())
+    runInProcess(COMMANDS[`${topic} ${verb}` as keyof typeof COMMANDS], args, faults.env())
 
   beforeAll(async () => {
     lab = await startTestLab()
@@ -40,17 +40,17 @@ describe('dcm subcloud-group and alarm summary', () => {
     await seedFleet(lab.store, {count: 2, prefix: 'sc'})
     lab.store.updateSubcloud(lab.store.subcloudByName('sc2')!.id, {managementState: 'unmanaged'})
     lab.audit()
-    fake = await inFrontOf(lab)
+    faults = await inFrontOf(lab)
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
     await lab.stop()
   })
 
   it("add sends dcmanager's JSON body with its defaults and prints GROUP_DETAIL", async () => {
     const result = await dcm('subcloud-group', 'add', '--name', 'edge-east', '--max_parallel_subclouds', '4')
     expect(result.code).toBe(0)
-    const post = fake.requests.find((r) => r.method === 'POST' && r.path.includes('subcloud-groups'))!
+    const post = faults.requests.find((r) => r.method === 'POST' && r.path.includes('subcloud-groups'))!
     expect(JSON.parse(post.body.toString())).toEqual({
       name: 'edge-east',
       description: 'No description provided',
@@ -97,15 +97,15 @@ describe('dcm subcloud-group and alarm summary', () => {
       '+--------+--------+\n| id     | name   |\n+--------+--------+\n| <none> | <none> |\n+--------+--------+\n',
     )
     // CLI_CONFIRMATIONS=enabled with no terminal: refused before anything is sent; unset: deleted as upstream does.
-    const before = fake.requests.length
+    const before = faults.requests.length
     const refused = await runDcm(['subcloud-group', 'delete', 'edge-east'], {
-      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+      env: faults.env({CLI_CONFIRMATIONS: 'enabled'}),
     })
     expect(refused).toMatchObject({
       code: 2,
       stderr: 'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
     })
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const deleted = await dcm('subcloud-group', 'delete', 'edge-east')
     expect(deleted).toMatchObject({code: 0, stdout: '', stderr: ''})
     const gone = await dcm('subcloud-group', 'show', 'edge-east')

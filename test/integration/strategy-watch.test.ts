@@ -38,22 +38,22 @@ const step = (cloud: string, state: string, details = '') => ({
 const FAILURE = 'sw-deploy pre-check: Failed for subcloud subcloud2: Release stx-25.09.1 is not prestaged.'
 
 describe('following a strategy (show --watch, apply --wait)', () => {
-  let fake: FaultServer
-  const env = () => fake.env()
+  let faults: FaultServer
+  const env = () => faults.env()
   const dcm = (...args: string[]) => runDcm(args, {env: env()})
   const gets = (suffix: string) =>
-    fake.requests.filter((r) => r.method === 'GET' && r.path.replace(/\/$/, '').endsWith(suffix)).length
+    faults.requests.filter((r) => r.method === 'GET' && r.path.replace(/\/$/, '').endsWith(suffix)).length
 
-  const answer = (path: string, body: unknown) => fake.on('GET', `/dcmanager/v1.0${path}`, json(body))
+  const answer = (path: string, body: unknown) => faults.on('GET', `/dcmanager/v1.0${path}`, json(body))
 
   beforeAll(async () => {
-    fake = await new FaultServer().start()
+    faults = await new FaultServer().start()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
   })
   beforeEach(() => {
-    fake.reset()
+    faults.reset()
     answer('/sw-update-strategy/steps', {'strategy-steps': [step('subcloud1', 'complete')]})
   })
 
@@ -144,7 +144,7 @@ describe('following a strategy (show --watch, apply --wait)', () => {
     const result = await runDcmOnPty(
       ['sw-deploy-strategy', 'show', '--watch', '--poll-interval', '100'],
       [{expect: 'apply phase is 40% complete'}, {signal: 'SIGINT'}],
-      {env: fake.env({CI: ''}), timeoutSeconds: 15},
+      {env: faults.env({CI: ''}), timeoutSeconds: 15},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)

@@ -12,16 +12,16 @@ import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-
  */
 describe('dcm subcloud add on a terminal', () => {
   let lab: TestLab
-  let fake: FaultServer
+  let faults: FaultServer
   let files: FixtureDir
 
   beforeAll(async () => {
     lab = await startTestLab({deployer: 'simulated'})
-    fake = await inFrontOf(lab)
+    faults = await inFrontOf(lab)
     files = fixtureDir()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
     await lab.stop()
     files.cleanup()
   })
@@ -42,12 +42,12 @@ describe('dcm subcloud add on a terminal', () => {
         {send: 'Tty-Secret-77\r'},
         {expect: 'not-deployed'},
       ],
-      {env: fake.env()},
+      {env: faults.env()},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(0)
     for (const secret of ['First-Try-1', 'Other-Try-2', 'Tty-Secret-77']) expect(result.output).not.toContain(secret)
-    const [post] = fake.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/dcmanager/'))
+    const [post] = faults.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/dcmanager/'))
     expect(
       parseMultipart(post.body, String(post.headers['content-type'])).get('sysadmin_password')?.data.toString(),
     ).toBe(Buffer.from('Tty-Secret-77').toString('base64'))
@@ -64,7 +64,7 @@ describe('dcm subcloud add on a terminal', () => {
       }),
     )
     // Whatever the lab's deploy does, the fault server reports the subcloud still bootstrapping.
-    fake.on(
+    faults.on(
       'GET',
       /^\/dcmanager\/v1\.0\/subclouds\/[^/]+\/?$/,
       json(subcloudRecord({name: 'sc-tty-wait', 'deploy-status': 'bootstrapping'})),
@@ -83,7 +83,7 @@ describe('dcm subcloud add on a terminal', () => {
         '50',
       ],
       [{expect: 'sc-tty-wait: bootstrapping (step 5 of 7)'}, {signal: 'SIGINT'}],
-      {env: fake.env({DCM_SYSADMIN_PASSWORD: 'Wait-Pw-1'})},
+      {env: faults.env({DCM_SYSADMIN_PASSWORD: 'Wait-Pw-1'})},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)

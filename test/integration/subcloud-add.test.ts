@@ -27,14 +27,14 @@ const LIST = '/dcmanager/v1.0/subclouds'
 
 describe('dcm subcloud add', () => {
   let lab: TestLab
-  let fake: FaultServer
+  let faults: FaultServer
   let files: FixtureDir
   const password = 'Sysadmin*Secret-7731'
-  const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.path.replace(/\/$/, '') === LIST)
+  const posts = () => faults.requests.filter((r) => r.method === 'POST' && r.path.replace(/\/$/, '') === LIST)
 
   beforeAll(async () => {
     lab = await startTestLab({deployer: 'simulated', failFor: ['sc-f']})
-    fake = await inFrontOf(lab)
+    faults = await inFrontOf(lab)
     files = fixtureDir()
   })
   beforeEach(async () => {
@@ -43,10 +43,10 @@ describe('dcm subcloud add', () => {
       lab.store.deleteSubcloud(subcloud.id)
     }
     await lab.store.persist()
-    fake.reset()
+    faults.reset()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
     await lab.stop()
     files.cleanup()
   })
@@ -56,7 +56,7 @@ describe('dcm subcloud add', () => {
     const result = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
       {
-        env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+        env: faults.env({DCM_SYSADMIN_PASSWORD: password}),
       },
     )
     expect(result.stderr).toBe('')
@@ -80,7 +80,7 @@ describe('dcm subcloud add', () => {
     const result = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
       {
-        env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+        env: faults.env({DCM_SYSADMIN_PASSWORD: password}),
       },
     )
     expect(result.code).toBe(2)
@@ -100,7 +100,7 @@ describe('dcm subcloud add', () => {
     const result = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
       {
-        env: fake.env({DCM_SYSADMIN_PASSWORD: password}),
+        env: faults.env({DCM_SYSADMIN_PASSWORD: password}),
       },
     )
     expect(result.code).toBe(2)
@@ -126,7 +126,7 @@ describe('dcm subcloud add', () => {
         '--system-controller-pool',
         '192.168.204.2-192.168.204.200',
       ],
-      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+      {env: faults.env({DCM_SYSADMIN_PASSWORD: password})},
     )
     expect(result.code).toBe(2)
     expect(result.stderr.split('\n')[0]).toMatch(
@@ -169,12 +169,12 @@ describe('dcm subcloud add', () => {
       install,
       '--no-preflight',
     ]
-    const missing = await runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: password})})
+    const missing = await runDcm(args, {env: faults.env({DCM_SYSADMIN_PASSWORD: password})})
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('Error: the BMC password is required: no terminal to prompt on')
     expect(missing.stderr).toContain('--bmc-password, DCM_BMC_PASSWORD')
     expect(posts()).toHaveLength(0)
-    const sent = await runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: password, DCM_BMC_PASSWORD: 'Bmc-Pw-55'})})
+    const sent = await runDcm(args, {env: faults.env({DCM_SYSADMIN_PASSWORD: password, DCM_BMC_PASSWORD: 'Bmc-Pw-55'})})
     expect({code: sent.code, stderr: sent.stderr}).toEqual({code: 0, stderr: ''})
     const [post] = posts()
     const parts = multipartParts(post.body, String(post.headers['content-type']))
@@ -193,7 +193,7 @@ describe('dcm subcloud add', () => {
   it('client-side checks use the upstream messages before any request', async () => {
     const missing = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', '/nonexistent.yml'],
-      {env: fake.env()},
+      {env: faults.env()},
     )
     expect(missing.code).toBe(2)
     expect(missing.stderr).toBe('Error: bootstrap-values does not exist: /nonexistent.yml\n')
@@ -210,10 +210,10 @@ describe('dcm subcloud add', () => {
         '--name',
         'x',
       ],
-      {env: fake.env()},
+      {env: faults.env()},
     )
     expect(name.stderr).toBe('Error: The --name option can only be used with --migrate option.\n')
-    expect(fake.requests).toHaveLength(0)
+    expect(faults.requests).toHaveLength(0)
   })
 
   it('without a terminal and without a password it names the ways to give one (exit 2), nothing sent', async () => {
@@ -221,7 +221,7 @@ describe('dcm subcloud add', () => {
     const result = await runDcm(
       ['subcloud', 'add', '--bootstrap-address', '10.10.10.12', '--bootstrap-values', file, '--no-preflight'],
       {
-        env: fake.env(),
+        env: faults.env(),
       },
     )
     expect(result.code).toBe(2)
@@ -245,11 +245,11 @@ describe('dcm subcloud add', () => {
         '-f',
         'json',
       ],
-      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+      {env: faults.env({DCM_SYSADMIN_PASSWORD: password})},
     )
     expect(result.code).toBe(0)
     const shown = JSON.parse(result.stdout)
-    expect(shown.request).toBe(`POST ${fake.url}/dcmanager/v1.0/subclouds/`)
+    expect(shown.request).toBe(`POST ${faults.url}/dcmanager/v1.0/subclouds/`)
     expect(shown['bootstrap-address']).toBe('10.10.10.12')
     expect(shown.sysadmin_password).toBe('<redacted>')
     expect(shown.bootstrap_values).toMatch(/^file .*sc-e\.yml \(\d+ bytes\)$/)
@@ -271,7 +271,7 @@ describe('dcm subcloud add', () => {
         '--poll-interval',
         '20',
       ],
-      {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+      {env: faults.env({DCM_SYSADMIN_PASSWORD: password})},
     )
     expect(result.code).toBe(0)
     const lines = result.stderr.trim().split('\n')
@@ -315,7 +315,7 @@ describe('dcm subcloud add', () => {
           '20',
           '-q',
         ],
-        {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+        {env: faults.env({DCM_SYSADMIN_PASSWORD: password})},
       )
       expect(result.code).toBe(1)
       // The first line of the error description the lab's failed bootstrap wrote.
@@ -328,7 +328,7 @@ describe('dcm subcloud add', () => {
 
     it('gives up after --timeout with exit 4', async () => {
       // A deploy that hangs: whatever the lab does, the fault server reports sc-t as still bootstrapping.
-      fake.on(
+      faults.on(
         'GET',
         /^\/dcmanager\/v1\.0\/subclouds\/[^/]+\/?$/,
         json(subcloudRecord({name: 'sc-t', 'deploy-status': 'bootstrapping'})),
@@ -350,7 +350,7 @@ describe('dcm subcloud add', () => {
           '100',
           '-q',
         ],
-        {env: fake.env({DCM_SYSADMIN_PASSWORD: password})},
+        {env: faults.env({DCM_SYSADMIN_PASSWORD: password})},
       )
       expect(result.code).toBe(4)
       expect(result.stderr.split('\n')[0]).toBe('Error: subcloud sc-t is still bootstrapping after 1 s')
@@ -406,11 +406,11 @@ describe('dcm subcloud add', () => {
         const result =
           source === 'stdin'
             ? await runDcm([...args, '--sysadmin-password-stdin'], {
-                env: fake.env({DCCLIENT_NO_CACHE: '', DCM_CACHE_DIR: cache}),
+                env: faults.env({DCCLIENT_NO_CACHE: '', DCM_CACHE_DIR: cache}),
                 input: `${secret}\n`,
               })
             : await runDcm(args, {
-                env: fake.env({DCCLIENT_NO_CACHE: '', DCM_CACHE_DIR: cache, DCM_SYSADMIN_PASSWORD: secret}),
+                env: faults.env({DCCLIENT_NO_CACHE: '', DCM_CACHE_DIR: cache, DCM_SYSADMIN_PASSWORD: secret}),
               })
         const argv = stop()
         expect(result.code).toBe(0)

@@ -14,10 +14,10 @@ import {runDcmOnPty} from '../helpers/pty.js'
  */
 describe('dcm subcloud commands', () => {
   let lab: TestLab
-  let fake: FaultServer
-  const dcm = (...args: string[]) => runDcm(args, {env: fake.env()})
+  let faults: FaultServer
+  const dcm = (...args: string[]) => runDcm(args, {env: faults.env()})
   const lastPatch = () => {
-    const patch = fake.requests.filter((r) => r.method === 'PATCH').at(-1)!
+    const patch = faults.requests.filter((r) => r.method === 'PATCH').at(-1)!
     const parts = parseMultipart(patch.body, String(patch.headers['content-type']))
     return new Map([...parts].map(([name, part]) => [name, part.data.toString('utf8')]))
   }
@@ -39,10 +39,10 @@ describe('dcm subcloud commands', () => {
       errorDescription: 'FAILED: TASK [x]\nfatal: [controller-0]: FAILED!',
     })
     lab.audit()
-    fake = await inFrontOf(lab)
+    faults = await inFrontOf(lab)
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
     await lab.stop()
   })
 
@@ -122,14 +122,14 @@ describe('dcm subcloud commands', () => {
   })
 
   it('an empty reference is refused before anything is sent, in upstream words (exit 2)', async () => {
-    const before = fake.requests.length
+    const before = faults.requests.length
     for (const command of ['show', 'errors', 'unmanage', 'delete']) {
       const result = await dcm('subcloud', command, '')
       expect(result).toMatchObject({code: 2, stdout: '', stderr: 'Error: Subcloud cannot be an empty value.\n'})
     }
     const group = await dcm('subcloud-group', 'show', '')
     expect(group).toMatchObject({code: 2, stdout: '', stderr: 'Error: Subcloud group cannot be an empty value.\n'})
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 
   it('delete follows CLI_CONFIRMATIONS: unset, it deletes with no terminal as upstream; enabled, it needs --yes', async () => {
@@ -144,15 +144,15 @@ describe('dcm subcloud commands', () => {
     // Powered down (no route back: offline), as the server requires before a delete.
     await lab.store.setRoutes('online1', [])
     lab.audit()
-    const before = fake.requests.length
-    const enabled = await runDcm(['subcloud', 'delete', 'online1'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
+    const before = faults.requests.length
+    const enabled = await runDcm(['subcloud', 'delete', 'online1'], {env: faults.env({CLI_CONFIRMATIONS: 'enabled'})})
     expect(enabled).toMatchObject({
       code: 2,
       stderr: 'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
     })
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const deleted = await runDcm(['subcloud', 'delete', 'online1', '--yes'], {
-      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+      env: faults.env({CLI_CONFIRMATIONS: 'enabled'}),
     })
     expect(deleted.code).toBe(0)
     expect(deleted.stdout).toBe('')
@@ -160,15 +160,15 @@ describe('dcm subcloud commands', () => {
   })
 
   it('unmanage asks for confirmation only with CLI_CONFIRMATIONS=enabled (then --yes or a terminal)', async () => {
-    const before = fake.requests.length
-    const asked = await runDcm(['subcloud', 'unmanage', 'offline2'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
+    const before = faults.requests.length
+    const asked = await runDcm(['subcloud', 'unmanage', 'offline2'], {env: faults.env({CLI_CONFIRMATIONS: 'enabled'})})
     expect(asked.code).toBe(2)
     expect(asked.stderr).toBe(
       'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
     )
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const yes = await runDcm(['subcloud', 'unmanage', 'offline2', '--yes'], {
-      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+      env: faults.env({CLI_CONFIRMATIONS: 'enabled'}),
     })
     // offline2 is already unmanaged: the server's message proves the request was sent.
     expect(yes.stderr).toBe(
@@ -192,25 +192,25 @@ describe('dcm subcloud commands', () => {
     const form = lastPatch()
     expect([...form.keys()]).toEqual(['description', 'location', 'group_id'])
     expect(form.get('group_id')).toBe('Default')
-    const before = fake.requests.length
+    const before = faults.requests.length
     const nothing = await dcm('subcloud', 'update', 'offline2')
     expect(nothing.code).toBe(2)
     expect(nothing.stderr).toBe('Error: Nothing to update\n')
     const partial = await dcm('subcloud', 'update', 'offline2', '--management-subnet', '192.168.110.0/24')
     expect(partial.code).toBe(2)
     expect(partial.stderr).toMatch(/^Error: For subcloud network reconfiguration request all the following parameters/)
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 
   it("CLI_CONFIRMATIONS=enabled on a terminal: upstream's question; anything but yes cancels (exit 1)", async () => {
-    const env = fake.env({CLI_CONFIRMATIONS: 'enabled'})
+    const env = faults.env({CLI_CONFIRMATIONS: 'enabled'})
     const question = 'Do you want to continue? (yes/No):'
-    const before = fake.requests.length
+    const before = faults.requests.length
     const kept = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'y\r'}], {env})
     expect(kept).toMatchObject({code: 1, error: null})
     expect(kept.output).toContain('WARNING: This is a high-risk operation that may cause service interruption')
     expect(kept.output).toContain('Error: Operation cancelled by the user.')
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const deleted = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'yes\r'}], {env})
     expect(deleted).toMatchObject({code: 0, error: null})
     expect(names()).not.toContain('failed4')
