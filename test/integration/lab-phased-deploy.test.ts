@@ -1,5 +1,7 @@
 import {afterAll, beforeAll, describe, expect, test} from '@jest/globals'
 
+import {writeInstance} from '../../src/lab/lab-files.js'
+import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {errorOf, labFixture, postSubcloud} from '../helpers/lab-requests.js'
 import {BMC, failDeployAt, file, jsonOf, multipart, phase, SYSADMIN} from '../helpers/phased-deploy.js'
@@ -394,5 +396,31 @@ describe('each phase from each accepted state', () => {
       status: 400,
       description: 'The deploy install command can only be used during initial deployment.',
     })
+  })
+})
+
+describe('dcm lab subcloud set --fail-deploy-at', () => {
+  test('sets a one-shot fault the next run of the state meets; an unknown state exits 2', async () => {
+    // Found by `dcm lab subcloud set` through its data dir, as `dcm lab start` leaves it.
+    await writeInstance(lab.dataDir, {
+      pid: process.pid,
+      port: lab.port,
+      url: lab.url,
+      authUrl: lab.authUrl,
+      dcmanagerUrl: lab.dcmanagerUrl,
+      deployer: lab.deployerKind,
+      startedAt: new Date().toISOString(),
+    })
+    const env = {DCM_LAB_DIR: lab.dataDir}
+    const {id, name} = await create({install: true})
+    const set = await runDcm(['lab', 'subcloud', 'set', name, '--fail-deploy-at', 'installing', '-f', 'json'], {env})
+    expect(set.code).toBe(0)
+    expect(JSON.parse(set.stdout)).toMatchObject({name, 'fail deploy at': 'installing'})
+    await phase(lab, id, 'install', [SYSADMIN])
+    await until(id, 'install-failed')
+    expect(lab.store.subcloudById(id)?.deployFault).toBeUndefined()
+    const bad = await runDcm(['lab', 'subcloud', 'set', name, '--fail-deploy-at', 'nowhere'], {env})
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('unknown deploy state "nowhere"')
   })
 })
