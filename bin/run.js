@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-import {statSync} from 'node:fs'
-import {createRequire} from 'node:module'
+import {readFileSync, statSync} from 'node:fs'
+import {createRequire, Module} from 'node:module'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import vm from 'node:vm'
 
 // dcm runs as one bundled script (dist/bundle/dcm.cjs, built by `npm run compile`): loading it costs a fraction of
 // loading oclif and dcm file by file. A bundle older than the last `tsc` run (a compile without the bundle step) is
 // not used: its code would not be the code in dist/.
-const bundle = new URL('../dist/bundle/dcm.cjs', import.meta.url)
-const compiled = new URL('../dist/.tsbuildinfo', import.meta.url)
+const bundle = fileURLToPath(new URL('../dist/bundle/dcm.cjs', import.meta.url))
+const compiled = fileURLToPath(new URL('../dist/.tsbuildinfo', import.meta.url))
 if (isCurrent(bundle, compiled)) {
-  // require(), not import(): importing CommonJS from an ES module first scans all of it for its exports.
-  createRequire(import.meta.url)(bundle.pathname)
+  runBundle(bundle)
 } else {
   const {execute, settings} = await import('@oclif/core')
   // dcm always runs its compiled dist/: with NODE_ENV=development or test, oclif would otherwise look for the
@@ -24,4 +26,24 @@ function isCurrent(file, than) {
   } catch {
     return false
   }
+}
+
+/**
+ * Run the bundle as require() would, with V8's code cache that `npm run compile` wrote beside it (dcm.cjs.cache):
+ * without it V8 parses all 1.7 MB before the first line runs. A cache made by another Node or V8 is rejected by V8
+ * itself, and the script is then compiled as usual.
+ */
+function runBundle(filename) {
+  let cachedData
+  try {
+    cachedData = readFileSync(`${filename}.cache`)
+  } catch {
+    // no cache: compiled from source
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(filename, 'utf8')), {
+    filename,
+    cachedData,
+  })
+  const module = {exports: {}, filename, id: filename}
+  script.runInThisContext()(module.exports, createRequire(filename), module, filename, path.dirname(filename))
 }

@@ -9,10 +9,14 @@
 //    package.json, and starts src/cli/bundled.ts with them.
 // 2. esbuild bundles it, with every lazily imported module (ssh2, ajv, the lab), into one minified CommonJS script.
 // 3. dist/bundle/oclif.manifest.json is the manifest it lists and helps from: dcm's commands and plugin-help's `help`.
+// 4. dist/bundle/dcm.cjs.cache is V8's code cache for it, made by the Node that compiles (bin/run.js hands it to V8,
+//    which rejects a cache of another version and compiles as usual).
 // Needs dist/ (tsc) and oclif.manifest.json: `npm run compile` runs it after both.
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {Module} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import vm from 'node:vm'
 
 import {build} from 'esbuild'
 
@@ -139,7 +143,16 @@ await build({
   // oclif requires typescript only to read a tsconfig.json when running commands from .ts sources (development);
   // left out, that require fails and oclif goes on, as it does in any install without typescript.
   external: ['cpu-features', '*.node', 'typescript'],
+  // import() becomes require(): bin/run.js runs the bundle as a vm.Script (to hand V8 its code cache), where a real
+  // import() needs --experimental-vm-modules. What is imported is bundled, or built into Node (node:https); a
+  // shipped module imported by path (package-files.ts) is registered by the entry above instead.
+  supported: {'dynamic-import': false},
   logLevel: 'warning',
   plugins: [oclifModuleLoaderShim],
 })
 rmSync(entry)
+
+// Compiled as bin/run.js compiles it (Module.wrap, same file name), so that V8 accepts the cache there.
+const bundled = path.join(out, 'dcm.cjs')
+const script = new vm.Script(Module.wrap(readFileSync(bundled, 'utf8')), {filename: bundled})
+writeFileSync(`${bundled}.cache`, script.createCachedData())
