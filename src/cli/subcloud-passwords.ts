@@ -39,9 +39,10 @@ export function bmcPasswordFlag(description: string) {
  * then DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, then a hidden prompt (asked twice unless told otherwise).
  */
 export function resolveSysadminPassword(
-  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof sysadminFlags>>>,
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof sysadminFlags>>> & {'bmc-password-stdin'?: boolean},
   ask: Pick<SecretSource, 'prompt' | 'confirm'> = {prompt: 'Enter the sysadmin password for the subcloud:'},
 ): Promise<string> {
+  refuseTwoStdinSecrets(flags)
   return resolveSecret({
     label: 'sysadmin password',
     flagName: '--sysadmin-password',
@@ -56,11 +57,7 @@ export function resolveSysadminPassword(
 export function resolveBmcPassword(
   flags: Partial<Interfaces.InferredFlags<ReturnType<typeof bmcPasswordFlag>>> & {'sysadmin-password-stdin'?: boolean},
 ): Promise<string> {
-  // Standard input holds one secret: the two stdin flags together would hand both the same text.
-  if (flags['bmc-password-stdin'] && flags['sysadmin-password-stdin'])
-    throw new UsageError('--sysadmin-password-stdin and --bmc-password-stdin cannot both read standard input', {
-      hint: 'pass the other password with its DCM_*_PASSWORD variable or at the prompt',
-    })
+  refuseTwoStdinSecrets(flags)
   return resolveSecret({
     label: 'BMC password',
     flagName: '--bmc-password',
@@ -70,4 +67,12 @@ export function resolveBmcPassword(
     envName: 'DCM_BMC_PASSWORD',
     prompt: 'Enter the bmc password for the subcloud:',
   })
+}
+
+/** Standard input holds one secret: the two stdin flags together would hand both the same text. */
+function refuseTwoStdinSecrets(flags: {'sysadmin-password-stdin'?: boolean; 'bmc-password-stdin'?: boolean}): void {
+  if (flags['bmc-password-stdin'] && flags['sysadmin-password-stdin'])
+    throw new UsageError('--sysadmin-password-stdin and --bmc-password-stdin cannot both read standard input', {
+      hint: 'pass the other password with its DCM_*_PASSWORD variable or at the prompt',
+    })
 }
