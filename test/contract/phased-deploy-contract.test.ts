@@ -210,6 +210,30 @@ describe('subcloud deploy: requests as dc-openapi.yaml and the upstream client',
     expect(Object.keys(checkForm(server.serviceRequests()[0]))).toEqual(['sysadmin_password'])
   })
 
+  it('--wait: still installing at --timeout is exit 4 naming the state; a failure is exit 1', async () => {
+    const before = {...subcloudRecord('create-complete'), 'updated-at': '2026-01-01 00:00:00.000000'}
+    const installing = {...subcloudRecord('installing'), 'updated-at': '2026-01-01 00:00:01.000000'}
+    server.on('GET', '/dcmanager/v1.0/subclouds/subcloud1', json(before), json(installing))
+    server.on('PATCH', '/dcmanager/v1.0/phased-subcloud-deploy/subcloud1/install', json(subcloudRecord('pre-install')))
+    const wait = ['--wait', '--timeout', '1', '--poll-interval', '100', '--quiet']
+    const timedOut = await dcm('subcloud', 'deploy', 'install', 'subcloud1', ...wait)
+    expect(timedOut.code).toBe(4)
+    expect(timedOut.stderr).toMatch(/^Error: subcloud subcloud1 is still installing after 1 s\n/)
+    server.reset()
+    const failed = {
+      ...subcloudRecord('install-failed'),
+      'error-description': 'Timeout occurred while installing subcloud subcloud1',
+    }
+    server.on('GET', '/dcmanager/v1.0/subclouds/subcloud1', json(before), json(failed))
+    server.on('PATCH', '/dcmanager/v1.0/phased-subcloud-deploy/subcloud1/install', json(subcloudRecord('pre-install')))
+    const result = await dcm('subcloud', 'deploy', 'install', 'subcloud1', ...wait)
+    expect({code: result.code, first: result.stderr.split('\n')[0]}).toEqual({
+      code: 1,
+      first:
+        'Error: subcloud subcloud1 install failed: install-failed: Timeout occurred while installing subcloud subcloud1',
+    })
+  })
+
   it('server errors carry the upstream client prefix, or none for create, bootstrap and resume', async () => {
     const wrongState =
       'Subcloud deploy status must be either: create-complete, pre-install-failed, install-failed, install-complete, install-aborted'

@@ -56,5 +56,9 @@ export async function runDeployPhase(options: DeployPhaseOptions): Promise<Subcl
     ? await client.phasedDeploy.phase(ref, facts.verb, fields, facts.context(ref))
     : await client.phasedDeploy.create(fields)
   if (!options.wait) return answered
-  return waitForPhase(client, command, String(answered.id ?? ref), {...options.wait, before: before ?? answered})
+  // Follow the subcloud as the operator named it (create: by the id it was given).
+  return waitForPhase(client, command, options.ref ?? String(answered.id), {
+    ...options.wait,
+    before: before ?? answered,
+  })
 }

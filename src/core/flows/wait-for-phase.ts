@@ -79,8 +79,9 @@ export function waitForPhase(
       if (!moved && command !== 'create' && command !== 'complete') return undefined
       if (succeeded(command, status)) return 'done'
       if (deployOutcome(status) !== 'in-progress') return 'failed'
-      // Another resting state (e.g. bootstrap-complete when a resume or config was expected) ends it too.
-      return RESTING.has(status) ? 'failed' : undefined
+      // A resting state off the phase's path (install-complete when a config was expected) ends it too; one on the
+      // path (bootstrap-complete in a resume, before its config or complete) is a step.
+      return RESTING.has(status) && !steps.includes(status) ? 'failed' : undefined
     },
     errors: {
       failed: (subcloud) => {
