@@ -113,7 +113,10 @@ describe('dcm subcloud add', () => {
         management_gateway_address: '192.168.160.1',
       }),
     )
-    const install = files.write('sc-iv-install.yml', 'bmc_address: 10.10.10.20\nbmc_username: root\ninstall_type: 3\n')
+    const install = files.write(
+      'sc-iv-install.yml',
+      'bootstrap_interface: enp0s3\nbootstrap_address: 10.10.10.12\nbootstrap_address_prefix: 24\nbmc_address: 10.10.10.20\nbmc_username: root\ninstall_type: 3\n',
+    )
     const args = [
       'subcloud',
       'add',
@@ -128,7 +131,7 @@ describe('dcm subcloud add', () => {
     const missing = await runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: password})})
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('Error: the BMC password is required: no terminal to prompt on')
-    expect(missing.stderr).toContain('--bmc-password, DCM_BMC_PASSWORD')
+    expect(missing.stderr).toContain('--bmc-password, --bmc-password-stdin, DCM_BMC_PASSWORD')
     expect(fake.posts()).toHaveLength(0)
     const sent = await runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: password, DCM_BMC_PASSWORD: 'Bmc-Pw-55'})})
     expect({code: sent.code, stderr: sent.stderr}).toEqual({code: 0, stderr: ''})
