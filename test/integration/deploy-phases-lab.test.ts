@@ -104,6 +104,18 @@ describe('subcloud deploy on the lab', () => {
     expect({code: again.code, status: statusLine(again.stdout)}).toEqual({code: 0, status: 'complete'})
   })
 
+  test('enroll --wait ends at enroll-complete; deploy complete finishes it', async () => {
+    const s = await created({install: true})
+    const enrolled = await dcm('subcloud', 'deploy', 'enroll', s.name, '--install-values', s.install, ...waitFlags)
+    expect({code: enrolled.code, stderr: enrolled.stderr, status: statusLine(enrolled.stdout)}).toEqual({
+      code: 0,
+      stderr: '',
+      status: 'enroll-complete',
+    })
+    const completed = await dcm('subcloud', 'deploy', 'complete', s.name, ...waitFlags)
+    expect({code: completed.code, status: statusLine(completed.stdout)}).toEqual({code: 0, status: 'complete'})
+  })
+
   test('a phase refused in this state: the server text behind the client prefix, exit 1', async () => {
     const s = await created()
     const result = await dcm('subcloud', 'deploy', 'complete', s.name)
