@@ -234,6 +234,16 @@ describe('subcloud deploy: requests as dc-openapi.yaml and the upstream client',
     })
   })
 
+  it('--debug shows the exchange but never a password, plain or base64', async () => {
+    server.on('PATCH', '/dcmanager/v1.0/phased-subcloud-deploy/subcloud1/install', json(subcloudRecord('pre-install')))
+    const result = await dcm('subcloud', 'deploy', 'install', 'subcloud1', '--install-values', install, '--debug')
+    expect(result.code).toBe(0)
+    const output = result.stdout + result.stderr
+    expect(output).toContain('DEBUG:')
+    for (const secret of ['Sysadmin-Pw-1', 'Bmc-Pw-1', b64('Sysadmin-Pw-1'), b64('Bmc-Pw-1')])
+      expect(output).not.toContain(secret)
+  })
+
   it('server errors carry the upstream client prefix, or none for create, bootstrap and resume', async () => {
     const wrongState =
       'Subcloud deploy status must be either: create-complete, pre-install-failed, install-failed, install-complete, install-aborted'
