@@ -21,12 +21,13 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab demo',
     '<%= config.bin %> lab demo --time-scale 0.2',
     '<%= config.bin %> lab demo --scenario orchestration',
+    '<%= config.bin %> lab demo --scenario recovery',
   ]
   static flags = {
     scenario: Flags.string({
       description:
-        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing',
-      options: ['guide', 'orchestration'],
+        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing; recovery: a bootstrap failing at a task, resumed, then a backup and a restore from it',
+      options: ['guide', 'orchestration', 'recovery'],
       default: 'guide',
     }),
     'time-scale': Flags.string({description: 'scale of the simulated deploy time (1 = about 4 s)', default: '1'}),
@@ -42,12 +43,17 @@ ${EXIT_CODES_HELP}`
       this.flags.scenario === 'orchestration'
         ? (await import('../../lab/scenarios/orchestration-demo.js')).runOrchestrationDemo
         : (await import('../../lab/demo.js')).runLabDemo
+    const scenario =
+      this.flags.scenario === 'recovery'
+        ? (await import('../../lab/demo-scenarios/recovery.js')).recoveryScenario
+        : undefined
     const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../core/subclouds/columns.js')
     const started = Date.now()
     const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`
     const result = await this.withInterrupt(
       (signal) =>
         runLabDemo({
+          scenario,
           timeScale,
           keep: this.flags.keep,
           signal,

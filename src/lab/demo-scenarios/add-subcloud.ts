@@ -108,7 +108,7 @@ async function addThroughFlow(context: DemoContext, valuesFile: string): Promise
 }
 
 /** On the subcloud (its own sysinv, region = the subcloud's region name): the route to the System Controller. */
-async function addRoute(context: DemoContext, added: Subcloud): Promise<boolean> {
+export async function addRoute(context: DemoContext, added: Subcloud): Promise<boolean> {
   const region = added['region-name']
   try {
     const {resolveAuthConfig} = await import('../../core/api/auth-config.js')
@@ -136,7 +136,7 @@ async function addRoute(context: DemoContext, added: Subcloud): Promise<boolean>
 }
 
 /** Online once routed, then managed, then in sync. */
-async function manageWhenOnline(context: DemoContext, added: Subcloud): Promise<void> {
+export async function manageWhenOnline(context: DemoContext, added: Subcloud): Promise<void> {
   const {client} = context
   const online = await pollUntil(
     () => client.subclouds.get(added.name),
@@ -171,7 +171,7 @@ function isInSync(subcloud: Subcloud): boolean {
 }
 
 /** B's template when it is installed (the file `dcm subcloud template` prints), else the same values inline. */
-async function demoBootstrapValues(): Promise<string> {
+export async function demoBootstrapValues(): Promise<string> {
   try {
     const {renderSubcloudTemplate} = await import('../../core/overrides/template.js')
     return renderSubcloudTemplate({systemMode: 'simplex', ipv6: false, adminNetwork: false})

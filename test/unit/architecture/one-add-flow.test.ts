@@ -42,6 +42,8 @@ describe('one add flow', () => {
       'src/core/flows/wait-for-deploy.ts',
       'src/core/flows/wait-for-phase.ts',
       'src/core/strategies/follow.ts',
+      // The recovery demo follows deploy-status and backup-status; it moves to the day-2 wait once that is in core.
+      'src/lab/demo-scenarios/recovery.ts',
     ])
   })
 
