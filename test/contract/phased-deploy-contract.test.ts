@@ -141,6 +141,25 @@ describe('subcloud deploy: requests as dc-openapi.yaml and the upstream client',
     expect(form.install_values).toBe(readFileSync(install, 'utf8'))
   })
 
+  it('create: a group name is resolved to its id first (the server takes ids only, as on add)', async () => {
+    server.on('GET', '/dcmanager/v1.0/subcloud-groups/GroupX', json({id: 3, name: 'GroupX'}))
+    server.on('POST', '/dcmanager/v1.0/phased-subcloud-deploy', json(subcloudRecord('create-complete')))
+    const result = await dcm(
+      'subcloud',
+      'deploy',
+      'create',
+      '--bootstrap-address',
+      '10.10.10.12',
+      '--bootstrap-values',
+      bootstrap,
+      '--group',
+      'GroupX',
+    )
+    expect(result.code).toBe(0)
+    const post = server.serviceRequests().find((request) => request.method === 'POST')!
+    expect(checkForm(post).group_id).toBe('3')
+  })
+
   const phases: [string, string, string[], string[]][] = [
     [
       'install',

@@ -48,7 +48,12 @@ export async function checkDeployPhase(command: PhaseCommand, request: PhaseRequ
 export async function runDeployPhase(options: DeployPhaseOptions): Promise<Subcloud> {
   const {client, command, request} = options
   if (!options.checked) options.onValidated?.(await checkDeployPhase(command, request))
-  const fields = await buildPhaseForm(command, request, await options.secrets())
+  // The server takes only a group id on create, as on add (upstream quirk Q7): resolve a name first, as add does.
+  const group =
+    command === 'create' && request.group && !/^\d+$/.test(request.group)
+      ? String((await client.subcloudGroups.get(request.group)).id)
+      : request.group
+  const fields = await buildPhaseForm(command, {...request, group}, await options.secrets())
   const ref = options.ref ?? ''
   const before = options.wait && command !== 'create' ? await client.subclouds.get(ref) : undefined
   const facts = PHASES[command]

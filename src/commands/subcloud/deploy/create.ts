@@ -36,7 +36,7 @@ ${EXIT_CODES_HELP}`
     ...bmcPasswordFlag(
       'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
     ),
-    group: Flags.string({description: 'Name or ID of subcloud group.'}),
+    group: Flags.string({description: 'Name or ID of subcloud group (a name is resolved to its id first).'}),
     release: Flags.string({
       description:
         'software release used to install, bootstrap and/or deploy the subcloud with. If not specified, the current software release of the system controller will be used.',
