@@ -16,14 +16,12 @@ import {b64, BMC, file, jsonOf, multipart, phase, SYSADMIN} from '../helpers/pha
  * them. The reference is read at test time only.
  */
 const reference = path.join(fixturesDir, 'reference', 'dcmanager')
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document navigated by path
-const openapi = parse(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8')) as Record<string, any>
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- idem
-const sample = (name: string) =>
-  parse(readFileSync(path.join(reference, 'samples', name), 'utf8')) as Record<string, any>
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- idem
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML documents navigated by path
+type Doc = Record<string, any>
+const openapi = parse(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8')) as Doc
+const sample = (name: string) => parse(readFileSync(path.join(reference, 'samples', name), 'utf8')) as Doc
 const response200 = (route: string, method: string) =>
-  openapi.paths[route][method].responses['200'].content['application/json'] as Record<string, any>
+  openapi.paths[route][method].responses['200'].content['application/json'] as Doc
 
 const SIMPLEX = labFixture('valid-simplex-ipv4')
 const INSTALL = labFixture('install-values-simplex')

@@ -13,6 +13,8 @@ import type {SubcloudFaults} from './subcloud-fault-service.js'
 export interface SubcloudFaultChange {
   failStrategyAt?: string | null
   failReason?: string
+  /** A one-shot deploy, backup, restore or prestage failure in this state (null clears). */
+  failDeployAt?: string | null
   sync?: Record<string, string>
 }
 
@@ -35,6 +37,7 @@ export async function setSubcloudFaults(
     const body: Record<string, unknown> = {}
     if (change.failStrategyAt !== undefined) body.fail_strategy_at = change.failStrategyAt
     if (change.failReason !== undefined) body.fail_reason = change.failReason
+    if (change.failDeployAt !== undefined) body.fail_deploy_at = change.failDeployAt
     if (change.sync) body.sync = change.sync
     const response = await session.request({
       method: 'POST',

@@ -13,20 +13,24 @@ export default class LabSubcloudSet extends BaseCommand<typeof LabSubcloudSet> {
     'fail reason',
     'sync overrides',
     'endpoint sync status',
+    'fail deploy at',
   ])
   static summary =
-    "Inject orchestration faults into a subcloud of the running lab: a failing strategy step, an endpoint's sync status."
+    "Inject faults into a subcloud of the running lab: a failing strategy step, an endpoint's sync status, a failing deploy phase."
   static description = `For tests and demos of the strategy commands. --fail-strategy-at makes the subcloud's strategy step fail in
 that state (e.g. "apply VIM sw-deploy strategy"), with upstream's failure text for the state and --fail-reason as
 its cause; an empty value clears it. --sync ENDPOINT=STATUS makes the lab's audit report that status for the
 endpoint while the subcloud is managed and online (out-of-sync makes it eligible for the endpoint's strategy;
-in-sync clears it); a strategy step that completes puts its endpoint back in-sync.
+in-sync clears it); a strategy step that completes puts its endpoint back in-sync. --fail-deploy-at makes the
+next run of that deploy, backup, restore or prestage state fail once (a pre- state is a preparation failure, the
+others a playbook failure; --fail-reason names the failed task), so that a resume or a retry then goes through.
 
 ${EXIT_CODES_HELP}`
   static examples = [
     '<%= config.bin %> lab subcloud set subcloud1 --sync software=out-of-sync',
     '<%= config.bin %> lab subcloud set subcloud2 --fail-strategy-at "apply VIM sw-deploy strategy"',
     '<%= config.bin %> lab subcloud set subcloud2 --fail-strategy-at ""',
+    '<%= config.bin %> lab subcloud set subcloud3 --fail-deploy-at bootstrapping --fail-reason "bootstrap/prepare-env : Check registry"',
   ]
   static args = {
     name: Args.string({description: 'subcloud name', required: true}),
@@ -35,14 +39,25 @@ ${EXIT_CODES_HELP}`
     ...showFlags,
     ...labFlags,
     'fail-strategy-at': Flags.string({description: 'make the strategy step fail in this state ("" clears)'}),
-    'fail-reason': Flags.string({description: 'the cause the failure reports', dependsOn: ['fail-strategy-at']}),
+    'fail-reason': Flags.string({description: 'the cause the failure reports (or the failed task of a deploy fault)'}),
+    'fail-deploy-at': Flags.string({
+      description: 'make the next run of this deploy/backup/restore/prestage state fail once ("" clears)',
+    }),
     sync: Flags.string({description: 'ENDPOINT=in-sync|out-of-sync|unknown (repeatable)', multiple: true}),
   }
 
   async run() {
     const flags = this.flags
-    if (flags['fail-strategy-at'] === undefined && !flags.sync)
-      throw new UsageError('nothing to set', {hint: 'give --fail-strategy-at STATE and/or --sync ENDPOINT=STATUS'})
+    if (flags['fail-strategy-at'] === undefined && flags['fail-deploy-at'] === undefined && !flags.sync)
+      throw new UsageError('nothing to set', {
+        hint: 'give --fail-strategy-at STATE, --fail-deploy-at STATE and/or --sync ENDPOINT=STATUS',
+      })
+    if (
+      flags['fail-reason'] !== undefined &&
+      flags['fail-strategy-at'] === undefined &&
+      flags['fail-deploy-at'] === undefined
+    )
+      throw new UsageError('--fail-reason needs --fail-strategy-at or --fail-deploy-at')
     const sync: Record<string, string> = {}
     for (const item of flags.sync ?? []) {
       const match = /^([^=\s]+)=(\S+)$/.exec(item)
@@ -56,12 +71,20 @@ ${EXIT_CODES_HELP}`
       failStrategyAt: flags['fail-strategy-at'] === '' ? null : flags['fail-strategy-at'],
       failReason: flags['fail-reason'],
       sync: flags.sync ? sync : undefined,
+      failDeployAt: flags['fail-deploy-at'] === '' ? null : flags['fail-deploy-at'],
     })
     const overrides = Object.entries(faults.sync_overrides).map(([endpoint, status]) => `${endpoint}=${status}`)
     const statuses = Object.entries(faults.endpoint_sync_status).map(([endpoint, status]) => `${endpoint}=${status}`)
     return this.printShow(
-      ['name', 'fail strategy at', 'fail reason', 'sync overrides', 'endpoint sync status'],
-      [faults.name, faults.fail_strategy_at, faults.fail_reason, overrides.join(', '), statuses.join(', ')],
+      ['name', 'fail strategy at', 'fail reason', 'sync overrides', 'endpoint sync status', 'fail deploy at'],
+      [
+        faults.name,
+        faults.fail_strategy_at,
+        faults.fail_reason,
+        overrides.join(', '),
+        statuses.join(', '),
+        faults.fail_deploy_at,
+      ],
     )
   }
 }
