@@ -116,6 +116,28 @@ describe('subcloud deploy on the lab', () => {
     expect({code: completed.code, status: statusLine(completed.stdout)}).toEqual({code: 0, status: 'complete'})
   })
 
+  test('subcloud add --install-values --wait installs, bootstraps and completes (install values checked first)', async () => {
+    const s = site()
+    const result = await dcm(
+      'subcloud',
+      'add',
+      '--bootstrap-address',
+      s.address,
+      '--bootstrap-values',
+      s.bootstrap,
+      '--install-values',
+      s.install,
+      '--no-preflight',
+      ...waitFlags,
+    )
+    expect({code: result.code, stderr: result.stderr, status: statusLine(result.stdout)}).toEqual({
+      code: 0,
+      stderr: '',
+      status: 'complete',
+    })
+    expect(lab.store.subcloudByName(s.name)?.deployStatus).toBe('complete')
+  })
+
   test('a phase refused in this state: the server text behind the client prefix, exit 1', async () => {
     const s = await created()
     const result = await dcm('subcloud', 'deploy', 'complete', s.name)
