@@ -429,6 +429,7 @@ describe('client checks: exit 2, nothing sent', () => {
       ],
       /:4:14: bmc_address and bootstrap_address/,
     )
+    await refused(['subcloud', 'update', 'sc1', '--install-values', bad], /:4:14: bmc_address and bootstrap_address/)
     await refused(
       ['subcloud', 'deploy', 'install', 'sc1', '--install-values', install, '--release', '24.09'],
       /The software_version value 25\.09 in the install values yaml file does not match/,
