@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, test} from '@jest/globals'
 
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
-import {errorOf, labFixture} from '../helpers/lab-requests.js'
+import {errorOf, labFixture, postSubcloud} from '../helpers/lab-requests.js'
 import {BMC, failDeployAt, file, jsonOf, multipart, phase, SYSADMIN} from '../helpers/phased-deploy.js'
 
 /**
@@ -289,6 +289,110 @@ describe('phased deploy', () => {
       status: 400,
       description:
         'Subcloud deploy status must be in one of the following states: installing, bootstrapping, configuring',
+    })
+  })
+})
+
+describe('subcloud add --enroll', () => {
+  test('walks create, the enroll states and complete; needs install values', async () => {
+    const n = next++
+    const name = `sc${n}`
+    const refused = await postSubcloud(lab, values(name, n), [{name: 'enroll', value: 'true'}], {
+      address: `10.10.${n}.12`,
+    })
+    expect(await errorOf(refused)).toEqual({
+      status: 400,
+      description: 'Install values is necessary for subcloud enrollment',
+    })
+    const response = await postSubcloud(
+      lab,
+      values(name, n),
+      [file('install_values', installValues(n)), BMC, {name: 'enroll', value: 'true'}],
+      {address: `10.10.${n}.12`},
+    )
+    const {id} = await jsonOf(response)
+    const seen = [statusOf(id as number)]
+    const listener = () => {
+      const status = statusOf(id as number)
+      if (status && seen.at(-1) !== status) seen.push(status)
+    }
+    lab.store.on('change', listener)
+    await until(id as number, 'complete')
+    lab.store.off('change', listener)
+    // The reply may come when the create already runs: from create-complete on, every state is stored in turn.
+    expect(seen.slice(seen.indexOf('create-complete'))).toEqual([
+      'create-complete',
+      'pre-init-enroll',
+      'initiating-enroll',
+      'init-enroll-complete',
+      'pre-enroll',
+      'enrolling',
+      'enroll-complete',
+      'complete',
+    ])
+    // Enrolled: no longer an initial deployment.
+    expect(lab.store.subcloudById(id as number)?.initialDeployment).toBe(false)
+  })
+})
+
+describe('each phase from each accepted state', () => {
+  /** A subcloud created with install values and a deploy config, then set to `state` as a stored phase left it. */
+  async function inState(state: string): Promise<number> {
+    const {id} = await create({install: true, deployConfig: true})
+    lab.store.updateSubcloud(id, {deployStatus: state})
+    await lab.store.persist()
+    return id
+  }
+
+  test.each([
+    ['install', ['create-complete', 'pre-install-failed', 'install-failed', 'install-complete', 'install-aborted']],
+    [
+      'bootstrap',
+      [
+        'install-complete',
+        'pre-bootstrap-failed',
+        'bootstrap-failed',
+        'bootstrap-aborted',
+        'bootstrap-complete',
+        'create-complete',
+      ],
+    ],
+    [
+      'configure',
+      ['complete', 'pre-config-failed', 'config-failed', 'bootstrap-complete', 'enroll-complete', 'config-aborted'],
+    ],
+  ])('%s is accepted from %j and answers pre-<phase>', async (verb, states) => {
+    const answer = verb === 'configure' ? 'pre-config' : `pre-${verb}`
+    const resting = verb === 'install' ? 'install-complete' : verb === 'bootstrap' ? 'bootstrap-complete' : 'complete'
+    for (const state of states) {
+      const id = await inState(state)
+      const response = await phase(lab, id, verb, [SYSADMIN, ...(verb === 'install' ? [BMC] : [])])
+      expect([state, response.status, (await jsonOf(response))['deploy-status']]).toEqual([state, 200, answer])
+      await until(id, resting)
+    }
+  })
+
+  test('complete from bootstrap-complete and enroll-complete; abort and enroll refused elsewhere', async () => {
+    for (const state of ['bootstrap-complete', 'enroll-complete']) {
+      const id = await inState(state)
+      expect((await jsonOf(await phase(lab, id, 'complete')))['deploy-status']).toBe('complete')
+    }
+    const id = await inState('bootstrap-failed')
+    expect(await errorOf(await phase(lab, id, 'enroll', [SYSADMIN]))).toEqual({
+      status: 400,
+      description:
+        'Subcloud deploy status must be either: create-complete, enroll-failed, pre-enroll-failed, pre-init-enroll-failed, init-enroll-failed, factory-restore-complete',
+    })
+    // Out of its initial deployment (after a backup, a restore or an enrollment) install and resume refuse.
+    lab.store.updateSubcloud(id, {initialDeployment: false})
+    expect(await errorOf(await phase(lab, id, 'resume', [SYSADMIN]))).toEqual({
+      status: 400,
+      description: 'The subcloud can only be resumed during initial deployment.',
+    })
+    lab.store.updateSubcloud(id, {deployStatus: 'install-failed'})
+    expect(await errorOf(await phase(lab, id, 'install', [SYSADMIN]))).toEqual({
+      status: 400,
+      description: 'The deploy install command can only be used during initial deployment.',
     })
   })
 })

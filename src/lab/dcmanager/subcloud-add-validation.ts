@@ -44,6 +44,8 @@ export interface ValidatedAdd {
   secondary: boolean
   hasDeployConfig: boolean
   deployConfigName?: string
+  /** `add --enroll`: the subcloud is enrolled after its create (subcloud-lifecycle.md §3.3). */
+  enroll: boolean
 }
 
 const BOOLEAN_FIELDS = ['migrate', 'enroll', 'on_site', 'secondary'] as const
@@ -109,6 +111,7 @@ export async function validateSubcloudAdd(parts: Map<string, FormPart>, context:
     groupId: config.group.id,
     migrate: flags.migrate,
     secondary: flags.secondary,
+    enroll: flags.enroll,
     hasDeployConfig,
     deployConfigName: hasDeployConfig ? parts.get('deploy_config')?.filename : undefined,
   }
@@ -198,7 +201,13 @@ function checkAddSteps(
   }
   if (flags.enroll) {
     if (!install) throw bad('Install values is necessary for subcloud enrollment')
-    throw new WebobError(422, 'Subcloud enrollment is not supported by the dcm lab System Controller')
+    // The BMC password may come from the install values; an on-site enrollment needs none (§3.3).
+    if (!flags.on_site && !form('bmc_password') && !install.bmc_password) {
+      throw bad('bmc_password is necessary for subcloud enrollment')
+    }
+    if (parts.has('cloud_init_config')) {
+      throw new WebobError(422, 'Enrollment with a cloud-init config is not supported by the dcm lab System Controller')
+    }
   }
   const deployConfig = parts.get('deploy_config')
   if (deployConfig) {

@@ -150,6 +150,8 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     hasDeployConfig: valid.hasDeployConfig,
   })
   if (valid.deployConfigName) record.deployConfigName = valid.deployConfigName
+  // An enrolled subcloud is not in its initial deployment (§1.4).
+  if (valid.enroll) record.initialDeployment = false
   store.insertSubcloud(record)
   await store.persist()
   const response = json(toApi(record))
@@ -171,8 +173,14 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
 }
 
 /** §3.2 happy paths of an add: install when install values came, config when a deploy config did. */
-function addPhases(valid: {migrate: boolean; dataInstall: string | null; hasDeployConfig: boolean}): DeployPhase[] {
+function addPhases(valid: {
+  migrate: boolean
+  enroll: boolean
+  dataInstall: string | null
+  hasDeployConfig: boolean
+}): DeployPhase[] {
   if (valid.migrate) return ['create', 'rehome']
+  if (valid.enroll) return ['create', 'enroll', valid.hasDeployConfig ? 'config' : 'complete']
   return [
     'create',
     ...(valid.dataInstall === null ? [] : (['install'] as const)),

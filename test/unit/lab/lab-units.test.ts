@@ -177,4 +177,35 @@ describe('lab store', () => {
       await fs.rm(dir, {recursive: true, force: true})
     }
   })
+
+  test('open ends backup and prestage work in flight as a restarted manager does (subcloud-lifecycle.md §1.2)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-store-'))
+    try {
+      const store = await LabStore.open(dir)
+      const cases = [
+        ['validating', 'validate-failed'],
+        ['pre-backup', 'backup-prep-failed'],
+        ['backing-up', 'failed'],
+        ['deleting-backup', 'delete-failed'],
+        ['complete-central', 'complete-central'],
+      ]
+      for (const [backupStatus] of cases) {
+        store.insertSubcloud({
+          ...record('complete'),
+          id: store.allocateSubcloudId(),
+          backupStatus,
+          prestageStatus: 'prestaging',
+        })
+      }
+      store.setBackup(1, '24.09', {central: '2026-01-01 00:00:00.000000'})
+      await store.persist()
+      const reopened = await LabStore.open(dir)
+      expect(reopened.subclouds.map((item) => [item.backupStatus, item.prestageStatus])).toEqual(
+        cases.map(([, after]) => [after, 'failed']),
+      )
+      expect(reopened.backupOf(1, '24.09')).toEqual({central: '2026-01-01 00:00:00.000000'})
+    } finally {
+      await fs.rm(dir, {recursive: true, force: true})
+    }
+  })
 })
