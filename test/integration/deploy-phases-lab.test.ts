@@ -138,6 +138,27 @@ describe('subcloud deploy on the lab', () => {
     expect(lab.store.subcloudByName(s.name)?.deployStatus).toBe('complete')
   })
 
+  test('subcloud add --enroll --wait walks the enroll states to complete, with no SSH pre-flight', async () => {
+    const s = site()
+    const result = await dcm(
+      'subcloud',
+      'add',
+      '--enroll',
+      '--bootstrap-address',
+      s.address,
+      '--bootstrap-values',
+      s.bootstrap,
+      '--install-values',
+      s.install,
+      ...waitFlags,
+    )
+    expect({code: result.code, stderr: result.stderr, status: statusLine(result.stdout)}).toEqual({
+      code: 0,
+      stderr: '',
+      status: 'complete',
+    })
+  })
+
   test('a phase refused in this state: the server text behind the client prefix, exit 1', async () => {
     const s = await created()
     const result = await dcm('subcloud', 'deploy', 'complete', s.name)
