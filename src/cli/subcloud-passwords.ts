@@ -1,5 +1,6 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
+import {UsageError} from '../core/errors.js'
 import {resolveSecret, type SecretSource} from './prompts.js'
 
 /**
@@ -25,9 +26,12 @@ function sysadminFlags(description: string) {
   }
 }
 
-/** `--bmc-password` alone, for a command whose usage line lists it after other flags. */
+/** `--bmc-password` (and its stdin form), for a command whose usage line lists it after other flags. */
 export function bmcPasswordFlag(description: string) {
-  return {'bmc-password': Flags.string({description})}
+  return {
+    'bmc-password': Flags.string({description}),
+    'bmc-password-stdin': Flags.boolean({description: 'read the BMC password from standard input'}),
+  }
 }
 
 /**
@@ -35,9 +39,10 @@ export function bmcPasswordFlag(description: string) {
  * then DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, then a hidden prompt (asked twice unless told otherwise).
  */
 export function resolveSysadminPassword(
-  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof sysadminFlags>>>,
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof sysadminFlags>>> & {'bmc-password-stdin'?: boolean},
   ask: Pick<SecretSource, 'prompt' | 'confirm'> = {prompt: 'Enter the sysadmin password for the subcloud:'},
 ): Promise<string> {
+  refuseTwoStdinSecrets(flags)
   return resolveSecret({
     label: 'sysadmin password',
     flagName: '--sysadmin-password',
@@ -50,13 +55,24 @@ export function resolveSysadminPassword(
 }
 
 export function resolveBmcPassword(
-  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof bmcPasswordFlag>>>,
+  flags: Partial<Interfaces.InferredFlags<ReturnType<typeof bmcPasswordFlag>>> & {'sysadmin-password-stdin'?: boolean},
 ): Promise<string> {
+  refuseTwoStdinSecrets(flags)
   return resolveSecret({
     label: 'BMC password',
     flagName: '--bmc-password',
     flagValue: flags['bmc-password'],
+    stdinFlagName: '--bmc-password-stdin',
+    fromStdin: flags['bmc-password-stdin'],
     envName: 'DCM_BMC_PASSWORD',
     prompt: 'Enter the bmc password for the subcloud:',
   })
+}
+
+/** Standard input holds one secret: the two stdin flags together would hand both the same text. */
+function refuseTwoStdinSecrets(flags: {'sysadmin-password-stdin'?: boolean; 'bmc-password-stdin'?: boolean}): void {
+  if (flags['bmc-password-stdin'] && flags['sysadmin-password-stdin'])
+    throw new UsageError('--sysadmin-password-stdin and --bmc-password-stdin cannot both read standard input', {
+      hint: 'pass the other password with its DCM_*_PASSWORD variable or at the prompt',
+    })
 }

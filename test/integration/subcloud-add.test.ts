@@ -172,7 +172,7 @@ describe('dcm subcloud add', () => {
     const missing = await runDcm(args, {env: faults.env({DCM_SYSADMIN_PASSWORD: password})})
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('Error: the BMC password is required: no terminal to prompt on')
-    expect(missing.stderr).toContain('--bmc-password, DCM_BMC_PASSWORD')
+    expect(missing.stderr).toContain('--bmc-password, --bmc-password-stdin, DCM_BMC_PASSWORD')
     expect(posts()).toHaveLength(0)
     const sent = await runDcm(args, {env: faults.env({DCM_SYSADMIN_PASSWORD: password, DCM_BMC_PASSWORD: 'Bmc-Pw-55'})})
     expect({code: sent.code, stderr: sent.stderr}).toEqual({code: 0, stderr: ''})

@@ -8,9 +8,6 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {ExitCode, UsageError} from '../../core/errors.js'
 import {ALLOW_UNKNOWN_KEYS_HELP, formatFinding} from '../../core/overrides/findings.js'
 import {addSubcloud} from '../../core/flows/add-subcloud.js'
-import type {DeployProgress} from '../../core/flows/wait-for-deploy.js'
-import {formatElapsed} from '../../core/output/elapsed.js'
-import {escapeControl} from '../../core/output/control-chars.js'
 import {type AddRequest, checkAddRequest, validateAddFiles} from '../../core/subclouds/add.js'
 import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {requireName} from '../../cli/names.js'
@@ -18,15 +15,27 @@ import {showFlags} from '../../cli/output-flags.js'
 import {sshFlags, sshTargetFrom} from '../../cli/ssh-flags.js'
 import {passwordFlags, resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 import {jsonShape} from '../../cli/json-shape.js'
+import {deployProgress} from '../../cli/deploy-progress.js'
 
 /** The summary table of an add with several files. */
 const ADD_BATCH_COLUMNS = ['name', 'bootstrap address', 'result', 'deploy status', 'detail']
 /** Form fields a --dry-run shows besides the ones every add sends. */
-const DRY_RUN_OPTIONAL = ['install_values', 'deploy_config', 'bmc_password', 'group_id', 'release', 'migrate', 'name']
+const DRY_RUN_OPTIONAL = [
+  'install_values',
+  'deploy_config',
+  'cloud_init_config',
+  'bmc_password',
+  'group_id',
+  'release',
+  'migrate',
+  'enroll',
+  'name',
+]
 
 export default class SubcloudAdd extends BaseCommand<typeof SubcloudAdd> {
   static summary = 'Add a subcloud.'
   static description = `Validates the bootstrap values locally first (schema, network rules, overlap with the subclouds the System Controller already has): an invalid file exits 2 and nothing is sent. Passwords come from the flags, --sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD / DCM_BMC_PASSWORD, or a hidden prompt (asked twice) on a terminal.
+--install-values is checked offline like the bootstrap values (schema and dcmanager's rules, file:line:col); the BMC password comes from --bmc-password, --bmc-password-stdin, DCM_BMC_PASSWORD or the prompt, never from the file.
 --wait follows the deploy status: exit 0 when complete, 1 on a failure state (with the error description), 4 on --timeout.
 Several subclouds: repeat --bootstrap-values FILE --bootstrap-address IP in pairs, or pass a directory holding the files and an addresses.yml map ("<subcloud name>: <address>"); every file is validated first (against the live subclouds and each other), --parallel N adds N at a time, one failure does not stop the others, and a summary table ends the run (exit 0 if all succeeded, else the worst code).
 
@@ -73,6 +82,12 @@ ${EXIT_CODES_HELP}`
     }),
     migrate: Flags.boolean({description: 'migrate a subcloud from another distributed cloud'}),
     name: Flags.string({description: 'subcloud name (only with --migrate; must match the bootstrap values)'}),
+    enroll: Flags.boolean({
+      description: 'enroll an installed subcloud (needs --install-values) instead of installing it',
+    }),
+    'cloud-init-config': Flags.string({
+      description: 'tar archive of cloud-init data used during the enrollment (only with --enroll)',
+    }),
     'dry-run': Flags.boolean({description: 'validate and print what would be sent (passwords redacted), send nothing'}),
     wait: Flags.boolean({description: 'follow the deploy status until the subcloud is deployed or failed'}),
     timeout: durationFlag({
@@ -129,6 +144,8 @@ ${EXIT_CODES_HELP}`
       release: f.release,
       migrate: f.migrate,
       name: f.name,
+      enroll: f.enroll,
+      cloudInitConfig: f['cloud-init-config'],
       allowUnknownKeys: f['allow-unknown-keys'],
     }
     await checkAddRequest(request)
@@ -158,7 +175,10 @@ ${EXIT_CODES_HELP}`
             dryRun: f['dry-run'],
             // Resolved before the first request (local checks first); the flow takes them when it needs them.
             secrets: async () => ({sysadminPassword, bmcPassword}),
-            preflight: f['no-preflight'] ? undefined : sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
+            // An enrolled subcloud is factory-installed and bootstrapped, its OAM address set by the enrollment
+            // itself: the pre-flight's "reachable, not bootstrapped yet" does not apply.
+            preflight:
+              f['no-preflight'] || f.enroll ? undefined : sshTargetFrom(f, request.bootstrapAddress, this.debugLine),
             wait: f.wait
               ? {
                   timeoutMs: f.timeout * 1000,
@@ -193,7 +213,7 @@ ${EXIT_CODES_HELP}`
    */
   private async addSeveral() {
     const f = this.flags
-    for (const single of ['install-values', 'deploy-config', 'name', 'dry-run'] as const)
+    for (const single of ['install-values', 'deploy-config', 'cloud-init-config', 'enroll', 'name', 'dry-run'] as const)
       if (f[single]) throw new UsageError(`--${single} takes a single --bootstrap-values file`)
     const {planBootstrapTargets, runConcurrently, batchExitCode, batchError} =
       await import('../../core/bootstrap/batch.js')
@@ -276,28 +296,5 @@ function isDirectory(file: string | undefined): boolean {
     return file !== undefined && statSync(file).isDirectory()
   } catch {
     return false
-  }
-}
-
-/**
- * Live progress on stderr through the shared reporter (src/core/output/live-region.ts): the deploy status as
- * the live line on a terminal, a timestamped line per change otherwise (always so for several subclouds).
- */
-async function deployProgress(quiet: boolean, live = true) {
-  const {LiveRegion} = await import('../../core/output/live-region.js')
-  const {progressModeFor} = await import('../../core/output/progress.js')
-  const mode = progressModeFor(process.stderr, quiet)
-  const region = new LiveRegion(process.stderr, live || mode !== 'tty' ? mode : 'plain')
-  const describe = (p: DeployProgress) =>
-    `${escapeControl(p.name)}: ${escapeControl(p.status)}${p.step ? ` (step ${p.step} of ${p.steps})` : ''}, ${formatElapsed(p.elapsedMs, 'clock')} elapsed`
-  return {
-    region,
-    update(p: DeployProgress) {
-      if (region.mode === 'tty') region.update(describe(p))
-      else if (p.changed) region.line(`${new Date().toISOString()} ${describe(p)}`)
-    },
-    end() {
-      region.clear()
-    },
   }
 }

@@ -1,6 +1,8 @@
 import {AlarmManager} from './alarm-manager.js'
 import {DcmanagerRequest, type DcmanagerRequestOptions} from './dcmanager-request.js'
+import {DeployFilesManager} from './deploy-files-manager.js'
 import type {KeystoneSession} from './keystone.js'
+import {PhasedDeployManager} from './phased-deploy-manager.js'
 import {SubcloudGroupManager} from './subcloud-group-manager.js'
 import {StrategyManager} from './strategies/strategy-manager.js'
 import {StrategyOptionsManager} from './strategies/options-manager.js'
@@ -22,6 +24,8 @@ export class DcmanagerClient {
   readonly alarms: AlarmManager
   readonly strategySteps: StrategyStepManager
   readonly strategyOptions: StrategyOptionsManager
+  readonly phasedDeploy: PhasedDeployManager
+  readonly deployFiles: DeployFilesManager
 
   constructor(
     readonly session: KeystoneSession,
@@ -33,6 +37,8 @@ export class DcmanagerClient {
     this.alarms = new AlarmManager(this.http)
     this.strategySteps = new StrategyStepManager(this.http)
     this.strategyOptions = new StrategyOptionsManager(this.http)
+    this.phasedDeploy = new PhasedDeployManager(this.http)
+    this.deployFiles = new DeployFilesManager(this.http)
   }
 
   /** `/sw-update-strategy` for one type (`client.strategy('sw-deploy').apply()`); no type: the one that exists. */

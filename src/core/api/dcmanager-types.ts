@@ -76,3 +76,12 @@ export interface GroupRequest {
   update_apply_type?: string
   max_parallel_subclouds?: number
 }
+
+/** `/subcloud-deploy` (dcmanager-api.md §2.3): the deploy files stored for one release; null where none. */
+export interface DeployFiles {
+  software_version: string | null
+  deploy_playbook: string | null
+  deploy_overrides: string | null
+  deploy_chart: string | null
+  prestage_images: string | null
+}

@@ -328,7 +328,8 @@ function origin(url: string): string {
 /** A non-2xx answer of a service as a one-line OperationError (exit 1) with the server's message. */
 export function apiError(context: string, response: HttpResponse): OperationError {
   const message = describeErrorBody(response.status, response.headers['content-type'], response.text())
-  return new ApiError(`${context}: ${message} (HTTP ${response.status})`, response.status, message)
+  // An empty context is upstream's way for some commands (deploy create/bootstrap/resume): the server's text alone.
+  return new ApiError(`${context ? `${context}: ` : ''}${message} (HTTP ${response.status})`, response.status, message)
 }
 
 export class ApiError extends OperationError {

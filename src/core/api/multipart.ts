@@ -10,6 +10,8 @@ export interface FormField {
   value: string | Buffer
   /** Present for file fields: the path as the operator typed it. */
   filename?: string
+  /** A part's own Content-Type (the deploy playbook zipped with its roles is `application/zip`). */
+  contentType?: string
 }
 
 export interface EncodedForm {
@@ -22,7 +24,8 @@ export function encodeMultipart(fields: FormField[], boundary = randomBytes(16).
   for (const field of fields) {
     const disposition =
       `Content-Disposition: form-data; name="${quote(field.name)}"` +
-      (field.filename === undefined ? '' : `; filename="${quote(field.filename)}"`)
+      (field.filename === undefined ? '' : `; filename="${quote(field.filename)}"`) +
+      (field.contentType === undefined ? '' : `\r\nContent-Type: ${quote(field.contentType)}`)
     chunks.push(Buffer.from(`--${boundary}\r\n${disposition}\r\n\r\n`, 'utf8'))
     chunks.push(typeof field.value === 'string' ? Buffer.from(field.value, 'utf8') : field.value)
     chunks.push(Buffer.from('\r\n', 'utf8'))

@@ -12,12 +12,22 @@ import type {ErrorObject} from 'ajv'
 
 import {importPackageModule, packagePath, readPackageFile} from '../package-files.js'
 
-export type SchemaKind = 'subcloud' | 'system-controller'
+export type SchemaKind = 'subcloud' | 'system-controller' | 'install-values'
 
 const SCHEMA_FILES: Record<SchemaKind, string> = {
   subcloud: 'bootstrap-values.schema.json',
   'system-controller': 'system-controller-values.schema.json',
+  'install-values': 'install-values.schema.json',
 }
+
+/** The export name of each validator in the generated module (an identifier). */
+const EXPORT_NAMES: Record<SchemaKind, string> = {
+  subcloud: 'subcloud',
+  'system-controller': 'systemController',
+  'install-values': 'installValues',
+}
+
+const SCHEMA_KINDS = Object.keys(SCHEMA_FILES) as SchemaKind[]
 
 /** The precompiled validators, relative to the package root (embedded in the single executable). */
 const GENERATED_VALIDATORS = 'schemas/generated/validators.mjs'
@@ -51,42 +61,41 @@ export function readSchemaText(kind: SchemaKind): string {
   return readPackageFile(`schemas/${SCHEMA_FILES[kind]}`)
 }
 
-/** The stamp the generated module must carry: a hash of both schema files. */
+/** The stamp the generated module must carry: a hash of every schema file. */
 export function schemaStamp(texts: Record<SchemaKind, string> = readTexts()): string {
   const hash = createHash('sha256')
-  for (const kind of Object.keys(SCHEMA_FILES) as SchemaKind[]) hash.update(texts[kind]).update('\0')
+  for (const kind of SCHEMA_KINDS) hash.update(texts[kind]).update('\0')
   return hash.digest('hex').slice(0, 16)
 }
 
 function readTexts(): Record<SchemaKind, string> {
-  return {subcloud: readSchemaText('subcloud'), 'system-controller': readSchemaText('system-controller')}
+  return byKind((kind) => readSchemaText(kind))
+}
+
+function byKind<T>(make: (kind: SchemaKind) => T): Record<SchemaKind, T> {
+  return Object.fromEntries(SCHEMA_KINDS.map((kind) => [kind, make(kind)])) as Record<SchemaKind, T>
 }
 
 async function load(): Promise<Record<SchemaKind, SchemaValidator>> {
   const texts = readTexts()
-  const schemas = {
-    subcloud: JSON.parse(texts.subcloud) as Record<string, unknown>,
-    'system-controller': JSON.parse(texts['system-controller']) as Record<string, unknown>,
-  }
+  const schemas = byKind((kind) => JSON.parse(texts[kind]) as Record<string, unknown>)
   const generated = await loadGenerated(schemaStamp(texts))
   origin = generated ? 'generated' : 'compiled'
   const functions = generated ?? (await compile(schemas))
-  const wrap = (kind: SchemaKind): SchemaValidator => ({
+  return byKind((kind) => ({
     schema: schemas[kind],
     validate: (values) => (functions[kind](values) ? [] : [...(functions[kind].errors ?? [])]),
-  })
-  return {subcloud: wrap('subcloud'), 'system-controller': wrap('system-controller')}
+  }))
 }
 
 async function loadGenerated(stamp: string): Promise<Record<SchemaKind, ValidateFunction> | undefined> {
   try {
-    const generated = await importPackageModule<{
-      stamp: string
-      subcloud: ValidateFunction
-      systemController: ValidateFunction
-    }>(GENERATED_VALIDATORS)
+    const generated = await importPackageModule<Record<string, unknown>>(GENERATED_VALIDATORS)
     if (generated.stamp !== stamp) return undefined
-    return {subcloud: generated.subcloud, 'system-controller': generated.systemController}
+    const functions = byKind((kind) => generated[EXPORT_NAMES[kind]] as ValidateFunction | undefined)
+    return SCHEMA_KINDS.every((kind) => typeof functions[kind] === 'function')
+      ? (functions as Record<SchemaKind, ValidateFunction>)
+      : undefined
   } catch {
     return undefined
   }
@@ -106,11 +115,9 @@ async function compile(
   schemas: Record<SchemaKind, Record<string, unknown>>,
 ): Promise<Record<SchemaKind, ValidateFunction>> {
   const ajv = await newAjv()
-  ajv.addSchema(schemas.subcloud)
-  return {
-    subcloud: ajv.getSchema(schemas.subcloud.$id as string) as ValidateFunction,
-    'system-controller': ajv.compile(schemas['system-controller']) as ValidateFunction,
-  }
+  // The system-controller schema refers to the subcloud one by $id: register every schema before compiling.
+  for (const kind of SCHEMA_KINDS) ajv.addSchema(schemas[kind])
+  return byKind((kind) => ajv.getSchema(schemas[kind].$id as string) as ValidateFunction)
 }
 
 /**
@@ -119,16 +126,14 @@ async function compile(
  */
 export async function generateValidatorsModule(): Promise<string> {
   const texts = readTexts()
-  const subcloud = JSON.parse(texts.subcloud) as Record<string, unknown>
-  const systemController = JSON.parse(texts['system-controller']) as Record<string, unknown>
+  const schemas = byKind((kind) => JSON.parse(texts[kind]) as Record<string, unknown>)
   const ajv = await newAjv({source: true, esm: true})
-  ajv.addSchema(subcloud)
-  ajv.addSchema(systemController)
+  for (const kind of SCHEMA_KINDS) ajv.addSchema(schemas[kind])
   const {default: standaloneCode} = await import('ajv/dist/standalone/index.js')
-  const code = (standaloneCode as unknown as (ajv: unknown, refs: Record<string, string>) => string)(ajv, {
-    subcloud: subcloud.$id as string,
-    systemController: systemController.$id as string,
-  })
+  const code = (standaloneCode as unknown as (ajv: unknown, refs: Record<string, string>) => string)(
+    ajv,
+    Object.fromEntries(SCHEMA_KINDS.map((kind) => [EXPORT_NAMES[kind], schemas[kind].$id as string])),
+  )
   // ajv's ESM output still `require`s its runtime helpers; an ES module must import them.
   const runtime = new Map<string, string>()
   const body = code
@@ -140,8 +145,8 @@ export async function generateValidatorsModule(): Promise<string> {
     })
   const imports = [...runtime.entries()].map(([name, module]) => `import ${name} from "${module}.js";`).join('\n')
   return [
-    '// GENERATED by src/core/overrides/schema.ts generateValidatorsModule() from bootstrap-values.schema.json and',
-    '// system-controller-values.schema.json (ajv standalone). Do not edit: regenerate with',
+    `// GENERATED by src/core/overrides/schema.ts generateValidatorsModule() from ${SCHEMA_KINDS.map((kind) => SCHEMA_FILES[kind]).join(', ')}`,
+    '// (ajv standalone). Do not edit: regenerate with',
     '//   DCM_REGENERATE_VALIDATORS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/overrides/schema-codegen.test.ts',
     imports,
     `export const stamp = ${JSON.stringify(schemaStamp(texts))};`,

@@ -22,22 +22,42 @@ export interface AddRequest {
   release?: string
   migrate?: boolean
   name?: string
+  /** `--enroll`: enrol an installed subcloud instead of installing and bootstrapping it. */
+  enroll?: boolean
+  /** `--cloud-init-config`: a tar archive of cloud-init data for the enrolment (needs enroll). */
+  cloudInitConfig?: string
   /** Keep unknown parameters as warnings (upstream's leniency) instead of refusing them. */
   allowUnknownKeys?: boolean
 }
 
-/** Flag combinations and file existence, in the upstream client's wording. No network, no prompts. */
+/** Flag combinations and file existence, in the upstream client's wording and order. No network, no prompts. */
 export async function checkAddRequest(request: AddRequest): Promise<void> {
   if (!request.bootstrapAddress.trim()) throw new UsageError('--bootstrap-address must not be empty')
-  await mustExist(request.bootstrapValues, 'bootstrap-values')
   if (request.installValues) await mustExist(request.installValues, 'install-values')
-  if (request.deployConfig) await mustExist(request.deployConfig, 'deploy-config')
-  if (request.migrate && request.deployConfig) throw new UsageError('migrate with deploy-config is not allowed')
+  await mustExist(request.bootstrapValues, 'bootstrap-values')
+  if (request.deployConfig) {
+    if (request.migrate) throw new UsageError('migrate with deploy-config is not allowed')
+    await mustExist(request.deployConfig, 'deploy-config')
+  }
+  if (request.migrate && request.enroll) throw new UsageError('cannot run --migrate and --enroll options together')
+  if (request.enroll && !request.installValues) throw new UsageError('install-values is required for --enroll option')
+  if (request.cloudInitConfig !== undefined) {
+    if (!request.enroll) throw new UsageError('cloud-init-config is only valid with --enroll option')
+    await checkCloudInitConfig(request.cloudInitConfig)
+  }
   if (request.name !== undefined && !request.migrate)
     throw new UsageError('The --name option can only be used with --migrate option.')
 }
 
-async function mustExist(file: string, label: string): Promise<void> {
+/** Upstream's `validate_cloud_init_config`: the file exists and is a tar archive. */
+export async function checkCloudInitConfig(file: string): Promise<void> {
+  await mustExist(file, 'cloud-init-config')
+  const {isTarArchive} = await import('./tar-archive.js')
+  if (!(await isTarArchive(file))) throw new UsageError(`cloud-init-config is not a valid .tar archive: ${file}`)
+}
+
+/** `<label> does not exist: <file>` unless `file` is a regular file (the client's os.path.isfile). */
+export async function mustExist(file: string, label: string): Promise<void> {
   try {
     const stat = await fs.stat(file)
     if (stat.isFile()) return
@@ -85,7 +105,16 @@ export async function validateAddFiles(
   const all = refuseUnknownKeys(findings, request.allowUnknownKeys)
   const error = findingsError(all)
   if (error) throw error
-  if (request.installValues) overrides.loadOverrideFile(request.installValues)
+  if (request.installValues) {
+    const {requireValidInstallValues} = await import('../overrides/install-values-file.js')
+    const oam = loaded.values.external_oam_subnet
+    const installWarnings = await requireValidInstallValues(request.installValues, {
+      release: request.release,
+      bootstrapAddress: request.bootstrapAddress,
+      externalOamSubnet: typeof oam === 'string' ? oam : undefined,
+    })
+    all.push(...installWarnings)
+  }
   const name = typeof loaded.values.name === 'string' ? loaded.values.name : String(loaded.values.name ?? '')
   return {loaded, warnings: all.filter((finding) => finding.severity === 'warning'), name}
 }
@@ -104,6 +133,7 @@ export async function buildAddForm(request: AddRequest, secrets: AddSecrets): Pr
   await file('bootstrap_values', request.bootstrapValues)
   await file('install_values', request.installValues)
   await file('deploy_config', request.deployConfig)
+  if (request.enroll) await file('cloud_init_config', request.cloudInitConfig)
   fields.push({name: 'bootstrap-address', value: request.bootstrapAddress})
   if (secrets.sysadminPassword !== undefined)
     fields.push({name: 'sysadmin_password', value: base64Password(secrets.sysadminPassword)})
@@ -111,6 +141,7 @@ export async function buildAddForm(request: AddRequest, secrets: AddSecrets): Pr
   if (request.group) fields.push({name: 'group_id', value: request.group})
   if (request.release) fields.push({name: 'release', value: request.release})
   if (request.migrate) fields.push({name: 'migrate', value: 'true'})
+  if (request.enroll) fields.push({name: 'enroll', value: 'true'})
   if (request.migrate && request.name) fields.push({name: 'name', value: request.name})
   return fields
 }
@@ -120,6 +151,7 @@ export function addPath(request: AddRequest): AddPath {
     installValues: Boolean(request.installValues),
     deployConfig: Boolean(request.deployConfig),
     migrate: request.migrate,
+    enroll: request.enroll,
   }
 }
 

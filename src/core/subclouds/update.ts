@@ -69,7 +69,12 @@ export async function checkUpdateRequest(request: UpdateRequest): Promise<Update
     )
   }
   if (reconfigure) checkNewNetwork(request)
-  if (request.installValues) await mustExist(request.installValues, 'install-values does not exist')
+  if (request.installValues) {
+    await mustExist(request.installValues, 'install-values does not exist')
+    // Checked offline like on add (exit 2, nothing sent); the release is the subcloud's, unknown here.
+    const {requireValidInstallValues} = await import('../overrides/install-values-file.js')
+    await requireValidInstallValues(request.installValues, {bootstrapAddress: request.bootstrapAddress})
+  }
   if (request.bootstrapValues) await mustExist(request.bootstrapValues, "bootstrap-values doesm't exist")
   return {sysadminPassword: reconfigure, bmcPassword: Boolean(request.installValues)}
 }

@@ -36,9 +36,11 @@ describe('one add flow', () => {
 
   it('follows a deploy with the one waitForState loop', () => {
     expect(callers(/(?<!function )\bwaitForDeploy\(/)).toEqual(['src/core/flows/add-subcloud.ts'])
-    // Following a strategy (apply --wait, show --watch) is the same loop over a strategy's state.
+    // Following a strategy (apply --wait, show --watch) or a deploy phase (`subcloud deploy <phase> --wait`) is the
+    // same loop over another state.
     expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual([
       'src/core/flows/wait-for-deploy.ts',
+      'src/core/flows/wait-for-phase.ts',
       'src/core/strategies/follow.ts',
       // The recovery demo follows deploy-status and backup-status; it moves to the day-2 wait once that is in core.
       'src/lab/demo-scenarios/recovery.ts',

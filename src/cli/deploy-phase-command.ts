@@ -1,0 +1,97 @@
+import {type Command, Flags} from '@oclif/core'
+
+import type {PhaseCommand, PhaseRequest} from '../core/subclouds/phased-deploy.js'
+import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL} from '../core/subclouds/columns.js'
+import {type AuthFlagValues, dcmanagerFromFlags} from './auth-flags.js'
+import {BaseCommand} from './base-command.js'
+import {deployProgress} from './deploy-progress.js'
+import {durationFlag} from './duration-flags.js'
+import {jsonShape} from './json-shape.js'
+import {resolveBmcPassword, resolveSysadminPassword} from './subcloud-passwords.js'
+
+/**
+ * What the `subcloud deploy <phase>` commands share: `--wait` and its flags, and one run: the client's checks and
+ * dcm's offline validation (exit 2, nothing sent, before any password or Keystone), the passwords in the upstream
+ * client's order, the request through src/core/flows/deploy-phase.ts, live progress while waiting, the subcloud
+ * table. Each command file declares its flags and help and builds its PhaseRequest.
+ */
+export const phaseWaitFlags = {
+  wait: Flags.boolean({
+    description: 'follow the deploy status until the phase ends (exit 0 done, 1 failed, 4 timeout)',
+  }),
+  timeout: durationFlag({description: 'with --wait: seconds to wait before giving up (exit 4)', default: 3600, min: 1}),
+  'poll-interval': durationFlag({
+    description: 'with --wait: milliseconds between status polls',
+    default: 2000,
+    min: 10,
+    unit: 'milliseconds',
+    hidden: true,
+  }),
+  quiet: Flags.boolean({char: 'q', description: 'no progress output'}),
+}
+
+export const PHASE_JSON_SHAPE = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
+
+type PhaseFlags = AuthFlagValues & {
+  debug?: boolean
+  wait?: boolean
+  timeout?: number
+  'poll-interval'?: number
+  quiet?: boolean
+  'sysadmin-password'?: string
+  'sysadmin-password-stdin'?: boolean
+  'bmc-password'?: string
+  'bmc-password-stdin'?: boolean
+}
+
+export abstract class DeployPhaseCommand<T extends typeof Command> extends BaseCommand<T> {
+  protected async runPhase(command: PhaseCommand, ref: string | undefined, request: PhaseRequest) {
+    const f = this.flags as PhaseFlags
+    const {checkDeployPhase, runDeployPhase} = await import('../core/flows/deploy-phase.js')
+    const {PHASES} = await import('../core/subclouds/phased-deploy.js')
+    const {formatFinding} = await import('../core/overrides/findings.js')
+    // Local checks first: a bad file exits 2 before a password is asked or Keystone is reached.
+    for (const warning of await checkDeployPhase(command, request))
+      process.stderr.write(`Warning: ${formatFinding(warning)}\n`)
+    const facts = PHASES[command]
+    const wantsBmc = facts.bmc && Boolean(request.installValues)
+    if (facts.bmc && !request.installValues && (f['bmc-password'] || f['bmc-password-stdin']))
+      this.warn('--bmc-password is only sent with --install-values; ignoring it')
+    // Upstream asks enroll's BMC password before the sysadmin one, every other phase the other way round.
+    let bmcPassword = wantsBmc && command === 'enroll' ? await resolveBmcPassword(f) : undefined
+    const sysadminPassword = facts.sysadmin ? await resolveSysadminPassword(f) : undefined
+    if (wantsBmc && bmcPassword === undefined) bmcPassword = await resolveBmcPassword(f)
+    const client = await dcmanagerFromFlags(f, this.debugLine)
+    const progress = f.wait ? await deployProgress(Boolean(f.quiet)) : undefined
+    try {
+      const subcloud = await this.withInterrupt(
+        (signal) =>
+          runDeployPhase({
+            client,
+            command,
+            ref,
+            request,
+            checked: true,
+            secrets: async () => ({sysadminPassword, bmcPassword}),
+            wait: f.wait
+              ? {
+                  timeoutMs: (f.timeout ?? 3600) * 1000,
+                  intervalMs: f['poll-interval'],
+                  signal,
+                  onRetry: (error, ms) => this.debugLine(`status poll failed (${error.message}); retrying in ${ms} ms`),
+                  onProgress: progress?.update,
+                }
+              : undefined,
+          }),
+        {onRepeat: 'exit'},
+      )
+      progress?.end()
+      const {subcloudShow} = await import('../core/subclouds/columns.js')
+      const {fields, values} = subcloudShow(subcloud)
+      return this.printShow(fields, values)
+    } catch (error) {
+      progress?.end()
+      throw error
+    }
+  }
+}
