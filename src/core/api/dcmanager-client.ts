@@ -1,6 +1,7 @@
 import {AlarmManager} from './alarm-manager.js'
 import {DcmanagerRequest, type DcmanagerRequestOptions} from './dcmanager-request.js'
 import type {KeystoneSession} from './keystone.js'
+import {SubcloudBackupManager} from './subcloud-backup-manager.js'
 import {SubcloudGroupManager} from './subcloud-group-manager.js'
 import {StrategyManager} from './strategies/strategy-manager.js'
 import {StrategyOptionsManager} from './strategies/options-manager.js'
@@ -19,6 +20,7 @@ export class DcmanagerClient {
   readonly http: DcmanagerRequest
   readonly subclouds: SubcloudManager
   readonly subcloudGroups: SubcloudGroupManager
+  readonly subcloudBackups: SubcloudBackupManager
   readonly alarms: AlarmManager
   readonly strategySteps: StrategyStepManager
   readonly strategyOptions: StrategyOptionsManager
@@ -30,6 +32,7 @@ export class DcmanagerClient {
     this.http = new DcmanagerRequest(session, options)
     this.subclouds = new SubcloudManager(this.http)
     this.subcloudGroups = new SubcloudGroupManager(this.http)
+    this.subcloudBackups = new SubcloudBackupManager(this.http)
     this.alarms = new AlarmManager(this.http)
     this.strategySteps = new StrategyStepManager(this.http)
     this.strategyOptions = new StrategyOptionsManager(this.http)
