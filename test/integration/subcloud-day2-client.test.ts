@@ -119,12 +119,18 @@ describe('client checks: upstream texts, exit 2, nothing sent', () => {
       ['subcloud', 'prestage', 'sc1', '--for-install', '--for-sw-deploy'],
       'Options --for-install and --for-sw-deploy cannot be combined',
     ],
-    [['subcloud', 'redeploy', 'sc1', '--install-values', '/nonexistent/i.yml'], 'install-values does not exist: /nonexistent/i.yml'],
+    [
+      ['subcloud', 'redeploy', 'sc1', '--install-values', '/nonexistent/i.yml'],
+      'install-values does not exist: /nonexistent/i.yml',
+    ],
     [
       ['subcloud', 'redeploy', 'sc1', '--bootstrap-values', '/nonexistent/b.yml'],
       'bootstrap-values does not exist: /nonexistent/b.yml',
     ],
-    [['subcloud', 'redeploy', 'sc1', '--deploy-config', '/nonexistent/d.yml'], 'deploy-config does not exist: /nonexistent/d.yml'],
+    [
+      ['subcloud', 'redeploy', 'sc1', '--deploy-config', '/nonexistent/d.yml'],
+      'deploy-config does not exist: /nonexistent/d.yml',
+    ],
   ])('%j', async (args, message) => {
     await refused(args, message)
   })
@@ -191,5 +197,457 @@ describe('client checks: upstream texts, exit 2, nothing sent', () => {
       stdout: '',
     })
     expect(server.requests).toHaveLength(0)
+  })
+})
+
+/** Multipart parts as the server reads them: name, filename (files only), value. */
+function multipart(request: SeenRequest): Array<{name: string; filename?: string; value: string}> {
+  const boundary = /boundary=([^;]+)/.exec(String(request.headers['content-type']))?.[1]
+  if (!boundary) throw new Error(`not multipart: ${String(request.headers['content-type'])}`)
+  return request.body
+    .toString('utf8')
+    .split(`--${boundary}`)
+    .filter((part) => part.includes('\r\n\r\n'))
+    .map((part) => {
+      const split = part.indexOf('\r\n\r\n')
+      const headers = part.slice(0, split)
+      return {
+        name: /name="([^"]*)"/.exec(headers)?.[1] ?? '',
+        filename: /filename="([^"]*)"/.exec(headers)?.[1],
+        value: part.slice(split + 4).replace(/\r\n$/, ''),
+      }
+    })
+}
+
+describe('contract with dc-openapi.yaml', () => {
+  const reference = path.join(fixturesDir, 'reference', 'dcmanager')
+  const openapi = parseYaml(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8'), {uniqueKeys: false}) as {
+    paths: Record<
+      string,
+      Record<string, {operationId: string; requestBody?: {content: Record<string, {schema: unknown}>}}>
+    >
+    components: Record<string, unknown>
+  }
+  const ajv = new Ajv({strict: false, coerceTypes: true, validateFormats: false, allErrors: true})
+  ajv.addSchema({$id: 'openapi', components: openapi.components})
+  const sample = (name: string) =>
+    JSON.parse(readFileSync(path.join(reference, 'samples', 'subcloud-backup', name), 'utf8')) as unknown
+
+  interface Schema {
+    oneOf?: Schema[]
+    title?: string
+    properties?: object
+  }
+
+  /** The operation's request schema, closed: a field the API does not document is a contract break. */
+  function validator(method: string, apiPath: string, contentType: string): ValidateFunction {
+    const operation = openapi.paths[apiPath]?.[method.toLowerCase()]
+    if (!operation?.requestBody) throw new Error(`no OpenAPI operation for ${method} ${apiPath}`)
+    let schema = JSON.parse(
+      JSON.stringify(operation.requestBody.content[contentType].schema).replace(
+        /"#\/components/g,
+        '"openapi#/components',
+      ),
+    ) as Schema
+    // The JSON body of PATCH /subclouds/{ref} is one of the verbs' bodies: prestage here.
+    if (schema.oneOf) schema = schema.oneOf.find((one) => one.title === 'Prestage Request')!
+    return ajv.compile({...schema, additionalProperties: false})
+  }
+
+  /** dcm's path to the OpenAPI path: verbs and refs are parameters there (spec §0). */
+  const documented = (request: SeenRequest) =>
+    request.path
+      .replace(DC, '/v1.0')
+      .replace(/\/$/, '')
+      .replace(/^\/v1\.0\/subcloud-backup\/(restore|delete\/[^/]+)$/, '/v1.0/subcloud-backup')
+      .replace(/^\/v1\.0\/subclouds\/[^/]+\/(redeploy|prestage)$/, '/v1.0/subclouds')
+
+  it('every request of the day-2 commands is a documented operation with a valid body', async () => {
+    server.on('POST', `${DC}/subcloud-backup`, json(sample('subcloud-create-backup-response.json')))
+    server.on('PATCH', `${DC}/subcloud-backup/restore`, json(sample('subcloud-restore-backup-response.json')))
+    server.on('PATCH', /\/subcloud-backup\/delete\/24\.09$/, {kind: 'raw', status: 204, body: ''})
+    server.on(
+      'PATCH',
+      `${DC}/subclouds/subcloud1/redeploy`,
+      json(subcloud(1, 'subcloud1', {'deploy-status': 'pre-install'})),
+    )
+    server.on(
+      'PATCH',
+      `${DC}/subclouds/subcloud1/prestage`,
+      json(subcloud(1, 'subcloud1', {'prestage-status': 'prestaging', 'prestage-software-version': '24.09'})),
+    )
+    const backupValues = file('backup.yml', 'backup_dir: /opt/backups\n')
+    const restoreValues = file('restore.yml', 'bootstrap_address:\n  subcloud1: 10.10.10.12\n')
+    const install = file(
+      'install-ok.yml',
+      'bootstrap_interface: eno1\nbootstrap_address: 10.10.10.12\nbootstrap_address_prefix: 24\ninstall_type: 3\nbmc_address: 10.10.10.2\nbmc_username: root\n',
+    )
+    const bootstrap = file('bootstrap.yml', 'name: subcloud1\nsystem_mode: simplex\n')
+    const commands = [
+      ['subcloud-backup', 'create', '--subcloud', 'subcloud1'],
+      [
+        'subcloud-backup',
+        'create',
+        '--group',
+        'Default',
+        '--local-only',
+        '--registry-images',
+        '--backup-values',
+        backupValues,
+      ],
+      ['subcloud-backup', 'delete', '24.09', '--subcloud', 'subcloud1'],
+      ['subcloud-backup', 'delete', '24.09', '--group', 'Default', '--local-only', '--yes'],
+      [
+        'subcloud-backup',
+        'restore',
+        '--subcloud',
+        'subcloud1',
+        '--with-install',
+        '--release',
+        '24.09',
+        '--restore-values',
+        restoreValues,
+      ],
+      ['subcloud-backup', 'restore', '--group', 'Default', '--local-only', '--registry-images', '--auto'],
+      [
+        'subcloud',
+        'redeploy',
+        'subcloud1',
+        '--install-values',
+        install,
+        '--bootstrap-values',
+        bootstrap,
+        '--bmc-password',
+        'Bmc-pw-1',
+      ],
+      ['subcloud', 'redeploy', 'subcloud1', '--release', '24.09'],
+      ['subcloud', 'prestage', 'subcloud1', '--force', '--release', '24.09'],
+      ['subcloud', 'prestage', 'subcloud1', '--for-sw-deploy'],
+    ]
+    for (const args of commands) {
+      const result = await dcm(args)
+      expect({args, code: result.code, stderr: result.stderr}).toEqual({args, code: 0, stderr: ''})
+    }
+    const api = server.serviceRequests()
+    expect(api).toHaveLength(commands.length)
+    for (const request of api) {
+      const apiPath = documented(request)
+      const contentType = String(request.headers['content-type'])
+      expect(request.headers['x-auth-token']).toBeTruthy()
+      if (contentType.startsWith('multipart/form-data')) {
+        const parts = multipart(request)
+        const form = Object.fromEntries(parts.map((part) => [part.name, part.value]))
+        const validate = validator(request.method, apiPath, 'multipart/form-data')
+        expect({path: request.path, errors: validate(form) ? null : validate.errors}).toEqual({
+          path: request.path,
+          errors: null,
+        })
+        // Files carry the typed path as their filename (§1.5); fields never do.
+        for (const part of parts)
+          expect({name: part.name, file: part.filename !== undefined}).toEqual({
+            name: part.name,
+            file: /_values$|^deploy_config$/.test(part.name),
+          })
+        if ('sysadmin_password' in form) expect(Buffer.from(form.sysadmin_password, 'base64').toString()).toBe(PASSWORD)
+      } else {
+        expect(contentType).toBe('application/json')
+        const validate = validator(request.method, apiPath, 'application/json')
+        const body = JSON.parse(request.body.toString('utf8')) as Record<string, string>
+        expect({path: request.path, errors: validate(body) ? null : validate.errors}).toEqual({
+          path: request.path,
+          errors: null,
+        })
+      }
+    }
+    // What upstream's client sends, field by field (dcmanager-api.md §2.1.3, §2.1.4, §2.5).
+    const forms = api
+      .filter((r) => r.method !== 'PATCH' || !r.path.endsWith('/prestage'))
+      .map((r) =>
+        multipart(r).map((part) =>
+          part.name.endsWith('password') || part.filename ? part.name : `${part.name}=${part.value}`,
+        ),
+      )
+    expect(forms).toEqual([
+      ['subcloud=subcloud1', 'local_only=false', 'registry_images=false', 'sysadmin_password'],
+      ['backup_values', 'group=Default', 'local_only=true', 'registry_images=true', 'sysadmin_password'],
+      ['release=24.09', 'subcloud=subcloud1', 'local_only=false'],
+      ['release=24.09', 'group=Default', 'local_only=true', 'sysadmin_password'],
+      [
+        'restore_values',
+        'subcloud=subcloud1',
+        'release=24.09',
+        'with_install=true',
+        'local_only=false',
+        'registry_images=false',
+        'auto=false',
+        'factory=false',
+        'sysadmin_password',
+      ],
+      [
+        'group=Default',
+        'with_install=false',
+        'local_only=true',
+        'registry_images=true',
+        'auto=true',
+        'factory=false',
+        'sysadmin_password',
+      ],
+      ['install_values', 'bootstrap_values', 'sysadmin_password', 'bmc_password'],
+      ['sysadmin_password', 'release=24.09'],
+    ])
+    const prestage = api.filter((r) => r.path.endsWith('/prestage')).map((r) => JSON.parse(r.body.toString()) as object)
+    expect(prestage).toEqual([
+      {
+        force: 'true',
+        sysadmin_password: Buffer.from(PASSWORD).toString('base64'),
+        release: '24.09',
+        for_install: 'true',
+      },
+      {sysadmin_password: Buffer.from(PASSWORD).toString('base64'), for_sw_deploy: 'true'},
+    ])
+  })
+
+  it('backup delete: 207 is the warning text as one error line, exit 1; 422 is the API error', async () => {
+    const warning =
+      'Subcloud backup delete operation completed with warnings:\nThe following subclouds were skipped for local backup delete operation: sc2 ,sc3.'
+    server.on('PATCH', /\/subcloud-backup\/delete\/24\.09$/, json(warning, 207))
+    const partial = await dcm(['subcloud-backup', 'delete', '24.09', '--group', 'Default'])
+    expect({code: partial.code, stderr: partial.stderr, stdout: partial.stdout}).toEqual({
+      code: 1,
+      stderr:
+        'Error: Subcloud backup delete operation completed with warnings: The following subclouds were skipped for local backup delete operation: sc2 ,sc3.\n',
+      stdout: '',
+    })
+    server.on(
+      'PATCH',
+      /\/subcloud-backup\/delete\/24\.09$/,
+      failure(422, "Failed to run subcloud-backup delete. Please run 'dcmanager subcloud error' command for details"),
+    )
+    const failed = await dcm(['subcloud-backup', 'delete', '24.09', '--subcloud', 'sc1'])
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toMatch(/^Error: Unable to delete backup: .*Failed to run subcloud-backup delete/)
+  })
+})
+
+/**
+ * Parity with the upstream client for the same answer: its unit-test fixture (tests/base.py, dcmanager-api.md §6)
+ * answered by the server, and the values upstream's tests expect, in order.
+ */
+describe('parity with the upstream client', () => {
+  const NOW = '2026-12-03T12:00:00.000000'
+  const fixture = {
+    id: '1',
+    name: 'subcloud1',
+    description: 'subcloud1 description',
+    location: 'subcloud1 location',
+    'software-version': '12.34',
+    'management-state': 'unmanaged',
+    'availability-status': 'offline',
+    'deploy-status': 'not-deployed',
+    'error-description': 'No errors present',
+    'management-subnet': '192.168.101.0/24',
+    'management-start-ip': '192.168.101.2',
+    'management-end-ip': '192.168.101.50',
+    'management-gateway-ip': '192.168.101.1',
+    'systemcontroller-gateway-ip': '192.168.204.101',
+    'created-at': NOW,
+    'updated-at': NOW,
+    group_id: '1',
+    'backup-status': 'None',
+    'backup-datetime': 'None',
+    'prestage-status': 'None',
+    'prestage-versions': null,
+  }
+  const head = ['1', 'subcloud1', 'subcloud1 description', 'subcloud1 location', '12.34', 'unmanaged', 'offline']
+  const network = [
+    'not-deployed',
+    '192.168.101.0/24',
+    '192.168.101.2',
+    '192.168.101.50',
+    '192.168.101.1',
+    '192.168.204.101',
+    '1',
+  ]
+
+  it('subcloud prestage 1 --force --release 12.34: the 21 detail values and prestage_software_version', async () => {
+    server.on('PATCH', `${DC}/subclouds/1/prestage`, json({...fixture, 'prestage-software-version': '12.34'}))
+    const result = await dcm([
+      'subcloud',
+      'prestage',
+      '1',
+      '--sysadmin-password',
+      'testpassword',
+      '--force',
+      '--release',
+      '12.34',
+      '-f',
+      'json',
+    ])
+    expect(result.code).toBe(0)
+    const shown = JSON.parse(result.stdout) as Record<string, unknown>
+    expect(Object.values(shown)).toEqual([...head, ...network, null, NOW, NOW, 'None', 'None', 'None', null, '12.34'])
+    expect(Object.keys(shown).at(-1)).toBe('prestage_software_version')
+    const table = await dcm(['subcloud', 'prestage', '1', '--sysadmin-password', 'testpassword', '-f', 'value'])
+    expect(table.stdout.split('\n')).toEqual([
+      ...head,
+      ...network,
+      'None',
+      NOW,
+      NOW,
+      'None',
+      'None',
+      'None',
+      'None',
+      '12.34',
+      '',
+    ])
+  })
+
+  it('subcloud-backup create: the 18 backup values, as ShowOne for a subcloud and a one-row list for a group', async () => {
+    server.on('POST', `${DC}/subcloud-backup`, json({subclouds: [fixture]}))
+    const values = [...head, ...network, NOW, NOW, 'None', 'None']
+    const one = await dcm([
+      'subcloud-backup',
+      'create',
+      '--subcloud',
+      'subcloud1',
+      '--local-only',
+      '--registry-images',
+      '-f',
+      'json',
+    ])
+    expect(one.code).toBe(0)
+    expect(Object.values(JSON.parse(one.stdout) as object)).toEqual(values)
+    const group = await dcm(['subcloud-backup', 'create', '--group', 'test', '-f', 'json'])
+    expect(group.code).toBe(0)
+    expect((JSON.parse(group.stdout) as object[]).map((row) => Object.values(row))).toEqual([values])
+    const table = await dcm(['subcloud-backup', 'create', '--subcloud', 'subcloud1'])
+    expect(table.stdout.split('\n').slice(0, 4)).toEqual([
+      '+-----------------------------+----------------------------+',
+      '| Field                       | Value                      |',
+      '+-----------------------------+----------------------------+',
+      '| id                          | 1                          |',
+    ])
+    expect(table.stdout).toContain('| backup_datetime             | None                       |\n+---')
+  })
+})
+
+describe('--wait: exit 0 done, 1 failed (the state named), 4 timed out', () => {
+  const wait = ['--wait', '--poll-interval', '20']
+  const old = '2026-11-01 01:00:00.000000'
+  const fresh = '2026-12-03 12:00:00.000000'
+
+  it('backup create: a backup-status from before the request does not end the wait', async () => {
+    const before = subcloud(1, 'sc1', {'backup-status': 'complete-central', 'backup-datetime': old})
+    server.on('POST', `${DC}/subcloud-backup`, json({subclouds: [before]}))
+    server.on(
+      'GET',
+      `${DC}/subclouds/1`,
+      json(before),
+      json(before),
+      json({...before, 'backup-status': 'validating'}),
+      json({...before, 'backup-status': 'backing-up'}),
+      json({...before, 'backup-status': 'complete-central', 'backup-datetime': fresh}),
+    )
+    const result = await dcm(['subcloud-backup', 'create', '--subcloud', 'sc1', ...wait, '-f', 'json'])
+    expect({code: result.code, stderr: result.stderr}).toEqual({
+      code: 0,
+      stderr: expect.stringContaining('sc1: backing-up'),
+    })
+    expect(JSON.parse(result.stdout)).toMatchObject({backup_status: 'complete-central', backup_datetime: fresh})
+    expect(server.serviceRequests().filter((r) => r.method === 'GET')).toHaveLength(5)
+  })
+
+  it('group backup with one refused subcloud: a summary table, exit 1 naming it', async () => {
+    const members = [1, 2, 3].map((id) => subcloud(id, `sc${id}`))
+    const at = (states: string[], extra: Record<number, Record<string, unknown>> = {}) =>
+      json({subclouds: members.map((m, i) => ({...m, 'backup-status': states[i], ...extra[i]}))})
+    server.on('POST', `${DC}/subcloud-backup`, json({subclouds: members}))
+    server.on(
+      'GET',
+      `${DC}/subclouds`,
+      at(['validating', 'validating', 'validating']),
+      at(['backing-up', 'validate-failed', 'backing-up']),
+      at(['complete-central', 'validate-failed', 'complete-central'], {
+        0: {'backup-datetime': fresh},
+        2: {'backup-datetime': fresh},
+      }),
+    )
+    const result = await dcm(['subcloud-backup', 'create', '--group', 'Default', ...wait])
+    expect(result.code).toBe(1)
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('| sc'))
+        .map((line) =>
+          line
+            .split('|')
+            .map((c) => c.trim())
+            .slice(1, 4),
+        ),
+    ).toEqual([
+      ['sc1', 'ok', 'complete-central'],
+      ['sc2', 'failed', 'validate-failed'],
+      ['sc3', 'ok', 'complete-central'],
+    ])
+    expect(result.stderr).toMatch(/Error: backup failed for 1 of 3 subclouds: sc2\n/)
+  })
+
+  it('restore: walks pre-restore, restoring to complete; a stale final state before it does not count', async () => {
+    const restored = subcloud(1, 'sc1', {'management-state': 'unmanaged'})
+    server.on(
+      'PATCH',
+      `${DC}/subcloud-backup/restore`,
+      json({subclouds: [{...restored, 'deploy-status': 'pre-restore'}]}),
+    )
+    server.on(
+      'GET',
+      `${DC}/subclouds/1`,
+      json({...restored, 'deploy-status': 'restore-failed'}),
+      json({...restored, 'deploy-status': 'restoring'}),
+      json(restored),
+    )
+    const ok = await dcm([
+      'subcloud-backup',
+      'restore',
+      '--subcloud',
+      'sc1',
+      ...wait,
+      '-f',
+      'value',
+      '-c',
+      'deploy_status',
+    ])
+    expect({code: ok.code, stdout: ok.stdout}).toEqual({code: 0, stdout: 'complete\n'})
+  })
+
+  it('prestage failed: exit 1 naming the state and the error description', async () => {
+    const prestaging = subcloud(1, 'sc1', {'prestage-status': 'prestaging'})
+    server.on('PATCH', `${DC}/subclouds/sc1/prestage`, json({...prestaging, 'prestage-software-version': '24.09'}))
+    server.on(
+      'GET',
+      `${DC}/subclouds/1`,
+      json(prestaging),
+      json({
+        ...prestaging,
+        'prestage-status': 'failed',
+        'error-description': 'FAILED prestaging playbook of (sc1).\ndetail: no space left',
+      }),
+    )
+    const result = await dcm(['subcloud', 'prestage', 'sc1', ...wait])
+    expect({code: result.code, stdout: result.stdout}).toEqual({code: 1, stdout: ''})
+    expect(result.stderr).toContain(
+      'Error: subcloud sc1 prestage failed: failed: FAILED prestaging playbook of (sc1).\n',
+    )
+    expect(result.stderr).toContain("Hint: see 'dcm subcloud errors sc1'")
+  })
+
+  it('redeploy still installing at --timeout: exit 4 naming the state', async () => {
+    const installing = subcloud(1, 'sc1', {'deploy-status': 'pre-install', 'management-state': 'unmanaged'})
+    server.on('PATCH', `${DC}/subclouds/sc1/redeploy`, json(installing))
+    server.on('GET', `${DC}/subclouds/1`, json({...installing, 'deploy-status': 'installing'}))
+    const result = await dcm(['subcloud', 'redeploy', 'sc1', ...wait, '--timeout', '1'])
+    expect(result.code).toBe(4)
+    expect(result.stderr).toMatch(/^Error: redeploy not finished after 1 s: sc1 is installing\n/m)
   })
 })
