@@ -36,9 +36,11 @@ describe('one add flow', () => {
 
   it('follows a deploy with the one waitForState loop', () => {
     expect(callers(/(?<!function )\bwaitForDeploy\(/)).toEqual(['src/core/flows/add-subcloud.ts'])
-    // Following a strategy (apply --wait, show --watch) is the same loop over a strategy's state.
+    // Following a strategy (apply --wait, show --watch) is the same loop over a strategy's state, and the day-2
+    // operations (backup, restore, redeploy, prestage) the same loop over their subclouds' fields.
     expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual([
       'src/core/flows/wait-for-deploy.ts',
+      'src/core/flows/wait-for-subclouds.ts',
       'src/core/strategies/follow.ts',
     ])
   })
