@@ -5,6 +5,7 @@
  * it is, so unknown keys are fine here. Each problem names file:line:col, so the command exits 2 before any request.
  */
 import {parseAddress} from '../net/cidr.js'
+import {pythonStr} from './install-values.js'
 import {loadOverrideFile} from './load.js'
 import {positionOf} from './positions.js'
 import type {Finding, LoadedOverrides} from './types.js'
@@ -38,7 +39,7 @@ function restoreFindings(loaded: LoadedOverrides): Finding[] {
           finding(
             loaded,
             ['bootstrap_address', name],
-            `Subcloud ${name} must have a valid bootstrap address: ${address === null ? 'None' : String(address)}`,
+            `Subcloud ${name} must have a valid bootstrap address: ${pythonStr(address)}`,
           ),
         )
       }
