@@ -20,6 +20,13 @@ import {pythonTimestamp} from './dcmanager/python-time.js'
  */
 export const STATE_FILE = 'state.json'
 
+const TRANSITORY_BACKUP_STATES: Record<string, string> = {
+  validating: 'validate-failed',
+  'pre-backup': 'backup-prep-failed',
+  'backing-up': 'failed',
+  'deleting-backup': 'delete-failed',
+}
+
 /** A sysinv host route of a subcloud (charter F owns the other fields); the audit only needs the destination. */
 export interface StoredRoute {
   network: string
@@ -48,6 +55,15 @@ export interface LabState {
   routes: Record<string, StoredRoute[]>
   /** The orchestrator's tables (strategy, steps, strategy options), owned by src/lab/orchestrator. */
   orchestration?: unknown
+  /** Uploaded deploy files per release (`subcloud deploy upload`): file option -> file name. */
+  deployFiles?: Record<string, Record<string, string>>
+  /** Subcloud backups by subcloud id, then release: when the central and the local copy were taken. */
+  backups?: Record<string, Record<string, BackupRecord>>
+}
+
+export interface BackupRecord {
+  central?: string
+  local?: string
 }
 
 export const DEFAULT_GROUP: SubcloudGroupRecord = {
@@ -131,6 +147,13 @@ export class LabStore extends EventEmitter {
       record.updatedAt = pythonTimestamp()
       flipped = true
     }
+    // Backup and prestage work in flight ends as a restarted manager leaves it (subcloud-lifecycle.md §1.2).
+    for (const record of store.state.subclouds) {
+      const backup = record.backupStatus ? TRANSITORY_BACKUP_STATES[record.backupStatus] : undefined
+      if (backup) record.backupStatus = backup
+      if (record.prestageStatus === 'prestaging') record.prestageStatus = 'failed'
+      flipped ||= backup !== undefined || record.prestageStatus === 'failed'
+    }
     if (flipped || !state) await store.persist()
     return store
   }
@@ -193,6 +216,7 @@ export class LabStore extends EventEmitter {
     this.byName.delete(record.name)
     delete this.state.routes[record.name]
     this.state.subclouds = this.state.subclouds.filter((item) => item.id !== id)
+    delete this.state.backups?.[id]
     // Rows that reference the subcloud (strategy steps, strategy options) go with it, as ON DELETE CASCADE.
     this.emit('subcloud-deleted', id)
     this.changed()
@@ -268,6 +292,31 @@ export class LabStore extends EventEmitter {
    */
   setOrchestration(tables: unknown): void {
     this.state.orchestration = tables
+  }
+
+  // ---- deploy files and backups (src/lab/dcmanager/subcloud-deploy-files.ts, subcloud-backup.ts) ----
+
+  deployFilesOf(release: string): Record<string, string> | undefined {
+    return this.state.deployFiles?.[release]
+  }
+
+  /** Replace a release's deploy files (undefined: the release's directory is gone). */
+  setDeployFiles(release: string, files: Record<string, string> | undefined): void {
+    const all = (this.state.deployFiles ??= {})
+    if (files) all[release] = files
+    else delete all[release]
+    this.changed()
+  }
+
+  backupOf(subcloudId: number, release: string): BackupRecord | undefined {
+    return this.state.backups?.[subcloudId]?.[release]
+  }
+
+  setBackup(subcloudId: number, release: string, backup: BackupRecord): void {
+    const bySubcloud = ((this.state.backups ??= {})[subcloudId] ??= {})
+    if (backup.central || backup.local) bySubcloud[release] = backup
+    else delete bySubcloud[release]
+    this.changed()
   }
 
   // ---- persistence ----

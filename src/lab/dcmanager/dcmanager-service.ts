@@ -8,6 +8,8 @@ import {alarmRoutes} from './alarms.js'
 import type {DcmanagerContext, DcmanagerFamily} from './dcmanager-http.js'
 import {phasedDeployRoutes} from './phased-deploy.js'
 import {rootDocumentRoutes} from './root-document.js'
+import {subcloudBackupRoutes} from './subcloud-backup.js'
+import {subcloudDeployFileRoutes} from './subcloud-deploy-files.js'
 import {subcloudGroupRoutes} from './subcloud-groups.js'
 import {subcloudRoutes} from './subclouds.js'
 
@@ -23,6 +25,8 @@ export const DCMANAGER_FAMILIES: DcmanagerFamily[] = [
   rootDocumentRoutes,
   subcloudRoutes,
   phasedDeployRoutes,
+  subcloudDeployFileRoutes,
+  subcloudBackupRoutes,
   subcloudGroupRoutes,
   alarmRoutes,
 ]

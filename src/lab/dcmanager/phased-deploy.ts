@@ -1,32 +1,500 @@
-import type {LabResponse} from '../http/http-types.js'
+import {parseAddress} from '../../core/net/cidr.js'
+import type {FormPart} from '../http/multipart.js'
+import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
-import {type DcmanagerContext, type DcmanagerFamily, json, subcloudOr404, toApi} from './dcmanager-http.js'
+import type {DeployPhase} from '../deploy/deploy-phases.js'
+import {type DcmanagerContext, type DcmanagerFamily, json, readForm, subcloudOr404, toApi} from './dcmanager-http.js'
+import {decodePassword} from './subcloud-add-fields.js'
+import {validateInstallValues} from './subcloud-add-install.js'
+import {loadYamlPart, validateSubcloudAdd} from './subcloud-add-validation.js'
+import {missingDeployFiles} from './subcloud-deploy-files.js'
+import {NO_ERRORS, newSubcloudRecord, type SubcloudRecord} from './subcloud-model.js'
+import {transientReason} from './subcloud-update.js'
+import {supportedRelease} from './release-check.js'
 
 /**
- * `/v1.0/phased-subcloud-deploy`: the lab serves `abort` of a running initial deploy (local-bootstrap.md §5.3).
- * The other phases (create, install, bootstrap, configure, complete, resume) belong here when the lab grows them.
+ * `/v1.0/phased-subcloud-deploy` (dcmanager-api.md §2.4, subcloud-lifecycle.md §2): create, then each phase on
+ * its own (install, bootstrap, configure, complete), abort, resume and enroll, with upstream's accepted states,
+ * checks in its order and texts. The phases run in the lab's deploy runner (deploy-runner.ts).
  */
+const INSTALL_STATES = [
+  'create-complete',
+  'pre-install-failed',
+  'install-failed',
+  'install-complete',
+  'install-aborted',
+]
+const BOOTSTRAP_STATES = [
+  'install-complete',
+  'pre-bootstrap-failed',
+  'bootstrap-failed',
+  'bootstrap-aborted',
+  'bootstrap-complete',
+  'create-complete',
+]
+const CONFIG_STATES = [
+  'complete',
+  'pre-config-failed',
+  'config-failed',
+  'bootstrap-complete',
+  'enroll-complete',
+  'config-aborted',
+]
+const COMPLETE_STATES = ['bootstrap-complete', 'enroll-complete']
+const ABORT_STATES = ['installing', 'bootstrapping', 'configuring']
+const ENROLL_STATES = [
+  'create-complete',
+  'enroll-failed',
+  'pre-enroll-failed',
+  'pre-init-enroll-failed',
+  'init-enroll-failed',
+  'factory-restore-complete',
+]
+type Phase = 'install' | 'bootstrap' | 'config'
+/** §2.4: the phases resume considers, by state, in upstream's order of states. */
+const RESUMABLE: Record<string, Phase[]> = {
+  'create-complete': ['install', 'bootstrap', 'config'],
+  'install-complete': ['bootstrap', 'config'],
+  'pre-install-failed': ['install', 'bootstrap', 'config'],
+  'install-failed': ['install', 'bootstrap', 'config'],
+  'install-aborted': ['install', 'bootstrap', 'config'],
+  'bootstrap-complete': ['config'],
+  'pre-bootstrap-failed': ['bootstrap', 'config'],
+  'bootstrap-failed': ['bootstrap', 'config'],
+  'bootstrap-aborted': ['bootstrap', 'config'],
+  'pre-config-failed': ['config'],
+  'config-failed': ['config'],
+  'config-aborted': ['config'],
+}
+const PHASE_FILE: Record<Phase, string> = {
+  install: 'install_values',
+  bootstrap: 'bootstrap_values',
+  config: 'deploy_config',
+}
+
 export const phasedDeployRoutes: DcmanagerFamily = (context) => [
+  {method: 'POST', path: '/v1.0/phased-subcloud-deploy', handler: (request) => createSubcloud(context, request)},
   {
     method: 'PATCH',
-    path: '/v1.0/phased-subcloud-deploy/:subcloud/abort',
-    handler: (request, {subcloud}) => abortDeploy(context, subcloud),
+    path: '/v1.0/phased-subcloud-deploy',
+    handler: (): LabResponse => {
+      throw new WebobError(400, 'Subcloud ID required')
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1.0/phased-subcloud-deploy/:subcloud/:verb',
+    handler: (request, {subcloud, verb}) => {
+      const record = subcloudOr404(context.store, subcloud)
+      const handler = VERBS[verb]
+      if (!handler) throw new WebobError(400, 'Invalid request')
+      return handler(context, request, record)
+    },
   },
 ]
 
-async function abortDeploy({store, runner}: DcmanagerContext, ref: string): Promise<LabResponse> {
-  const record = subcloudOr404(store, ref)
-  if (!['installing', 'bootstrapping', 'configuring'].includes(record.deployStatus)) {
-    throw new WebobError(
-      400,
-      'Subcloud deploy status must be in one of the following states: installing, bootstrapping, configuring',
+type VerbHandler = (context: DcmanagerContext, request: LabRequest, record: SubcloudRecord) => Promise<LabResponse>
+
+const VERBS: Record<string, VerbHandler> = {
+  abort: (context, request, record) => abortDeploy(context, record),
+  resume: resumeDeploy,
+  install: installSubcloud,
+  bootstrap: bootstrapSubcloud,
+  configure: configureSubcloud,
+  complete: (context, request, record) => completeDeploy(context, record),
+  enroll: enrollSubcloud,
+}
+
+const bad = (detail: string): WebobError => new WebobError(400, detail)
+
+function mustBeIn(record: SubcloudRecord, states: string[], message: string): void {
+  if (!states.includes(record.deployStatus)) throw bad(`${message}${states.join(', ')}`)
+}
+
+const initialDeployment = (record: SubcloudRecord): boolean => record.initialDeployment !== false
+
+/** The string fields and files of a phase's multipart body. */
+class PhaseForm {
+  constructor(readonly parts: Map<string, FormPart>) {}
+
+  field(name: string): string | undefined {
+    const part = this.parts.get(name)
+    return part && part.filename === undefined ? part.data.toString('utf8') : undefined
+  }
+
+  has(name: string): boolean {
+    return this.parts.has(name)
+  }
+
+  text(name: string): string | undefined {
+    return this.parts.get(name)?.data.toString('utf8')
+  }
+
+  yaml(name: string): Promise<Record<string, unknown> | undefined> {
+    return loadYamlPart(this.parts.get(name), name)
+  }
+
+  password(): string {
+    return decodePassword(this.field('sysadmin_password'), 'sysadmin')
+  }
+}
+
+function readPhaseForm(request: LabRequest): PhaseForm {
+  return new PhaseForm(request.body.length === 0 ? new Map() : readForm(request, true))
+}
+
+// ---- create ----
+
+/** §2.2 create: the add checks without the password, then `creating` -> `create-complete` before the reply. */
+async function createSubcloud(context: DcmanagerContext, request: LabRequest): Promise<LabResponse> {
+  const parts = readForm(request, false)
+  const missing = ['bootstrap_values', 'bootstrap-address'].filter((name) => !parts.has(name))
+  if (missing.length > 0) throw bad(`Missing required parameter(s): ${missing.join(', ')}`)
+  const {store} = context
+  const valid = await validateSubcloudAdd(parts, {
+    store,
+    systemController: context.systemController,
+    releases: context.releases,
+    withoutPassword: true,
+    missingDeployFiles: (release) => missingDeployFiles(store, release),
+  })
+  const record = newSubcloudRecord({
+    id: store.allocateSubcloudId(),
+    name: valid.name,
+    description: valid.description,
+    location: valid.location,
+    softwareVersion: valid.softwareVersion,
+    managementSubnet: valid.managementSubnet,
+    managementStartIp: valid.managementStartIp,
+    managementEndIp: valid.managementEndIp,
+    managementGatewayIp: valid.managementGatewayIp,
+    systemcontrollerGatewayIp: valid.systemcontrollerGatewayIp,
+    groupId: valid.groupId,
+    bootstrapAddress: valid.bootstrapAddress,
+    oamFloatingAddress: valid.oamFloatingAddress,
+    managementSubnets: valid.managementSubnets,
+    managementRanges: valid.managementRanges,
+    dataInstall: valid.dataInstall,
+    hasDeployConfig: valid.hasDeployConfig,
+  })
+  if (valid.deployConfigName) record.deployConfigName = valid.deployConfigName
+  store.insertSubcloud(record)
+  context.runner.rememberBootstrapValues(record.id, valid.bootstrapValues)
+  // Upstream's manager answers the RPC call once the create is over: the reply shows the final state.
+  store.updateSubcloud(record.id, {deployStatus: 'creating'})
+  store.updateSubcloud(record.id, {deployStatus: 'create-complete'})
+  await store.persist()
+  return json(toApi(record))
+}
+
+// ---- install ----
+
+async function installSubcloud(
+  context: DcmanagerContext,
+  request: LabRequest,
+  record: SubcloudRecord,
+): Promise<LabResponse> {
+  const form = readPhaseForm(request)
+  const install = await form.yaml('install_values')
+  if (form.parts.size === 0) throw bad('Body required')
+  mustBeIn(record, INSTALL_STATES, 'Subcloud deploy status must be either: ')
+  if (!initialDeployment(record)) throw bad('The deploy install command can only be used during initial deployment.')
+  const release = supportedRelease(form.field('release') ?? record.softwareVersion, context)
+  const dataInstall = installValues(record, install, form, release)
+  const password = form.password()
+  context.store.updateSubcloud(record.id, {
+    deployStatus: 'pre-install',
+    softwareVersion: release,
+    dataInstall,
+    errorDescription: NO_ERRORS,
+  })
+  await context.store.persist()
+  const answer = json(toApi(record))
+  startPhases(context, record, ['install'], password)
+  return answer
+}
+
+/** New install values are validated as on add (§4.5, BMC password required); else the stored ones are used. */
+function installValues(
+  record: SubcloudRecord,
+  install: Record<string, unknown> | undefined,
+  form: PhaseForm,
+  release: string,
+): string {
+  if (!install) {
+    if (!record.dataInstall) throw bad('Failed to read data install from db')
+    return record.dataInstall
+  }
+  return validateInstallValues(install, {
+    onSite: false,
+    bmcPassword: form.field('bmc_password'),
+    bootstrapAddress: form.field('bootstrap-address') ?? record.bootstrapAddress,
+    softwareVersion: release,
+    oamFamily: parseAddress(record.oamFloatingAddress)?.family === 6 ? 6 : 4,
+  })
+}
+
+// ---- bootstrap ----
+
+async function bootstrapSubcloud(
+  context: DcmanagerContext,
+  request: LabRequest,
+  record: SubcloudRecord,
+): Promise<LabResponse> {
+  mustBeIn(record, BOOTSTRAP_STATES, 'Subcloud deploy status must be either: ')
+  const form = readPhaseForm(request)
+  const values = await bootstrapValues(context, record, form)
+  const password = form.password()
+  const answer = json({...toApi(record), ...bootstrapFields(record, values.parsed), 'deploy-status': 'pre-bootstrap'})
+  applyBootstrapValues(context, record, values)
+  await context.store.persist()
+  startPhases(context, record, ['bootstrap'], password, {
+    bootstrapValues: values.text,
+    address: form.field('bootstrap-address'),
+  })
+  return answer
+}
+
+interface BootstrapValues {
+  text: string
+  parsed: Record<string, unknown>
+  isNew: boolean
+}
+
+/** A new file replaces the stored values (no merge); without one the stored values are used (§2.2). */
+async function bootstrapValues(
+  context: DcmanagerContext,
+  record: SubcloudRecord,
+  form: PhaseForm,
+): Promise<BootstrapValues> {
+  const parsed = await form.yaml('bootstrap_values')
+  if (parsed) {
+    const name = String(parsed.name ?? '')
+    if (name !== record.name) {
+      throw bad(`The bootstrap-values 'name' value (${name}) must match the current subcloud name (${record.name})`)
+    }
+    return {text: form.text('bootstrap_values') ?? '', parsed, isNew: true}
+  }
+  const stored = context.runner.storedBootstrapValues(record.id)
+  if (stored === undefined) {
+    throw bad(
+      `Required bootstrap-values file was not provided and it was not previously available at /opt/dc-vault/ansible/${record.name}.yml`,
     )
   }
-  if (!runner.abort(record.id)) {
-    throw new WebobError(400, 'The subcloud can only be aborted during initial deployment.')
+  const {parse} = await import('yaml')
+  return {text: stored, parsed: (parse(stored) as Record<string, unknown>) ?? {}, isNew: false}
+}
+
+/** The fields a bootstrap reply shows from the values it will use (admin network first, as upstream). */
+function bootstrapFields(record: SubcloudRecord, values: Record<string, unknown>): Record<string, unknown> {
+  const pick = (key: string, fallback: unknown) => {
+    const admin = values[`admin_${key}`]
+    const management = values[`management_${key}`]
+    const value = admin ?? management
+    return value === undefined || value === null ? fallback : firstOf(value)
   }
-  // The answer shows `aborting-<phase>` (local-bootstrap.md §5.3), even if the phase stops at once.
+  return {
+    description: values.description ?? record.description,
+    location: values.location ?? record.location,
+    'management-subnet': pick('subnet', record.managementSubnet),
+    'management-gateway-ip': pick('gateway_address', record.managementGatewayIp),
+    'management-start-ip': pick('start_address', record.managementStartIp),
+    'management-end-ip': pick('end_address', record.managementEndIp),
+    'systemcontroller-gateway-ip': values.systemcontroller_gateway_address
+      ? firstOf(values.systemcontroller_gateway_address)
+      : record.systemcontrollerGatewayIp,
+  }
+}
+
+/** Dual-stack values are "primary,secondary": the primary family is the first. */
+function firstOf(value: unknown): string {
+  return String(value).split(',')[0].trim()
+}
+
+function applyBootstrapValues(context: DcmanagerContext, record: SubcloudRecord, values: BootstrapValues): void {
+  if (!values.isNew) return
+  const fields = bootstrapFields(record, values.parsed)
+  context.store.updateSubcloud(record.id, {
+    description: fields.description as string | null,
+    location: fields.location as string | null,
+    managementSubnet: String(fields['management-subnet']),
+    managementGatewayIp: String(fields['management-gateway-ip']),
+    managementStartIp: String(fields['management-start-ip']),
+    managementEndIp: String(fields['management-end-ip']),
+    systemcontrollerGatewayIp: String(fields['systemcontroller-gateway-ip']),
+  })
+  context.runner.rememberBootstrapValues(record.id, values.text)
+}
+
+// ---- config, complete, abort ----
+
+async function configureSubcloud(
+  context: DcmanagerContext,
+  request: LabRequest,
+  record: SubcloudRecord,
+): Promise<LabResponse> {
+  const form = readPhaseForm(request)
+  if (form.parts.size === 0) throw bad('Body required')
+  mustBeIn(record, CONFIG_STATES, 'Subcloud deploy status must be ')
+  const busy = transientReason(record)
+  if (busy) throw new WebobError(409, busy)
+  const configName = deployConfig(context, record, form)
+  const missing = missingDeployFiles(context.store, record.softwareVersion)
+  if (missing.length > 0) throw bad(`Missing required deploy files: ${missing.join(', ')}`)
+  const password = form.password()
+  context.store.updateSubcloud(record.id, {deployConfigName: configName, hasDeployConfig: true})
+  await context.store.persist()
+  const answer = json({...toApi(record), 'deploy-status': 'pre-config'})
+  startPhases(context, record, ['config'], password)
+  return answer
+}
+
+/** The deploy config sent now (stored at once, as upstream does before its later checks) or the stored one. */
+function deployConfig(context: DcmanagerContext, record: SubcloudRecord, form: PhaseForm): string {
+  const part = form.parts.get('deploy_config')
+  if (part) {
+    if (!part.filename) throw bad('No deploy_config file uploaded')
+    context.store.updateSubcloud(record.id, {deployConfigName: part.filename, hasDeployConfig: true})
+    return part.filename
+  }
+  if (!record.deployConfigName)
+    throw bad('Required deploy_config file was not provided and it was not previously available.')
+  return record.deployConfigName
+}
+
+async function completeDeploy(context: DcmanagerContext, record: SubcloudRecord): Promise<LabResponse> {
+  if (!COMPLETE_STATES.includes(record.deployStatus)) {
+    throw bad(`Subcloud deploy can only be completed when its deploy status is: ${COMPLETE_STATES.join(', ')}`)
+  }
+  context.store.updateSubcloud(record.id, {deployStatus: 'complete', errorDescription: NO_ERRORS})
+  await context.store.persist()
+  return json(toApi(record))
+}
+
+async function abortDeploy({store, runner}: DcmanagerContext, record: SubcloudRecord): Promise<LabResponse> {
+  mustBeIn(record, ABORT_STATES, 'Subcloud deploy status must be in one of the following states: ')
+  if (!initialDeployment(record) || !runner.abort(record.id)) {
+    throw bad('The subcloud can only be aborted during initial deployment.')
+  }
+  // The answer shows `aborting-<phase>` (§2.5), even if the phase stops at once.
   const answer = json(toApi(record))
   await store.persist()
   return answer
+}
+
+// ---- resume ----
+
+async function resumeDeploy(
+  context: DcmanagerContext,
+  request: LabRequest,
+  record: SubcloudRecord,
+): Promise<LabResponse> {
+  const base = RESUMABLE[record.deployStatus]
+  if (!base) throw bad(`Subcloud deploy status must be either: ${Object.keys(RESUMABLE).join(', ')}`)
+  if (!initialDeployment(record)) throw bad('The subcloud can only be resumed during initial deployment.')
+  const form = readPhaseForm(request)
+  const hasConfig = Boolean(record.deployConfigName) || form.has('deploy_config')
+  const hasInstall = Boolean(record.dataInstall) || form.has('install_values')
+  if (base.length === 1 && base[0] === 'config' && !hasConfig) {
+    throw bad(
+      "Only deploy phase left is deploy config. Required deploy_config file was not provided and it was not previously available. If manually configuring the subcloud, please run 'dcmanager subcloud deploy complete'",
+    )
+  }
+  const phases: DeployPhase[] = []
+  for (const phase of base) {
+    if (phase === 'install' && !hasInstall) continue
+    phases.push(phase === 'config' && !hasConfig ? 'complete' : phase)
+  }
+  // §2.4 item 5: a file of a phase already done.
+  for (const done of (['install', 'bootstrap', 'config'] as Phase[]).filter((phase) => !base.includes(phase))) {
+    if (form.has(PHASE_FILE[done])) {
+      const title = done.charAt(0).toUpperCase() + done.slice(1)
+      throw bad(`${title} was already executed and ${PHASE_FILE[done].replace('_', '-')} is not required`)
+    }
+  }
+  const release = phases.includes('install')
+    ? supportedRelease(form.field('release') ?? record.softwareVersion, context)
+    : record.softwareVersion
+  const password = form.password()
+  let dataInstall = record.dataInstall
+  if (phases.includes('install')) dataInstall = installValues(record, await form.yaml('install_values'), form, release)
+  let values: BootstrapValues | undefined
+  if (phases.includes('bootstrap')) values = await bootstrapValues(context, record, form)
+  if (phases.includes('config')) {
+    deployConfig(context, record, form)
+    const missing = missingDeployFiles(context.store, release)
+    if (missing.length > 0) throw bad(`Missing required deploy files: ${missing.join(', ')}`)
+  }
+  const answer = json({
+    ...toApi(record),
+    ...(values ? bootstrapFields(record, values.parsed) : {}),
+    // §2.4 item 8: the first phase of the base list, not of the phases that will run.
+    'deploy-status': `pre-${base[0]}`,
+    'software-version': release,
+  })
+  context.store.updateSubcloud(record.id, {softwareVersion: release, dataInstall})
+  if (values) applyBootstrapValues(context, record, values)
+  await context.store.persist()
+  startPhases(context, record, phases, password, {
+    bootstrapValues: values?.text,
+    address: form.field('bootstrap-address'),
+  })
+  return answer
+}
+
+// ---- enroll ----
+
+async function enrollSubcloud(
+  context: DcmanagerContext,
+  request: LabRequest,
+  record: SubcloudRecord,
+): Promise<LabResponse> {
+  mustBeIn(record, ENROLL_STATES, 'Subcloud deploy status must be either: ')
+  const form = readPhaseForm(request)
+  const values = await bootstrapValues(context, record, form)
+  const install = await form.yaml('install_values')
+  if (!install && !record.dataInstall) throw bad('Failed to read data install from db')
+  const release = supportedRelease(form.field('release') ?? record.softwareVersion, context)
+  const dataInstall = install ? installValues(record, install, form, release) : record.dataInstall
+  if (!dataInstall) throw bad('Install values is necessary for subcloud enrollment')
+  if (form.has('cloud_init_config')) {
+    throw new WebobError(422, 'Enrollment with a cloud-init config is not supported by the dcm lab System Controller')
+  }
+  const password = form.password()
+  const answer = json({
+    ...toApi(record),
+    ...bootstrapFields(record, values.parsed),
+    'deploy-status': 'pre-init-enroll',
+    'software-version': release,
+  })
+  context.store.updateSubcloud(record.id, {softwareVersion: release, dataInstall, initialDeployment: false})
+  applyBootstrapValues(context, record, values)
+  await context.store.persist()
+  startPhases(context, record, ['enroll'], password, {bootstrapValues: values.text})
+  return answer
+}
+
+// ---- running the phases ----
+
+function startPhases(
+  context: DcmanagerContext,
+  record: SubcloudRecord,
+  phases: DeployPhase[],
+  sysadminPassword: string,
+  options: {bootstrapValues?: string; address?: string} = {},
+): void {
+  const address = options.address ?? record.bootstrapAddress
+  if (options.address) context.store.updateSubcloud(record.id, {bootstrapAddress: address})
+  context.runner.start({
+    subcloudId: record.id,
+    phases,
+    request: {
+      subcloudName: record.name,
+      regionName: record.regionName,
+      bootstrapAddress: address,
+      bootstrapValues: options.bootstrapValues ?? context.runner.storedBootstrapValues(record.id) ?? '',
+      sysadminPassword,
+      release: record.softwareVersion,
+    },
+  })
 }

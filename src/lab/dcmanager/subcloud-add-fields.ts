@@ -13,6 +13,10 @@ export interface AddContext {
   systemController: LabSystemController
   /** Releases the lab can deploy (`release` must be one of them). */
   releases: string[]
+  /** `deploy create`: no sysadmin password is sent (or needed). */
+  withoutPassword?: boolean
+  /** The deploy files a release lacks for the config phase (subcloud-deploy-files.ts). */
+  missingDeployFiles?: (release: string) => string[]
 }
 
 export const bad = (detail: string): WebobError => new WebobError(400, detail)

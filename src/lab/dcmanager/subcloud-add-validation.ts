@@ -43,6 +43,7 @@ export interface ValidatedAdd {
   migrate: boolean
   secondary: boolean
   hasDeployConfig: boolean
+  deployConfigName?: string
 }
 
 const BOOLEAN_FIELDS = ['migrate', 'enroll', 'on_site', 'secondary'] as const
@@ -64,7 +65,9 @@ type AddFlags = Record<(typeof BOOLEAN_FIELDS)[number], boolean>
 export async function validateSubcloudAdd(parts: Map<string, FormPart>, context: AddContext): Promise<ValidatedAdd> {
   const request = await readAddRequest(parts)
   const flags = checkFlags(request)
-  const sysadminPassword = flags.secondary ? '' : decodePassword(request.form('sysadmin_password'), 'sysadmin')
+  // `deploy create` sends no sysadmin password (subcloud-lifecycle.md §2.2).
+  const sysadminPassword =
+    flags.secondary || context.withoutPassword ? '' : decodePassword(request.form('sysadmin_password'), 'sysadmin')
   const {name, simplex, softwareVersion} = checkRequiredKeys(request, context)
   const config = validateSubcloudConfig(request.payload, request.form, name, simplex, context)
   const bootstrapAddress = request.form('bootstrap-address') ?? asText(request.payload.bootstrap_address)
@@ -77,7 +80,7 @@ export async function validateSubcloudAdd(parts: Map<string, FormPart>, context:
         oamFamily: config.oamFamily,
       })
     : null
-  checkAddSteps(request, flags, bootstrapAddress)
+  const hasDeployConfig = checkAddSteps(request, flags, bootstrapAddress, softwareVersion, context)
 
   const {payload} = request
   const {management, admin} = config
@@ -106,7 +109,8 @@ export async function validateSubcloudAdd(parts: Map<string, FormPart>, context:
     groupId: config.group.id,
     migrate: flags.migrate,
     secondary: flags.secondary,
-    hasDeployConfig: false,
+    hasDeployConfig,
+    deployConfigName: hasDeployConfig ? parts.get('deploy_config')?.filename : undefined,
   }
 }
 
@@ -181,7 +185,13 @@ function checkRequiredKeys(
 }
 
 /** 4.6 the remaining add steps: enroll, deploy config, the bootstrap address. */
-function checkAddSteps({parts, install, form}: AddRequest, flags: AddFlags, bootstrapAddress: string): void {
+function checkAddSteps(
+  {parts, install, form}: AddRequest,
+  flags: AddFlags,
+  bootstrapAddress: string,
+  release: string,
+  context: AddContext,
+): boolean {
   if (!flags.enroll && parts.has('cloud_init_config')) throw bad('cloud_init_config is not allowed with enroll=false')
   if (!flags.enroll && form('on_site') !== undefined && flags.on_site) {
     throw bad('on_site is not allowed with enroll=false')
@@ -193,12 +203,14 @@ function checkAddSteps({parts, install, form}: AddRequest, flags: AddFlags, boot
   const deployConfig = parts.get('deploy_config')
   if (deployConfig) {
     if (!deployConfig.filename) throw bad('No deploy_config file uploaded')
-    // The lab has no `subcloud deploy upload` store: a real System Controller without uploaded files says this.
-    throw bad('Missing required deploy files: deploy_playbook, deploy_chart')
+    // The playbook and chart uploaded for the release (`subcloud deploy upload`) run the config phase.
+    const missing = context.missingDeployFiles?.(release) ?? ['deploy_playbook', 'deploy_chart']
+    if (missing.length > 0) throw bad(`Missing required deploy files: ${missing.join(', ')}`)
   }
   if (!flags.secondary && !parseAddress(bootstrapAddress)) {
     throw bad(`bootstrap-address invalid: failed to detect a valid IP address from '${bootstrapAddress}'`)
   }
+  return deployConfig !== undefined
 }
 
 /** §4.3 items 2-3: the floating shortcut of simplex, then all-or-nothing for the network keys. */
@@ -244,7 +256,10 @@ function checkRelease(release: string | undefined, context: AddContext): string 
   return release
 }
 
-async function loadYamlPart(part: FormPart | undefined, field: string): Promise<Record<string, unknown> | undefined> {
+export async function loadYamlPart(
+  part: FormPart | undefined,
+  field: string,
+): Promise<Record<string, unknown> | undefined> {
   if (!part) return undefined
   const text = part.data.toString('utf8')
   if (text.trim() === '') throw bad(`Error: Unable to load ${field} file contents (empty file provided).`)

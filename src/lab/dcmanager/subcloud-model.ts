@@ -53,6 +53,15 @@ export interface SubcloudRecord {
   syncOverrides?: Record<string, SyncStatus>
   /** Lab fault injection: the strategy step of this subcloud fails in this state. */
   strategyFault?: {state: string; reason?: string}
+  /** Lab fault injection: the next run of this deploy/backup/prestage state fails (once). */
+  deployFault?: {state: string; reason?: string}
+  /**
+   * Upstream's inventory flag `initial_deployment` (subcloud-lifecycle.md §1.4): false after enroll, migrate,
+   * backup or restore; install, abort and resume refuse then. Absent means true (upstream: file missing).
+   */
+  initialDeployment?: boolean
+  /** The deploy-config file name stored for the subcloud (upstream `<name>_deploy_config.yml`). */
+  deployConfigName?: string
 }
 
 export const NO_ERRORS = 'No errors present'

@@ -14,6 +14,8 @@ import {
 import {validateSubcloudAdd} from './subcloud-add-validation.js'
 import {ACTIVE_DEPLOY_STATES, aggregateSync, endpointSyncList, newSubcloudRecord} from './subcloud-model.js'
 import {updateSubcloud} from './subcloud-update.js'
+import type {DeployPhase} from '../deploy/deploy-phases.js'
+import {missingDeployFiles} from './subcloud-deploy-files.js'
 
 /**
  * `/v1.0/subclouds` (dcmanager-api.md §2.1, §3): list, show (and `/detail`), add (multipart; the deploy then
@@ -136,6 +138,7 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     store,
     systemController: context.systemController,
     releases: context.releases,
+    missingDeployFiles: (release) => missingDeployFiles(store, release),
   })
   const record = newSubcloudRecord({
     id: store.allocateSubcloudId(),
@@ -157,14 +160,14 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     dataInstall: valid.dataInstall,
     hasDeployConfig: valid.hasDeployConfig,
   })
+  if (valid.deployConfigName) record.deployConfigName = valid.deployConfigName
   store.insertSubcloud(record)
   await store.persist()
   const response = json(toApi(record))
   if (!valid.secondary) {
     context.runner.start({
       subcloudId: record.id,
-      withInstall: valid.dataInstall !== null,
-      migrate: valid.migrate,
+      phases: addPhases(valid),
       request: {
         subcloudName: record.name,
         regionName: record.regionName,
@@ -176,6 +179,17 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     })
   }
   return response
+}
+
+/** §3.2 happy paths of an add: install when install values came, config when a deploy config did. */
+function addPhases(valid: {migrate: boolean; dataInstall: string | null; hasDeployConfig: boolean}): DeployPhase[] {
+  if (valid.migrate) return ['create', 'rehome']
+  return [
+    'create',
+    ...(valid.dataInstall === null ? [] : (['install'] as const)),
+    'bootstrap',
+    valid.hasDeployConfig ? 'config' : 'complete',
+  ]
 }
 
 async function updateStatus({store}: DcmanagerContext, request: LabRequest, ref: string): Promise<LabResponse> {
@@ -210,6 +224,7 @@ async function deleteSubcloud({store, runner}: DcmanagerContext, ref: string): P
   }
   // A deploy between two phases (e.g. still `not-deployed`) is stopped first, so nothing writes after the delete.
   await runner.cancel(record.id)
+  runner.forget(record.id)
   store.deleteSubcloud(record.id)
   await store.persist()
   return json(null)

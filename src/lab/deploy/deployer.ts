@@ -12,6 +12,8 @@ export interface DeployRequest {
   /** Held in memory only, never written to the lab's state. */
   sysadminPassword: string
   release?: string
+  /** Lab fault injection: the bootstrap fails at this task (`role : task`), once. */
+  failTask?: string
 }
 
 export interface DeployProgress {

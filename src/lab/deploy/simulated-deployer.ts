@@ -35,6 +35,7 @@ export class SimulatedDeployer implements Deployer {
     if (signal.aborted) {
       return {ok: false, deployStatus: 'bootstrap-aborted', errorDescription: 'No errors present'}
     }
+    if (request.failTask) return simulatedFailure(request.subcloudName, request.failTask, 'dcm lab subcloud set')
     if (this.failFor.has(request.subcloudName)) {
       // The shape of dcmanager's find_ansible_error_msg (local-bootstrap.md §5.5).
       return {
@@ -50,6 +51,18 @@ export class SimulatedDeployer implements Deployer {
       }
     }
     return {ok: true}
+  }
+}
+
+/** The shape of dcmanager's find_ansible_error_msg for a playbook that failed at `task`. */
+function simulatedFailure(name: string, task: string, source: string): DeployOutcome {
+  return {
+    ok: false,
+    deployStatus: 'bootstrap-failed',
+    errorDescription:
+      `FAILED bootstrapping playbook of (${name}).\n` +
+      `detail: fatal: [${name}]: FAILED! => changed=false\n  msg: Simulated failure injected by ${source} \n` +
+      `FAILED TASK: TASK [${task}] Wednesday 01 January 2025  00:00:00 +0000 (0:00:00.020)       0:00:12.345 `,
   }
 }
 

@@ -10,6 +10,7 @@ import type {LabResponse} from '../http/http-types.js'
 import type {LabMount} from '../http/lab-mounts.js'
 import type {KeystoneService} from '../keystone/keystone-service.js'
 import type {LabStore} from '../lab-store.js'
+import {DEPLOY_FAULT_STATES} from '../deploy/deploy-phases.js'
 
 /**
  * Lab-admin API for orchestration faults (`dcm lab subcloud set`), authenticated with a token of the lab's
@@ -17,12 +18,15 @@ import type {LabStore} from '../lab-store.js'
  *
  *   GET  /lab/subclouds/<name>  -> 200 {"subcloud": faults} | 404
  *   POST /lab/subclouds/<name>  {"fail_strategy_at"?: state | null, "fail_reason"?: text,
- *                                "sync"?: {"<endpoint>": "in-sync" | "out-of-sync" | "unknown"}}
+ *                                "sync"?: {"<endpoint>": "in-sync" | "out-of-sync" | "unknown"},
+ *                                "fail_deploy_at"?: state | null}
  *                               -> 200 {"subcloud": faults} | 400/404 {"error": {"message", "hint"?}}
  *
  * `fail_strategy_at` makes the subcloud's strategy step fail in that state (null or "" clears it); `sync`
  * sets what the lab's audit reports for an endpoint while the subcloud is managed and online (`in-sync`
  * clears the override). A successful step of the endpoint's type clears it too, as a real audit would.
+ * `fail_deploy_at` makes the next run of that deploy, backup, restore or prestage state fail (once; the
+ * reason, if given, is the failed task the error-description names).
  */
 export const SUBCLOUD_FAULTS_PREFIX = '/lab/subclouds'
 
@@ -34,6 +38,7 @@ export interface SubcloudFaults {
   fail_reason: string | null
   sync_overrides: Record<string, SyncStatus>
   endpoint_sync_status: Record<string, SyncStatus>
+  fail_deploy_at: string | null
 }
 
 function wire(record: SubcloudRecord): SubcloudFaults {
@@ -43,6 +48,7 @@ function wire(record: SubcloudRecord): SubcloudFaults {
     fail_reason: record.strategyFault?.reason ?? null,
     sync_overrides: {...record.syncOverrides},
     endpoint_sync_status: {...record.endpointSyncStatus},
+    fail_deploy_at: record.deployFault?.state ?? null,
   }
 }
 
@@ -83,6 +89,16 @@ export function subcloudFaultMount(store: LabStore, keystone: KeystoneService, a
         else {
           const reason = typeof body.fail_reason === 'string' && body.fail_reason !== '' ? body.fail_reason : undefined
           change.strategyFault = {state, ...(reason ? {reason} : {})}
+        }
+      }
+      if ('fail_deploy_at' in body) {
+        const state = body.fail_deploy_at
+        if (state === null || state === '') change.deployFault = undefined
+        else if (typeof state !== 'string' || !DEPLOY_FAULT_STATES.includes(state))
+          return error(400, `unknown deploy state "${String(state)}"`, `one of: ${DEPLOY_FAULT_STATES.join(', ')}`)
+        else {
+          const reason = typeof body.fail_reason === 'string' && body.fail_reason !== '' ? body.fail_reason : undefined
+          change.deployFault = {state, ...(reason ? {reason} : {})}
         }
       }
       if (body.sync !== undefined) {
