@@ -98,6 +98,10 @@ describe('client checks: upstream texts, exit 2, nothing sent', () => {
       ['subcloud-backup', 'create', '--subcloud', 'sc1', '--backup-values', '/nonexistent/b.yml'],
       'Backup-values file does not exist: /nonexistent/b.yml',
     ],
+    [
+      ['subcloud-backup', 'create', '--subcloud', 'sc1', '-f', 'csv'],
+      "invalid choice: 'csv' (choose from 'json', 'shell', 'table', 'value', 'yaml')",
+    ],
     [['subcloud-backup', 'delete', '24.09'], 'Please provide the subcloud or subcloud group name or id.'],
     [
       ['subcloud-backup', 'delete', '24.09', '--subcloud', 'sc1', '--group', 'g1'],

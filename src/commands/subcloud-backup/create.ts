@@ -16,6 +16,7 @@ import {
 } from '../../core/subclouds/backup-columns.js'
 import {buildCreateForm, checkCreateRequest, type BackupCreateRequest} from '../../core/subclouds/backup.js'
 import {rowsOrNone} from '../../core/subclouds/columns.js'
+import {showFormatter} from '../../core/output/formats.js'
 
 export default class SubcloudBackupCreate extends BaseCommand<typeof SubcloudBackupCreate> {
   static summary = 'Backup a subcloud or group of subclouds'
@@ -62,12 +63,15 @@ ${EXIT_CODES_HELP}`
       registryImages: f['registry-images'],
       backupValues: f['backup-values'],
     }
+    const single = !f.group?.trim()
     await checkCreateRequest(request)
+    // A subcloud is shown as ShowOne: refuse a list-only format (csv) now, not after the backup was started.
+    if (single) showFormatter(f.format)
     const password = await resolveSysadminPassword(f)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subclouds = await client.subcloudBackups.create(await buildCreateForm(request, password))
     if (!f.wait || subclouds.length === 0) {
-      if (request.group === undefined && subclouds.length > 0) {
+      if (single && subclouds.length > 0) {
         const {fields, values} = backupShow(subclouds[0])
         return this.printShow(fields, values)
       }
@@ -78,7 +82,7 @@ ${EXIT_CODES_HELP}`
     const outcomes = await this.withInterrupt((signal) =>
       followSubclouds(client, subclouds, backupCreateWatch, f, signal, this.debugLine),
     )
-    if (request.group === undefined) {
+    if (single) {
       const [only] = outcomes
       if (only.outcome === 'failed') throw operationFailed(backupCreateWatch, only.subcloud)
       const {fields, values} = backupShow(only.subcloud)

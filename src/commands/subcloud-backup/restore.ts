@@ -17,6 +17,7 @@ import {
 } from '../../core/subclouds/backup-columns.js'
 import {buildRestoreForm, checkRestoreRequest, type BackupRestoreRequest} from '../../core/subclouds/backup.js'
 import {rowsOrNone} from '../../core/subclouds/columns.js'
+import {showFormatter} from '../../core/output/formats.js'
 
 export default class SubcloudBackupRestore extends BaseCommand<typeof SubcloudBackupRestore> {
   static summary = 'Restore a subcloud or group of subclouds from backup'
@@ -88,8 +89,10 @@ ${EXIT_CODES_HELP}`
       auto: f.auto,
       factory: f.factory,
     }
-    const single = !f.group
+    const single = !f.group?.trim()
     await checkRestoreRequest(request)
+    // A subcloud is shown as ShowOne: refuse a list-only format (csv) now, not after the backup was started.
+    if (single) showFormatter(f.format)
     // Upstream's Lister path (--group) never asks (dcmanager-api.md Q17).
     if (single) await confirmHighRisk(f.yes)
     const password = await resolveSysadminPassword(f)
