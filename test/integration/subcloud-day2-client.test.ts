@@ -287,6 +287,8 @@ describe('contract with dc-openapi.yaml', () => {
       'bootstrap_interface: eno1\nbootstrap_address: 10.10.10.12\nbootstrap_address_prefix: 24\ninstall_type: 3\nbmc_address: 10.10.10.2\nbmc_username: root\n',
     )
     const bootstrap = file('bootstrap.yml', 'name: subcloud1\nsystem_mode: simplex\n')
+    // Deploy configs are often several YAML documents: stored by the server as they are, never parsed.
+    const deployConfig = file('deploy.yml', '---\nkind: Host\n---\nkind: Network\n')
     const commands = [
       ['subcloud-backup', 'create', '--subcloud', 'subcloud1'],
       [
@@ -323,6 +325,8 @@ describe('contract with dc-openapi.yaml', () => {
         bootstrap,
         '--bmc-password',
         'Bmc-pw-1',
+        '--deploy-config',
+        deployConfig,
       ],
       ['subcloud', 'redeploy', 'subcloud1', '--release', '24.09'],
       ['subcloud', 'prestage', 'subcloud1', '--force', '--release', '24.09'],
@@ -396,7 +400,7 @@ describe('contract with dc-openapi.yaml', () => {
         'factory=false',
         'sysadmin_password',
       ],
-      ['install_values', 'bootstrap_values', 'sysadmin_password', 'bmc_password'],
+      ['install_values', 'bootstrap_values', 'deploy_config', 'sysadmin_password', 'bmc_password'],
       ['sysadmin_password', 'release=24.09'],
     ])
     const prestage = api.filter((r) => r.path.endsWith('/prestage')).map((r) => JSON.parse(r.body.toString()) as object)

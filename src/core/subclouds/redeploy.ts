@@ -9,7 +9,8 @@ import {positionOf} from '../overrides/positions.js'
 
 /**
  * `subcloud redeploy` before anything is sent (subcloud-lifecycle.md §3.2, dcmanager-api.md §2.1.4, §5.4): the
- * upstream client's file checks in its order and words, the values files read as YAML mappings, install values
+ * upstream client's file checks in its order and words, the bootstrap values read as a YAML mapping (a deploy config
+ * is stored as it is, often several YAML documents, so it is not parsed), install values
  * through upstream's own rules (checkInstallValues) with file:line:col, and the multipart form.
  */
 export interface RedeployRequest {
@@ -24,7 +25,6 @@ export async function checkRedeployRequest(request: RedeployRequest): Promise<vo
   if (request.bootstrapValues !== undefined) await mustExist(request.bootstrapValues, 'bootstrap-values')
   if (request.deployConfig !== undefined) await mustExist(request.deployConfig, 'deploy-config')
   if (request.bootstrapValues !== undefined) loadOverrideFile(request.bootstrapValues)
-  if (request.deployConfig !== undefined) loadOverrideFile(request.deployConfig, {field: 'deploy_config'})
   if (request.installValues !== undefined) checkInstallValuesFile(request.installValues, request.release)
 }
 
