@@ -1,4 +1,5 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,7 +7,7 @@ import path from 'node:path'
 import {Ajv, type ValidateFunction} from 'ajv'
 import {parse as parseYaml} from 'yaml'
 
-import {fixturesDir, runDcm} from '../helpers/cli.js'
+import {fixturesDir, repoRoot, runDcm} from '../helpers/cli.js'
 import {FaultServer, failure, json, type SeenRequest} from '../faults/fault-server.js'
 
 /**
@@ -648,6 +649,33 @@ describe('--wait: exit 0 done, 1 failed (the state named), 4 timed out', () => {
       'Error: subcloud sc1 prestage failed: failed: FAILED prestaging playbook of (sc1).\n',
     )
     expect(result.stderr).toContain("Hint: see 'dcm subcloud errors sc1'")
+  })
+
+  it('prestage interrupted while waiting: exit 130, the prestage goes on', async () => {
+    const prestaging = subcloud(1, 'sc1', {'prestage-status': 'prestaging'})
+    server.on('PATCH', `${DC}/subclouds/sc1/prestage`, json(prestaging))
+    server.on('GET', `${DC}/subclouds/1`, json(prestaging))
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'run.js'), 'subcloud', 'prestage', 'sc1', ...wait],
+      {
+        env: {...process.env, ...server.env({DCM_SYSADMIN_PASSWORD: PASSWORD}), NO_COLOR: '1'},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stderr = ''
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk
+        // The first progress line means the wait runs: interrupt it.
+        if (/sc1: prestaging/.test(stderr) && !child.killed) child.kill('SIGINT')
+      })
+      child.on('close', resolve)
+    })
+    expect(code).toBe(130)
+    expect(stderr).toMatch(
+      /Error: stopped waiting for the prestage of sc1\nHint: the prestage continues on the System Controller; follow it with 'dcm subcloud show sc1'\n$/,
+    )
   })
 
   it('redeploy still installing at --timeout: exit 4 naming the state', async () => {
