@@ -257,9 +257,12 @@ describe("routing answers as upstream's pecan controllers give them", () => {
     })
   })
 
-  test('verbs the lab does not serve are refused, never accepted silently', async () => {
-    expect((await call('PATCH', '/v1.0/subclouds/edge1/prestage', {body: '{}'})).status).toBe(422)
-    expect((await call('PATCH', '/v1.0/subclouds/edge1/redeploy', {body: '{}'})).status).toBe(422)
+  test('prestage and redeploy read their bodies as upstream: JSON for prestage, multipart for redeploy', async () => {
+    expect(await errorOf(await call('PATCH', '/v1.0/subclouds/edge1/prestage', {body: '{}'}))).toEqual({
+      status: 400,
+      description: 'sysadmin_password is required.',
+    })
+    expect((await call('PATCH', '/v1.0/subclouds/edge1/redeploy', {body: '{}'})).status).toBe(500)
   })
 
   test.each(['/v1.0/subclouds', '/v1.0/subcloud-groups'])('PUT on the collection %s: 405', async (path) => {

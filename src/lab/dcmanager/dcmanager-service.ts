@@ -9,6 +9,8 @@ import type {DcmanagerContext, DcmanagerFamily} from './dcmanager-http.js'
 import {phasedDeployRoutes} from './phased-deploy.js'
 import {rootDocumentRoutes} from './root-document.js'
 import {subcloudBackupRoutes} from './subcloud-backup.js'
+import {subcloudPrestageRoutes} from './subcloud-prestage.js'
+import {subcloudRedeployRoutes} from './subcloud-redeploy.js'
 import {subcloudDeployFileRoutes} from './subcloud-deploy-files.js'
 import {subcloudGroupRoutes} from './subcloud-groups.js'
 import {subcloudRoutes} from './subclouds.js'
@@ -23,6 +25,9 @@ import {subcloudRoutes} from './subclouds.js'
  */
 export const DCMANAGER_FAMILIES: DcmanagerFamily[] = [
   rootDocumentRoutes,
+  // Before subcloudRoutes: its `/subclouds/{subcloud}/{verb}` fall-through would take these verbs.
+  subcloudRedeployRoutes,
+  subcloudPrestageRoutes,
   subcloudRoutes,
   phasedDeployRoutes,
   subcloudDeployFileRoutes,

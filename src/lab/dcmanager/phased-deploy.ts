@@ -1,12 +1,18 @@
-import {parseAddress} from '../../core/net/cidr.js'
-import type {FormPart} from '../http/multipart.js'
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import type {DeployPhase} from '../deploy/deploy-phases.js'
 import {type DcmanagerContext, type DcmanagerFamily, json, readForm, subcloudOr404, toApi} from './dcmanager-http.js'
-import {decodePassword} from './subcloud-add-fields.js'
-import {validateInstallValues} from './subcloud-add-install.js'
-import {loadYamlPart, validateSubcloudAdd} from './subcloud-add-validation.js'
+import {validateSubcloudAdd} from './subcloud-add-validation.js'
+import {
+  applyBootstrapValues,
+  type BootstrapValues,
+  bootstrapFields,
+  bootstrapValues,
+  deployConfig,
+  installValues,
+  readPhaseForm,
+  startPhases,
+} from './deploy-inputs.js'
 import {missingDeployFiles} from './subcloud-deploy-files.js'
 import {NO_ERRORS, newSubcloudRecord, type SubcloudRecord} from './subcloud-model.js'
 import {transientReason} from './subcloud-update.js'
@@ -113,36 +119,6 @@ function mustBeIn(record: SubcloudRecord, states: string[], message: string): vo
 
 const initialDeployment = (record: SubcloudRecord): boolean => record.initialDeployment !== false
 
-/** The string fields and files of a phase's multipart body. */
-class PhaseForm {
-  constructor(readonly parts: Map<string, FormPart>) {}
-
-  field(name: string): string | undefined {
-    const part = this.parts.get(name)
-    return part && part.filename === undefined ? part.data.toString('utf8') : undefined
-  }
-
-  has(name: string): boolean {
-    return this.parts.has(name)
-  }
-
-  text(name: string): string | undefined {
-    return this.parts.get(name)?.data.toString('utf8')
-  }
-
-  yaml(name: string): Promise<Record<string, unknown> | undefined> {
-    return loadYamlPart(this.parts.get(name), name)
-  }
-
-  password(): string {
-    return decodePassword(this.field('sysadmin_password'), 'sysadmin')
-  }
-}
-
-function readPhaseForm(request: LabRequest): PhaseForm {
-  return new PhaseForm(request.body.length === 0 ? new Map() : readForm(request, true))
-}
-
 // ---- create ----
 
 /** §2.2 create: the add checks without the password, then `creating` -> `create-complete` before the reply. */
@@ -214,26 +190,6 @@ async function installSubcloud(
   return answer
 }
 
-/** New install values are validated as on add (§4.5, BMC password required); else the stored ones are used. */
-function installValues(
-  record: SubcloudRecord,
-  install: Record<string, unknown> | undefined,
-  form: PhaseForm,
-  release: string,
-): string {
-  if (!install) {
-    if (!record.dataInstall) throw bad('Failed to read data install from db')
-    return record.dataInstall
-  }
-  return validateInstallValues(install, {
-    onSite: false,
-    bmcPassword: form.field('bmc_password'),
-    bootstrapAddress: form.field('bootstrap-address') ?? record.bootstrapAddress,
-    softwareVersion: release,
-    oamFamily: parseAddress(record.oamFloatingAddress)?.family === 6 ? 6 : 4,
-  })
-}
-
 // ---- bootstrap ----
 
 async function bootstrapSubcloud(
@@ -253,77 +209,6 @@ async function bootstrapSubcloud(
     address: form.field('bootstrap-address'),
   })
   return answer
-}
-
-interface BootstrapValues {
-  text: string
-  parsed: Record<string, unknown>
-  isNew: boolean
-}
-
-/** A new file replaces the stored values (no merge); without one the stored values are used (§2.2). */
-async function bootstrapValues(
-  context: DcmanagerContext,
-  record: SubcloudRecord,
-  form: PhaseForm,
-): Promise<BootstrapValues> {
-  const parsed = await form.yaml('bootstrap_values')
-  if (parsed) {
-    const name = String(parsed.name ?? '')
-    if (name !== record.name) {
-      throw bad(`The bootstrap-values 'name' value (${name}) must match the current subcloud name (${record.name})`)
-    }
-    return {text: form.text('bootstrap_values') ?? '', parsed, isNew: true}
-  }
-  const stored = context.runner.storedBootstrapValues(record.id)
-  if (stored === undefined) {
-    throw bad(
-      `Required bootstrap-values file was not provided and it was not previously available at /opt/dc-vault/ansible/${record.name}.yml`,
-    )
-  }
-  const {parse} = await import('yaml')
-  return {text: stored, parsed: (parse(stored) as Record<string, unknown>) ?? {}, isNew: false}
-}
-
-/** The fields a bootstrap reply shows from the values it will use (admin network first, as upstream). */
-function bootstrapFields(record: SubcloudRecord, values: Record<string, unknown>): Record<string, unknown> {
-  const pick = (key: string, fallback: unknown) => {
-    const admin = values[`admin_${key}`]
-    const management = values[`management_${key}`]
-    const value = admin ?? management
-    return value === undefined || value === null ? fallback : firstOf(value)
-  }
-  return {
-    description: values.description ?? record.description,
-    location: values.location ?? record.location,
-    'management-subnet': pick('subnet', record.managementSubnet),
-    'management-gateway-ip': pick('gateway_address', record.managementGatewayIp),
-    'management-start-ip': pick('start_address', record.managementStartIp),
-    'management-end-ip': pick('end_address', record.managementEndIp),
-    'systemcontroller-gateway-ip': values.systemcontroller_gateway_address
-      ? firstOf(values.systemcontroller_gateway_address)
-      : record.systemcontrollerGatewayIp,
-  }
-}
-
-/** Dual-stack values are "primary,secondary": the primary family is the first. */
-function firstOf(value: unknown): string {
-  return String(value).split(',')[0].trim()
-}
-
-function applyBootstrapValues(context: DcmanagerContext, record: SubcloudRecord, values: BootstrapValues): void {
-  if (!values.isNew) return
-  const fields = bootstrapFields(record, values.parsed)
-  context.store.updateSubcloud(record.id, {
-    description: fields.description as string | null,
-    location: fields.location as string | null,
-    managementSubnet: String(fields['management-subnet']),
-    managementGatewayIp: String(fields['management-gateway-ip']),
-    managementStartIp: String(fields['management-start-ip']),
-    managementEndIp: String(fields['management-end-ip']),
-    systemcontrollerGatewayIp: String(fields['systemcontroller-gateway-ip']),
-  })
-  context.runner.rememberBootstrapValues(record.id, values.text)
 }
 
 // ---- config, complete, abort ----
@@ -347,19 +232,6 @@ async function configureSubcloud(
   const answer = json({...toApi(record), 'deploy-status': 'pre-config'})
   startPhases(context, record, ['config'], password)
   return answer
-}
-
-/** The deploy config sent now (stored at once, as upstream does before its later checks) or the stored one. */
-function deployConfig(context: DcmanagerContext, record: SubcloudRecord, form: PhaseForm): string {
-  const part = form.parts.get('deploy_config')
-  if (part) {
-    if (!part.filename) throw bad('No deploy_config file uploaded')
-    context.store.updateSubcloud(record.id, {deployConfigName: part.filename, hasDeployConfig: true})
-    return part.filename
-  }
-  if (!record.deployConfigName)
-    throw bad('Required deploy_config file was not provided and it was not previously available.')
-  return record.deployConfigName
 }
 
 async function completeDeploy(context: DcmanagerContext, record: SubcloudRecord): Promise<LabResponse> {
@@ -475,26 +347,3 @@ async function enrollSubcloud(
 }
 
 // ---- running the phases ----
-
-function startPhases(
-  context: DcmanagerContext,
-  record: SubcloudRecord,
-  phases: DeployPhase[],
-  sysadminPassword: string,
-  options: {bootstrapValues?: string; address?: string} = {},
-): void {
-  const address = options.address ?? record.bootstrapAddress
-  if (options.address) context.store.updateSubcloud(record.id, {bootstrapAddress: address})
-  context.runner.start({
-    subcloudId: record.id,
-    phases,
-    request: {
-      subcloudName: record.name,
-      regionName: record.regionName,
-      bootstrapAddress: address,
-      bootstrapValues: options.bootstrapValues ?? context.runner.storedBootstrapValues(record.id) ?? '',
-      sysadminPassword,
-      release: record.softwareVersion,
-    },
-  })
-}

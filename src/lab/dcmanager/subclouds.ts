@@ -75,14 +75,6 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
         throw new WebobError(410, message)
       },
     })),
-    ...UNSUPPORTED_VERBS.map((verb) => ({
-      method: 'PATCH',
-      path: `/v1.0/subclouds/:subcloud/${verb}`,
-      handler: (request: LabRequest, {subcloud}: {subcloud?: string}): LabResponse => {
-        subcloudOr404(context.store, subcloud ?? '')
-        throw new WebobError(422, `The ${verb} operation is not supported by the dcm lab System Controller`)
-      },
-    })),
     {
       // Upstream's patch falls through its verbs and returns None: any other verb is a 200 `null`, once the
       // subcloud is found.
@@ -100,9 +92,6 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
     },
   ]
 }
-
-/** Verbs upstream serves that the lab does not (yet): answered 422, never silently accepted. */
-const UNSUPPORTED_VERBS = ['redeploy', 'prestage']
 
 const REMOVED_VERBS: Record<string, string> = {
   restore: 'This API is deprecated. Please use /v1.0/subcloud-backup/restore',
