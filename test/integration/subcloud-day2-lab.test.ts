@@ -3,13 +3,14 @@ import {afterAll, beforeAll, describe, expect, test} from '@jest/globals'
 import {runDcm} from '../helpers/cli.js'
 import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {labFixture, patchSubcloud, postSubcloud} from '../helpers/lab-requests.js'
-import {failDeployAt, jsonOf} from '../helpers/phased-deploy.js'
+import {BMC, failDeployAt, file, jsonOf} from '../helpers/phased-deploy.js'
 
 /**
  * `dcm subcloud-backup create|delete|restore` against `dcm lab` (issue 11): the client's requests and --wait on the
  * lab's real backup and restore state machines. One lab for the file; each test adds its own subclouds.
  */
 const SIMPLEX = labFixture('valid-simplex-ipv4')
+const INSTALL = labFixture('install-values-simplex')
 let lab: TestLab
 let next = 160
 let groups = 0
@@ -26,13 +27,18 @@ const dcm = (...args: string[]) =>
 const record = (id: number) => lab.store.subcloudById(id)!
 
 /** A deployed subcloud; `managed` also makes it online (a route to the System Controller) and manages it. */
-async function subcloud(options: {managed?: boolean; group?: number} = {}): Promise<{id: number; name: string}> {
+async function subcloud(
+  options: {managed?: boolean; group?: number; install?: boolean} = {},
+): Promise<{id: number; name: string}> {
   const n = next++
   const name = `day2-${n}`
   const values = SIMPLEX.replace('name: subcloud1', `name: ${name}`)
     .replaceAll('192.168.101.', `192.168.${n}.`)
     .replaceAll('10.10.10.', `10.10.${n}.`)
-  const extra = options.group ? [{name: 'group_id', value: String(options.group)}] : []
+  const extra = [
+    ...(options.install ? [file('install_values', INSTALL.replaceAll('10.10.10.', `10.10.${n}.`)), BMC] : []),
+    ...(options.group ? [{name: 'group_id', value: String(options.group)}] : []),
+  ]
   const {id} = (await jsonOf(await postSubcloud(lab, values, extra, {address: `10.10.${n}.12`}))) as {id: number}
   await waitFor(
     () => record(id).deployStatus,
@@ -136,5 +142,48 @@ describe('subcloud-backup on the lab', () => {
     )
     expect({code: restored.code, stdout: restored.stdout}).toEqual({code: 0, stdout: 'complete\n'})
     expect(record(id).managementState).toBe('unmanaged')
+  })
+})
+
+describe('redeploy and prestage on the lab', () => {
+  test('redeploy --wait walks install, bootstrap to complete (exit 0); a bootstrap failure is exit 1 naming it', async () => {
+    const {id, name} = await subcloud({install: true})
+    const done = await dcm('subcloud', 'redeploy', name, '--wait', '-f', 'value', '-c', 'deploy_status')
+    expect({code: done.code, stdout: done.stdout}).toEqual({code: 0, stdout: 'complete\n'})
+    expect(done.stderr).toContain(`${name}: installing,`)
+    expect(record(id).managementState).toBe('unmanaged')
+    await failDeployAt(lab, name, 'bootstrapping')
+    const failed = await dcm('subcloud', 'redeploy', name, '--wait')
+    expect({code: failed.code, stdout: failed.stdout}).toEqual({code: 1, stdout: ''})
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `Error: subcloud ${name} redeploy failed: bootstrap-failed: FAILED bootstrapping playbook of \\(${name}\\)`,
+      ),
+    )
+  })
+
+  test('redeploy of a managed subcloud: the server refuses, exit 1', async () => {
+    const {name} = await subcloud({managed: true, install: true})
+    const result = await dcm('subcloud', 'redeploy', name)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `Error: Unable to redeploy subcloud ${name}: Cannot re-deploy an online and/or managed subcloud (HTTP 400)\n`,
+    )
+  })
+
+  test('prestage --wait ends complete with the version row; an offline subcloud is skipped, exit 1', async () => {
+    const {id, name} = await subcloud({managed: true})
+    const result = await dcm('subcloud', 'prestage', name, '--wait', '-f', 'json')
+    expect(result.code).toBe(0)
+    const shown = JSON.parse(result.stdout) as Record<string, unknown>
+    expect(shown).toMatchObject({name, prestage_status: 'complete', prestage_software_version: '24.09'})
+    expect(Object.keys(shown).at(-1)).toBe('prestage_software_version')
+    expect(record(id).prestageVersions).toBe('for-install: 24.09 - for-sw-deploy: None')
+    const offline = await subcloud()
+    const skipped = await dcm('subcloud', 'prestage', offline.name)
+    expect({code: skipped.code, stderr: skipped.stderr}).toEqual({
+      code: 1,
+      stderr: `Error: Unable to prestage subcloud ${offline.name}: Prestage skipped '${offline.name}': Subcloud is offline. (HTTP 400)\n`,
+    })
   })
 })
