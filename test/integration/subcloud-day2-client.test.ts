@@ -190,6 +190,24 @@ describe('client checks: upstream texts, exit 2, nothing sent', () => {
     )
   })
 
+  it('CLI_CONFIRMATIONS=enabled without a terminal: restore --subcloud, delete, redeploy refuse without --yes', async () => {
+    const confirming = {DCM_SYSADMIN_PASSWORD: PASSWORD, CLI_CONFIRMATIONS: 'enabled'}
+    for (const args of [
+      ['subcloud-backup', 'restore', '--subcloud', 'sc1'],
+      ['subcloud-backup', 'delete', '24.09', '--subcloud', 'sc1'],
+      ['subcloud', 'redeploy', 'sc1'],
+    ])
+      await refused(
+        args,
+        /^Error: confirmation required \(CLI_CONFIRMATIONS=enabled\): no terminal to prompt on\nHint: pass --yes\n$/,
+        confirming,
+      )
+    // Upstream's --group restore is a Lister, which never asks (dcmanager-api.md Q17).
+    server.on('PATCH', `${DC}/subcloud-backup/restore`, json({subclouds: [subcloud(1, 'sc1')]}))
+    const group = await dcm(['subcloud-backup', 'restore', '--group', 'g1'], confirming)
+    expect(group.code).toBe(0)
+  })
+
   it.each([
     [['subcloud', 'reconfig'], "This command has been deprecated. Please use 'subcloud deploy config' instead."],
     [['subcloud', 'reinstall', '--yes'], "This command has been deprecated. Please use 'subcloud redeploy' instead."],
@@ -628,6 +646,40 @@ describe('--wait: exit 0 done, 1 failed (the state named), 4 timed out', () => {
       'deploy_status',
     ])
     expect({code: ok.code, stdout: ok.stdout}).toEqual({code: 0, stdout: 'complete\n'})
+  })
+
+  it('group restore: only the accepted subclouds are followed; one restore-failed is exit 1 after the table', async () => {
+    const accepted = [1, 3].map((id) => subcloud(id, `sc${id}`, {'management-state': 'unmanaged'}))
+    const at = (states: string[]) =>
+      json({
+        subclouds: [...accepted, subcloud(2, 'sc2')].map((m, i) => ({...m, 'deploy-status': states[i] ?? 'complete'})),
+      })
+    server.on(
+      'PATCH',
+      `${DC}/subcloud-backup/restore`,
+      json({subclouds: accepted.map((m) => ({...m, 'deploy-status': 'pre-restore'}))}),
+    )
+    server.on('GET', `${DC}/subclouds`, at(['restoring', 'pre-restore']), at(['complete', 'restore-failed']))
+    const result = await dcm([
+      'subcloud-backup',
+      'restore',
+      '--group',
+      'Default',
+      ...wait,
+      '-f',
+      'csv',
+      '-c',
+      'name',
+      '-c',
+      'result',
+      '-c',
+      'deploy status',
+    ])
+    expect({code: result.code, stdout: result.stdout}).toEqual({
+      code: 1,
+      stdout: '"name","result","deploy status"\n"sc1","ok","complete"\n"sc3","failed","restore-failed"\n',
+    })
+    expect(result.stderr).toMatch(/Error: restore failed for 1 of 2 subclouds: sc3\n/)
   })
 
   it('prestage failed: exit 1 naming the state and the error description', async () => {
