@@ -648,6 +648,28 @@ describe('--wait: exit 0 done, 1 failed (the state named), 4 timed out', () => {
     expect({code: ok.code, stdout: ok.stdout}).toEqual({code: 0, stdout: 'complete\n'})
   })
 
+  it('restore quicker than one poll: a record written since the answer counts', async () => {
+    const restored = subcloud(1, 'sc1', {'management-state': 'unmanaged'})
+    server.on(
+      'PATCH',
+      `${DC}/subcloud-backup/restore`,
+      json({subclouds: [{...restored, 'deploy-status': 'pre-restore'}]}),
+    )
+    server.on('GET', `${DC}/subclouds/1`, json({...restored, 'updated-at': '2026-12-03 12:00:01.000000'}))
+    const ok = await dcm([
+      'subcloud-backup',
+      'restore',
+      '--subcloud',
+      'sc1',
+      ...wait,
+      '-f',
+      'value',
+      '-c',
+      'deploy_status',
+    ])
+    expect({code: ok.code, stdout: ok.stdout}).toEqual({code: 0, stdout: 'complete\n'})
+  })
+
   it('group restore: only the accepted subclouds are followed; one restore-failed is exit 1 after the table', async () => {
     const accepted = [1, 3].map((id) => subcloud(id, `sc${id}`, {'management-state': 'unmanaged'}))
     const at = (states: string[]) =>

@@ -25,7 +25,8 @@ export const backupCreateWatch: SubcloudWatch = {
 /**
  * deploy-status after `subcloud-backup restore`: `complete` (factory: `factory-restore-complete`) or a failure
  * (`restore-prep-failed`, `restore-failed`, `pre-install-failed`, `install-failed`). The answer shows `pre-restore`
- * without storing it, so a final value counts only once the subcloud was seen restoring.
+ * without storing it (the record is otherwise as stored before), so a final value counts once the subcloud was seen
+ * restoring, or once the record was written since (a restore quicker than one poll, as in a fast lab).
  */
 export const restoreWatch: SubcloudWatch = {
   operation: 'restore',
@@ -36,7 +37,7 @@ export const restoreWatch: SubcloudWatch = {
       : value
         ? ({complete: 'done', failed: 'failed', 'in-progress': undefined} as const)[deployOutcome(value)]
         : undefined,
-  isNewResult: () => false,
+  isNewResult: (before, now) => now['updated-at'] !== before['updated-at'],
 }
 
 /** deploy-status after `subcloud redeploy`: its answer already stored `pre-install`; it ends in `complete`. */
