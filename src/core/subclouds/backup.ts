@@ -2,8 +2,6 @@ import {promises as fs} from 'node:fs'
 
 import {base64Password, type FormField} from '../api/multipart.js'
 import {UsageError} from '../errors.js'
-import {validateBackupValuesFile} from '../overrides/backup-values.js'
-import {findingsError} from '../overrides/findings.js'
 
 /**
  * `subcloud-backup create | delete | restore` before anything is sent: the upstream client's checks in its order
@@ -52,7 +50,7 @@ export async function checkCreateRequest(request: BackupCreateRequest): Promise<
     throw new UsageError('Option --registry-images can not be used without --local-only option.')
   if (request.backupValues !== undefined) {
     await mustExist(request.backupValues, 'Backup-values file does not exist')
-    throwOnFindings(request.backupValues, 'backup_values')
+    await throwOnFindings(request.backupValues, 'backup_values')
   }
 }
 
@@ -69,7 +67,7 @@ export async function checkRestoreRequest(request: BackupRestoreRequest): Promis
     throw new UsageError('Option --release cannot be used without --with-install or --factory option.')
   if (request.restoreValues !== undefined) {
     await mustExist(request.restoreValues, 'restore_values file does not exist')
-    throwOnFindings(request.restoreValues, 'restore_values')
+    await throwOnFindings(request.restoreValues, 'restore_values')
   }
 }
 
@@ -78,7 +76,10 @@ export function deleteNeedsPassword(request: BackupDeleteRequest): boolean {
   return Boolean(request.localOnly)
 }
 
-function throwOnFindings(file: string, kind: 'backup_values' | 'restore_values'): void {
+/** The YAML parser loads only when a values file is given (startup time is a feature). */
+async function throwOnFindings(file: string, kind: 'backup_values' | 'restore_values'): Promise<void> {
+  const {validateBackupValuesFile} = await import('../overrides/backup-values.js')
+  const {findingsError} = await import('../overrides/findings.js')
   const error = findingsError(validateBackupValuesFile(file, kind))
   if (error) throw error
 }

@@ -2,10 +2,6 @@ import {promises as fs} from 'node:fs'
 
 import {base64Password, type FormField} from '../api/multipart.js'
 import {UsageError} from '../errors.js'
-import {findingsError} from '../overrides/findings.js'
-import {checkInstallValues} from '../overrides/install-values.js'
-import {loadOverrideFile} from '../overrides/load.js'
-import {positionOf} from '../overrides/positions.js'
 
 /**
  * `subcloud redeploy` before anything is sent (subcloud-lifecycle.md §3.2, dcmanager-api.md §2.1.4, §5.4): the
@@ -24,8 +20,11 @@ export async function checkRedeployRequest(request: RedeployRequest): Promise<vo
   if (request.installValues !== undefined) await mustExist(request.installValues, 'install-values')
   if (request.bootstrapValues !== undefined) await mustExist(request.bootstrapValues, 'bootstrap-values')
   if (request.deployConfig !== undefined) await mustExist(request.deployConfig, 'deploy-config')
+  if (request.bootstrapValues === undefined && request.installValues === undefined) return
+  // The YAML parser loads only when there is a file to read (startup time is a feature).
+  const {loadOverrideFile} = await import('../overrides/load.js')
   if (request.bootstrapValues !== undefined) loadOverrideFile(request.bootstrapValues)
-  if (request.installValues !== undefined) checkInstallValuesFile(request.installValues, request.release)
+  if (request.installValues !== undefined) await checkInstallValuesFile(request.installValues, request.release)
 }
 
 /**
@@ -33,7 +32,11 @@ export async function checkRedeployRequest(request: RedeployRequest): Promise<vo
  * with install values), so a stand-in fills it here; a missing `bootstrap_address` is left to the server, which
  * takes the stored one.
  */
-function checkInstallValuesFile(file: string, release: string | undefined): void {
+async function checkInstallValuesFile(file: string, release: string | undefined): Promise<void> {
+  const {loadOverrideFile} = await import('../overrides/load.js')
+  const {checkInstallValues} = await import('../overrides/install-values.js')
+  const {positionOf} = await import('../overrides/positions.js')
+  const {findingsError} = await import('../overrides/findings.js')
   const loaded = loadOverrideFile(file, {field: 'install_values'})
   const result = checkInstallValues(loaded.values, {bmcPassword: base64Password('stand-in'), softwareVersion: release})
   if (result.ok || result.failure.message === 'bootstrap_address required') return
