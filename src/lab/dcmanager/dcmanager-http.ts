@@ -18,6 +18,8 @@ export interface DcmanagerContext {
   runner: DeployRunner
   systemController: LabSystemController
   releases: string[]
+  /** Subcloud names whose bootstrap or network reconfiguration must fail (`dcm lab start --fail-subcloud`). */
+  failFor?: readonly string[]
 }
 
 export type DcmanagerFamily = (context: DcmanagerContext) => LabRoute[]

@@ -1,35 +1,40 @@
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import {type DcmanagerContext, json, readForm, subcloudOr404, toApi, yamlBoolean} from './dcmanager-http.js'
-import {type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './subcloud-model.js'
+import type {SubcloudRecord} from './subcloud-model.js'
+import {
+  type NetworkPlan,
+  requestsNetworkReconfig,
+  startNetworkReconfig,
+  validateNetworkReconfig,
+} from './subcloud-network-reconfig.js'
+import {transientReason} from './subcloud-transient.js'
+
+// Kept where other families (backup, prestage) found it before it moved to its own module.
+export {transientReason} from './subcloud-transient.js'
 
 /**
- * `PATCH /v1.0/subclouds/{subcloud}` (dcmanager-api.md §2.1.2, §3): rename, management state (manage needs
- * `complete` and `online` unless forced), group, description and location, with upstream's checks in order.
- * Fields the lab cannot honour (peer groups, bootstrap values, networks) are refused with 422.
+ * `PATCH /v1.0/subclouds/{subcloud}` (dcmanager-api.md §2.1.2, §3): rename, network reconfiguration
+ * (subcloud-network-reconfig.ts), management state (manage needs `complete` and `online` unless forced), group,
+ * description and location, with upstream's checks in order. Fields the lab cannot honour (peer groups,
+ * bootstrap values, the bootstrap address alone) are refused with 422.
  */
-const UNSUPPORTED_FIELDS = [
-  'peer_group',
-  'bootstrap_values',
-  'bootstrap_address',
-  'install_values',
-  'migrate',
-  'management_subnet',
-  'management_gateway_ip',
-  'management_start_ip',
-  'management_end_ip',
-]
+const UNSUPPORTED_FIELDS = ['peer_group', 'bootstrap_values', 'bootstrap_address', 'install_values', 'migrate']
 
 export async function updateSubcloud(
-  {store}: DcmanagerContext,
+  context: DcmanagerContext,
   request: LabRequest,
   ref: string,
 ): Promise<LabResponse> {
+  const {store} = context
   const record = subcloudOr404(store, ref)
   const parts = readForm(request, true)
   const field = (name: string) => parts.get(name)?.data.toString('utf8')
+  const reconfigure = requestsNetworkReconfig(parts)
 
   for (const unsupported of UNSUPPORTED_FIELDS) {
+    // The bootstrap address goes with a network reconfiguration (the playbook reaches the subcloud on it).
+    if (reconfigure && unsupported === 'bootstrap_address') continue
     if (parts.has(unsupported)) {
       throw new WebobError(422, `Updating ${unsupported} is not supported by the dcm lab System Controller`)
     }
@@ -62,6 +67,17 @@ export async function updateSubcloud(
       throw new WebobError(422, `Subcloud with name or region name ${newName} already exist.`)
     }
     change.name = newName
+  }
+
+  let network: NetworkPlan | undefined
+  if (reconfigure) {
+    // Upstream renames (an RPC that commits) before it looks at the network parameters.
+    if (change.name !== undefined) {
+      store.updateSubcloud(record.id, {name: change.name})
+      delete change.name
+      await store.persist()
+    }
+    network = validateNetworkReconfig(context, record, field)
   }
 
   const managementState = field('management-state')
@@ -113,20 +129,17 @@ export async function updateSubcloud(
   }
 
   if (Object.keys(change).length === 0 && parts.size === 0) throw new WebobError(400, 'Body required')
+  if (network) {
+    // The answer is the subcloud as it was: the manager changes it in the background (§3.5).
+    const answer = toApi(record)
+    const {description: newDescription, location: newLocation, groupId} = change
+    const extras = Object.fromEntries(
+      Object.entries({description: newDescription, location: newLocation, groupId}).filter(([, v]) => v !== undefined),
+    )
+    await startNetworkReconfig(context, record, network, extras)
+    return json(answer)
+  }
   const updated = store.updateSubcloud(record.id, change)
   await store.persist()
   return json(toApi(updated))
-}
-
-/** §3.3: the reason a subcloud is busy, or undefined. */
-export function transientReason(record: SubcloudRecord): string | undefined {
-  const transitionalBackup = ['validating', 'pre-backup', 'backing-up', 'deleting-backup']
-  let what: string | undefined
-  if (record.prestageStatus === 'prestaging') what = `prestage_status is '${record.prestageStatus}'`
-  else if (record.backupStatus && transitionalBackup.includes(record.backupStatus)) {
-    what = `backup_status is '${record.backupStatus}'`
-  } else if (TRANSITORY_DEPLOY_STATES[record.deployStatus]) what = `deploy_status is '${record.deployStatus}'`
-  return what
-    ? `Subcloud ${record.name} current ${what}. Please wait until it finishes before running this operation.`
-    : undefined
 }
