@@ -8,7 +8,7 @@ import {Ajv, type ValidateFunction} from 'ajv'
 import {parse as parseYaml} from 'yaml'
 
 import {fixturesDir, repoRoot, runDcm} from '../helpers/cli.js'
-import {FaultServer, failure, json, type SeenRequest} from '../faults/fault-server.js'
+import {FaultServer, failure, json, multipartParts, parseMultipart, type SeenRequest} from '../faults/fault-server.js'
 
 /**
  * The client side of `subcloud-backup create|delete|restore`, `subcloud redeploy|prestage` and the deprecated
@@ -223,23 +223,11 @@ describe('client checks: upstream texts, exit 2, nothing sent', () => {
   })
 })
 
-/** Multipart parts as the server reads them: name, filename (files only), value. */
+/** Multipart parts in the order sent: name, filename (files only), value. */
 function multipart(request: SeenRequest): Array<{name: string; filename?: string; value: string}> {
-  const boundary = /boundary=([^;]+)/.exec(String(request.headers['content-type']))?.[1]
-  if (!boundary) throw new Error(`not multipart: ${String(request.headers['content-type'])}`)
-  return request.body
-    .toString('utf8')
-    .split(`--${boundary}`)
-    .filter((part) => part.includes('\r\n\r\n'))
-    .map((part) => {
-      const split = part.indexOf('\r\n\r\n')
-      const headers = part.slice(0, split)
-      return {
-        name: /name="([^"]*)"/.exec(headers)?.[1] ?? '',
-        filename: /filename="([^"]*)"/.exec(headers)?.[1],
-        value: part.slice(split + 4).replace(/\r\n$/, ''),
-      }
-    })
+  const contentType = String(request.headers['content-type'])
+  const values = parseMultipart(request.body, contentType)
+  return multipartParts(request.body, contentType).map((part) => ({...part, value: values.get(part.name) ?? ''}))
 }
 
 describe('contract with dc-openapi.yaml', () => {
