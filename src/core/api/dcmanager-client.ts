@@ -3,6 +3,7 @@ import {DcmanagerRequest, type DcmanagerRequestOptions} from './dcmanager-reques
 import {DeployFilesManager} from './deploy-files-manager.js'
 import type {KeystoneSession} from './keystone.js'
 import {PhasedDeployManager} from './phased-deploy-manager.js'
+import {SubcloudBackupManager} from './subcloud-backup-manager.js'
 import {SubcloudGroupManager} from './subcloud-group-manager.js'
 import {StrategyManager} from './strategies/strategy-manager.js'
 import {StrategyOptionsManager} from './strategies/options-manager.js'
@@ -21,6 +22,7 @@ export class DcmanagerClient {
   readonly http: DcmanagerRequest
   readonly subclouds: SubcloudManager
   readonly subcloudGroups: SubcloudGroupManager
+  readonly subcloudBackups: SubcloudBackupManager
   readonly alarms: AlarmManager
   readonly strategySteps: StrategyStepManager
   readonly strategyOptions: StrategyOptionsManager
@@ -34,6 +36,7 @@ export class DcmanagerClient {
     this.http = new DcmanagerRequest(session, options)
     this.subclouds = new SubcloudManager(this.http)
     this.subcloudGroups = new SubcloudGroupManager(this.http)
+    this.subcloudBackups = new SubcloudBackupManager(this.http)
     this.alarms = new AlarmManager(this.http)
     this.strategySteps = new StrategyStepManager(this.http)
     this.strategyOptions = new StrategyOptionsManager(this.http)

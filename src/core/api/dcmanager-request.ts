@@ -78,6 +78,19 @@ export class DcmanagerRequest {
     return required ? expectObject<T>(value, endpoint, status, required) : (value as T)
   }
 
+  /** A multipart body answered by `{key: [...]}` (subcloud-backup create and restore). */
+  async formList<T>(
+    method: 'POST' | 'PATCH',
+    path: string,
+    key: string,
+    context: string,
+    fields: FormField[],
+  ): Promise<T[]> {
+    const form = encodeMultipart(fields)
+    const {value, endpoint, status} = await this.send(method, path, context, form.body, form.contentType)
+    return expectList<T>(value, key, endpoint, status)
+  }
+
   /** DELETE; most answers are empty, strategy deletes answer the strategy (`delete<Strategy>`). */
   async delete<T = void>(path: string, context: string): Promise<T> {
     return (await this.send('DELETE', path, context)).value as T

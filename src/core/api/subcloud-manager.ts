@@ -27,6 +27,18 @@ export class SubcloudManager {
     return this.http.form<Subcloud>('PATCH', `/subclouds/${encodeRef(ref)}`, context, fields, SUBCLOUD_FIELDS)
   }
 
+  /** PATCH `redeploy` with the multipart form of §2.1.4; the answer already stores `pre-install`. */
+  redeploy(ref: string, fields: FormField[]): Promise<Subcloud> {
+    const path = `/subclouds/${encodeRef(ref)}/redeploy`
+    return this.http.form<Subcloud>('PATCH', path, `Unable to redeploy subcloud ${ref}`, fields, SUBCLOUD_FIELDS)
+  }
+
+  /** PATCH `prestage` with the JSON body of §2.1.3; the answer stores `prestaging` and adds the version. */
+  prestage(ref: string, body: Record<string, string>): Promise<Subcloud> {
+    const path = `/subclouds/${encodeRef(ref)}/prestage`
+    return this.http.json<Subcloud>('PATCH', path, `Unable to prestage subcloud ${ref}`, body, SUBCLOUD_FIELDS)
+  }
+
   delete(ref: string): Promise<void> {
     return this.http.delete(`/subclouds/${encodeRef(ref)}`, `Unable to delete subcloud ${ref}`)
   }
