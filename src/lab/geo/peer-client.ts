@@ -122,6 +122,12 @@ async function send(
   stop: AbortSignal | undefined,
   init: RequestInit,
 ): Promise<Response> {
+  const origin = new URL(url)
+  if (!isLoopback(origin.hostname)) {
+    throw new PeerRequestError(
+      `Unable to connect to ${origin.origin}: the dcm lab reaches peer sites on loopback only (127.0.0.0/8, ::1)`,
+    )
+  }
   const timeout = AbortSignal.timeout(timeoutMs)
   try {
     return await fetch(url, {...init, signal: stop ? AbortSignal.any([timeout, stop]) : timeout})
@@ -145,6 +151,12 @@ async function checked(response: Response, what: string): Promise<unknown> {
     // not JSON: keep the text
   }
   throw new PeerRequestError(`${what} on the peer site failed (${response.status}): ${detail.trim()}`, response.status)
+}
+
+/** The lab's traffic never leaves the machine: peers are other labs on 127.0.0.0/8 or ::1. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1')
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 function decodeBase64(value: string): string {
