@@ -1,5 +1,4 @@
-import {stringify} from 'yaml'
-
+import {fleetBootstrapValues} from '../../src/lab/demo-scenarios/geo.js'
 import {seedFleet} from '../../src/lab/scenarios/fleet.js'
 import {startTestLab, type TestLab, type TestLabOptions, waitFor} from './lab.js'
 import {patchSubcloud} from './lab-requests.js'
@@ -40,21 +39,8 @@ export async function sendJson(lab: TestLab, method: string, path: string, body?
 
 /** Bootstrap values matching a subcloud `seedFleet` made (what `subcloud update --bootstrap-values` sends). */
 export function seededBootstrapValues(lab: TestLab, name: string): string {
-  const record = lab.store.subcloudByName(name)!
-  const oamBase = record.oamFloatingAddress.replace(/\.\d+$/, '')
-  return stringify({
-    system_mode: 'simplex',
-    name,
-    management_subnet: record.managementSubnet,
-    management_start_address: record.managementStartIp,
-    management_end_address: record.managementEndIp,
-    management_gateway_address: record.managementGatewayIp,
-    systemcontroller_gateway_address: record.systemcontrollerGatewayIp,
-    external_oam_subnet: `${oamBase}.0/24`,
-    external_oam_gateway_address: `${oamBase}.1`,
-    external_oam_floating_address: record.oamFloatingAddress,
-    admin_password: 'never-stored',
-  })
+  // admin_password is sent, as an operator's file has it; the lab keeps no secret in the rehome data.
+  return `${fleetBootstrapValues(lab.store.subcloudByName(name)!)}admin_password: never-stored\n`
 }
 
 /** Seed `count` managed, online subclouds on a site and put them in a new peer group (priority 0, led here). */

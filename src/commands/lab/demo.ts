@@ -21,12 +21,13 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab demo',
     '<%= config.bin %> lab demo --time-scale 0.2',
     '<%= config.bin %> lab demo --scenario orchestration',
+    '<%= config.bin %> lab demo --scenario geo --time-scale 0.2',
   ]
   static flags = {
     scenario: Flags.string({
       description:
-        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing',
-      options: ['guide', 'orchestration'],
+        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing; geo: two sites, a peer group of 3 subclouds synced A -> B, A stopped, the group migrated to B',
+      options: ['guide', 'orchestration', 'geo'],
       default: 'guide',
     }),
     'time-scale': Flags.string({description: 'scale of the simulated deploy time (1 = about 4 s)', default: '1'}),
@@ -41,7 +42,9 @@ ${EXIT_CODES_HELP}`
     const runLabDemo =
       this.flags.scenario === 'orchestration'
         ? (await import('../../lab/scenarios/orchestration-demo.js')).runOrchestrationDemo
-        : (await import('../../lab/demo.js')).runLabDemo
+        : this.flags.scenario === 'geo'
+          ? (await import('../../lab/demo-scenarios/geo.js')).runGeoDemo
+          : (await import('../../lab/demo.js')).runLabDemo
     const {SUBCLOUD_LIST, subcloudListRow, subcloudShow} = await import('../../core/subclouds/columns.js')
     const started = Date.now()
     const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`
