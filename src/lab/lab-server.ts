@@ -131,6 +131,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     systemController,
     releases: options.releases ?? [systemController.softwareVersion],
     deployerKind: deployer.kind,
+    failFor: options.failFor ?? [],
     dataDir: options.dataDir,
     baseUrl: () => baseUrl,
     geo,

@@ -5,19 +5,23 @@ import path from 'node:path'
 import {Ajv, type ValidateFunction} from 'ajv'
 import {parse as parseYaml} from 'yaml'
 
-import {runDcm, fixturesDir} from '../helpers/cli.js'
 import {
-  FakeSystemController,
+  type FaultServer,
+  inFrontOf,
+  json,
   multipartParts,
   parseMultipart,
-  type RecordedRequest,
-} from '../helpers/fake-system-controller.js'
+  type SeenRequest,
+} from '../faults/fault-server.js'
+import {runDcm, fixturesDir} from '../helpers/cli.js'
+import {startTestLab, type TestLab, waitFor} from '../helpers/lab.js'
 import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-fixtures.js'
 
 /**
  * Contract tests against test/fixtures/reference/dcmanager: every request dcm sends is matched to an operation of
  * dc-openapi.yaml and its body validated against the operation's request schema (and the api-ref samples'
  * field sets); `subcloud list/show` of the api-ref sample subcloud must match dcmanager's output byte for byte.
+ * The commands run against a test lab behind the fault server, which records the requests (and serves the samples).
  */
 const reference = path.join(fixturesDir, 'reference', 'dcmanager')
 const openapi = parseYaml(readFileSync(path.join(reference, 'dc-openapi.yaml'), 'utf8'), {uniqueKeys: false}) as {
@@ -73,7 +77,7 @@ function requestValidator(operation: Operation, contentType: string): {validate:
 }
 
 /** The OpenAPI models `{subcloud_ref}` as a query parameter on the collection path (spec §0). */
-function operationFor(request: RecordedRequest): Operation {
+function operationFor(request: SeenRequest): Operation {
   const apiPath = request.path.replace(/^\/dcmanager/, '').replace(/\/$/, '')
   const collection = apiPath
     .replace(/^(\/v1\.0\/subclouds)\/[^/]+(\/detail)?$/, '$1')
@@ -84,16 +88,19 @@ function operationFor(request: RecordedRequest): Operation {
 }
 
 describe('contract with dc-openapi.yaml and the api-ref samples', () => {
-  let fake: FakeSystemController
+  let lab: TestLab
+  let faults: FaultServer
   let files: FixtureDir
-  const dcm = (...args: string[]) => runDcm(args, {env: fake.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})})
+  const dcm = (...args: string[]) => runDcm(args, {env: faults.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})})
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
+    lab = await startTestLab({deployer: 'simulated'})
+    faults = await inFrontOf(lab)
     files = fixtureDir()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
+    await lab.stop()
     files.cleanup()
   })
 
@@ -139,10 +146,18 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
       ['subcloud', 'delete', 'subcloud1', '--yes'],
     ]
     for (const args of commands) {
+      // The lab deletes only a subcloud whose deploy has ended (its simulated one takes well under a second).
+      if (args[1] === 'delete' && args[0] === 'subcloud') {
+        await waitFor(
+          () => lab.store.subcloudByName('subcloud1')?.deployStatus,
+          (status) => status === 'complete',
+          60_000,
+        )
+      }
       const result = await dcm(...args)
       expect({args, code: result.code, stderr: result.stderr}).toEqual({args, code: 0, stderr: ''})
     }
-    const api = fake.requests.filter((r) => r.path.startsWith('/dcmanager'))
+    const api = faults.requests.filter((r) => r.path.startsWith('/dcmanager'))
     expect(api.length).toBeGreaterThanOrEqual(commands.length)
     const checked = new Set<string>()
     for (const request of api) {
@@ -150,8 +165,8 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
       checked.add(operation.operationId)
       // Headers of §1.5, and never the User-Agents the server treats as a peer system controller or cert-mon.
       expect(request.headers['x-auth-token']).toBeTruthy()
-      expect(request.headers['x-project-id']).toBe('p-admin')
-      expect(request.headers['x-user-id']).toBe('u-admin')
+      expect(request.headers['x-project-id']).toBe(lab.store.keystoneIds.projectId)
+      expect(request.headers['x-user-id']).toBe(lab.store.keystoneIds.userId)
       expect(request.headers['user-agent']).not.toMatch(/^(dcmanager|cert-mon)\/1\.0/)
       if (request.method === 'GET' || request.method === 'DELETE') {
         expect(request.body.length).toBe(0)
@@ -202,7 +217,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
   })
 
   it("the add form carries the api-ref sample request's fields (bootstrap keys merged server-side)", () => {
-    const post = fake.posts()[0]
+    const post = faults.requests.filter((r) => r.method === 'POST' && r.path === '/dcmanager/v1.0/subclouds/')[0]
     const form = parseMultipart(post.body, String(post.headers['content-type']))
     const merged = new Set([...Object.keys(parseYaml(form.get('bootstrap_values')!)), ...form.keys()])
     const expected = Object.keys(sample('subclouds/subclouds-post-request.json'))
@@ -211,7 +226,7 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
   })
 
   it("group requests use exactly the sample requests' keys", () => {
-    const groupBodies = fake.requests
+    const groupBodies = faults.requests
       .filter((r) => r.path.includes('/subcloud-groups') && (r.method === 'POST' || r.method === 'PATCH'))
       .map((r) => ({method: r.method, keys: Object.keys(JSON.parse(r.body.toString('utf8'))).sort()}))
     expect(groupBodies).toEqual([
@@ -222,9 +237,10 @@ describe('contract with dc-openapi.yaml and the api-ref samples', () => {
 
   describe('output for the api-ref sample subcloud (dcmanager-api.md §5, byte for byte)', () => {
     beforeAll(() => {
-      fake.cannedGets.set('/subclouds', sample('subclouds/subclouds-get-response.json'))
-      fake.cannedGets.set('/subclouds/subcloud1', sample('subclouds/subcloud-get-response.json'))
-      fake.cannedGets.set('/subclouds/subcloud1/detail', sample('subclouds/subcloud-get-detail-response.json'))
+      const answer = (apiPath: string, body: unknown) => faults.on('GET', `/dcmanager/v1.0${apiPath}`, json(body))
+      answer('/subclouds', sample('subclouds/subclouds-get-response.json'))
+      answer('/subclouds/subcloud1', sample('subclouds/subcloud-get-response.json'))
+      answer('/subclouds/subcloud1/detail', sample('subclouds/subcloud-get-detail-response.json'))
     })
 
     it('subcloud list', async () => {

@@ -6,7 +6,7 @@ import {Ajv} from 'ajv'
 import {parse as parseYaml} from 'yaml'
 
 import {fixturesDir, runDcm} from '../helpers/cli.js'
-import {FakeSystemController, type RecordedRequest} from '../helpers/fake-system-controller.js'
+import {FaultServer, json, type SeenRequest} from '../faults/fault-server.js'
 
 /**
  * Every request the strategy, strategy-step and strategy-config commands send, checked against
@@ -44,7 +44,7 @@ const ERRATA: Record<string, Record<string, unknown>> = {
 const ajv = new Ajv({strict: false, validateFormats: false, allErrors: true})
 ajv.addSchema({$id: 'openapi', components: openapi.components})
 
-function operationFor(request: RecordedRequest): Operation {
+function operationFor(request: SeenRequest): Operation {
   const apiPath = request.path.replace(/^\/dcmanager/, '').replace(/\/$/, '')
   const documented = apiPath
     .replace(/^(\/v1\.0\/sw-update-strategy\/steps)\/[^/]+$/, '$1/{cloud_name}')
@@ -71,28 +71,24 @@ function validateBody(operation: Operation, body: unknown): unknown {
 }
 
 describe('strategy commands: contract with dc-openapi.yaml', () => {
-  let fake: FakeSystemController
+  let faults: FaultServer
+  /** The fault server answers these GETs with the api-ref samples; anything else gets its 404. */
+  const answer = (apiPath: string, body: unknown) => faults.on('GET', `/dcmanager/v1.0${apiPath}`, json(body))
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    fake.cannedGets.set('/sw-update-strategy', sample('sw-update-strategy/sw-update-strategy-get-response.json'))
-    fake.cannedGets.set(
-      '/sw-update-strategy/steps',
-      sample('sw-update-strategy/sw-update-strategy-get-steps-response.json'),
-    )
-    fake.cannedGets.set(
+    faults = await new FaultServer().start()
+    answer('/sw-update-strategy', sample('sw-update-strategy/sw-update-strategy-get-response.json'))
+    answer('/sw-update-strategy/steps', sample('sw-update-strategy/sw-update-strategy-get-steps-response.json'))
+    answer(
       '/sw-update-strategy/steps/subcloud1',
       sample('sw-update-strategy/sw-update-strategy-get-step-subcloud-response.json'),
     )
-    fake.cannedGets.set('/sw-update-options', sample('sw-update-options/sw-update-options-get-response.json'))
+    answer('/sw-update-options', sample('sw-update-options/sw-update-options-get-response.json'))
     for (const ref of ['SystemController', 'subcloud1'])
-      fake.cannedGets.set(
-        `/sw-update-options/${ref}`,
-        sample('sw-update-options/sw-update-options-get-one-response.json'),
-      )
+      answer(`/sw-update-options/${ref}`, sample('sw-update-options/sw-update-options-get-one-response.json'))
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
   })
 
   it('sends only documented operations with valid bodies, for every command', async () => {
@@ -157,19 +153,19 @@ describe('strategy commands: contract with dc-openapi.yaml', () => {
       ],
       ['strategy-config', 'delete', 'subcloud1'],
     ]
-    const env = fake.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})
+    const env = faults.env({DCM_SYSADMIN_PASSWORD: 'Contract-Pw-1'})
     // Three at a time: each is a process start; the order of requests does not matter here.
     for (let i = 0; i < commands.length; i += 3) {
       const batch = commands.slice(i, i + 3)
       const results = await Promise.all(batch.map((args) => runDcm(args, {env})))
-      // The fake answers GETs only (with the samples); writes get its 404, which is not what this test is about.
+      // The fault server answers GETs only (with the samples); writes get its 404, which is not what this test is about.
       for (const [j, result] of results.entries())
         expect({args: batch[j], ran: result.code === 0 || result.code === 1 ? true : result.stderr}).toEqual({
           args: batch[j],
           ran: true,
         })
     }
-    const api = fake.requests.filter((r) => r.path.startsWith('/dcmanager'))
+    const api = faults.requests.filter((r) => r.path.startsWith('/dcmanager'))
     const seen = new Set<string>()
     for (const request of api) {
       const operation = operationFor(request)

@@ -3,12 +3,20 @@ import http from 'node:http'
 import https from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 
+import {webobErrorResponse} from '../../src/lab/http/webob-error.js'
+
 /**
  * A fault-injecting Keystone + dcmanager + sysinv server on loopback for the hardening suite (issue 14). Keystone
  * answers normally (unless told otherwise) with a catalog pointing back at this server; every other path answers
  * with the fault a test registered for it: a status, valid JSON of the wrong shape, raw bytes, a body dripped a
- * byte at a time, a hang, a huge body, a connection closed mid-body. Every request is counted, so a test can prove
- * that bad local input sent nothing at all.
+ * byte at a time, a hang, a huge body, a connection closed mid-body. Every request is recorded (headers and body),
+ * so a test can prove what was sent, or that bad local input sent nothing at all.
+ *
+ * In front of a real System Controller (`upstream`: a started `dcm lab`), whatever no rule matches is the lab's
+ * own answer, Keystone included, with the lab's URLs in the answers rewritten to this server's so that every later
+ * call comes here too. The knobs then bend a working system: `revokeTokens()` (a restarted Keystone),
+ * `rejectAllTokens`, `tokenIssues`, and rules ending in `pass` (`failure(503), failure(503), pass`: two 503s,
+ * then the lab's answer).
  */
 export interface SeenRequest {
   method: string
@@ -28,8 +36,18 @@ export type Fault =
   | {kind: 'huge'; bytes: number; declared?: boolean}
   /** Promise 1000 bytes, send a few, then close the connection. */
   | {kind: 'close-mid-body'}
+  /** The upstream System Controller's own answer (needs `upstream`). */
+  | {kind: 'pass'}
+
+export const pass: Fault = {kind: 'pass'}
 
 export const json = (body: unknown, status = 200): Fault => ({kind: 'json', status, body})
+/** webob's JSON error body, as dcmanager sends it to a client asking for JSON (dcmanager-api.md §1.6). */
+export function webob(status: number, description: string): Fault {
+  const answer = webobErrorResponse(status, description, true)
+  const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
+  return {kind: 'raw', status: answer.status, body, contentType: String(answer.headers?.['content-type'])}
+}
 /** A webob-style JSON error body, as dcmanager sends. */
 export const failure = (status: number, message = 'server trouble'): Fault =>
   json({error_message: JSON.stringify({title: 'Error', description: message, code: status})}, status)
@@ -44,7 +62,13 @@ interface Rule {
 export interface FaultServerOptions {
   tls?: {key: string; cert: string}
   host?: string
+  /** Base URL of a real System Controller (a test lab) answering what no rule matches. */
+  upstream?: string
+  /** The upstream's password (the openrc environment's OS_PASSWORD). */
+  upstreamPassword?: string
 }
+
+const TOKEN_PATH = '/identity/v3/auth/tokens'
 
 export class FaultServer {
   readonly requests: SeenRequest[] = []
@@ -53,11 +77,28 @@ export class FaultServer {
   private readonly rules: Rule[] = []
   private readonly sockets = new Set<Socket>()
   private readonly timers = new Set<NodeJS.Timeout>()
-  readonly password = `fault-pw-${randomBytes(6).toString('hex')}`
+  readonly password: string
   /** Answer Keystone's token request with this fault instead of a token. */
   keystoneFault?: Fault
+  /** Every service request is refused as carrying an invalid token, fresh ones too (with `upstream`). */
+  rejectAllTokens = false
+  /** Tokens Keystone issued through this server (X-Subject-Token of its 201 answers). */
+  readonly issuedTokens: string[] = []
+  private readonly revoked = new Set<string>()
 
-  constructor(private readonly options: FaultServerOptions = {}) {}
+  constructor(private readonly options: FaultServerOptions = {}) {
+    this.password = options.upstreamPassword ?? `fault-pw-${randomBytes(6).toString('hex')}`
+  }
+
+  /** How many tokens Keystone issued through this server. */
+  get tokenIssues(): number {
+    return this.issuedTokens.length
+  }
+
+  /** Forget every token issued so far, as a restarted Keystone does: services answer 401 to them. */
+  revokeTokens(): void {
+    for (const token of this.issuedTokens) this.revoked.add(token)
+  }
 
   async start(): Promise<this> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res)
@@ -92,6 +133,7 @@ export class FaultServer {
     this.rules.length = 0
     this.requests.length = 0
     this.keystoneFault = undefined
+    this.rejectAllTokens = false
   }
 
   /** Requests other than Keystone's: what reached the services. */
@@ -119,12 +161,50 @@ export class FaultServer {
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const path = (req.url ?? '/').split('?')[0]
     this.requests.push({method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks)})
-    if (path.startsWith('/identity')) return this.keystone(req, path.slice('/identity'.length), res)
+    const body = this.requests[this.requests.length - 1].body
+    const upstream = this.options.upstream
+    if (path.startsWith('/identity')) {
+      if (!upstream || this.keystoneFault) return this.keystone(req, path.slice('/identity'.length), res)
+      return this.forward(req, body, res)
+    }
+    const token = String(req.headers['x-auth-token'] ?? '')
+    if (upstream && (this.rejectAllTokens || this.revoked.has(token))) {
+      return this.serve(res, webob(401, 'Failed to validate access token: Authentication required'))
+    }
     const rule = this.rules.find((r) => r.method === req.method && r.path.test(path))
-    if (!rule) return this.serve(res, failure(404, `no fault registered for ${req.method} ${path}`))
+    if (!rule) {
+      if (upstream) return this.forward(req, body, res)
+      return this.serve(res, failure(404, `no fault registered for ${req.method} ${path}`))
+    }
     const fault = rule.faults[Math.min(rule.served, rule.faults.length - 1)]
     rule.served++
+    if (fault.kind === 'pass') return this.forward(req, body, res)
     this.serve(res, fault)
+  }
+
+  /** The upstream's answer, its URLs rewritten to this server's (the catalog, version documents). */
+  private forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    const upstream = new URL(this.options.upstream!)
+    const headers = {...req.headers, host: upstream.host}
+    const out = http.request(upstream.origin + (req.url ?? '/'), {method: req.method, headers}, (answer) => {
+      const chunks: Buffer[] = []
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+      answer.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8').split(upstream.origin).join(this.url)
+        const subject = answer.headers['x-subject-token']
+        if (answer.statusCode === 201 && typeof subject === 'string' && (req.url ?? '').startsWith(TOKEN_PATH)) {
+          this.issuedTokens.push(subject)
+        }
+        const {'content-length': _length, 'transfer-encoding': _encoding, ...rest} = answer.headers
+        res.writeHead(answer.statusCode ?? 502, {...rest, 'content-length': Buffer.byteLength(text)})
+        res.end(text)
+      })
+    })
+    out.on('error', () => {
+      if (!res.headersSent) res.writeHead(502)
+      res.end()
+    })
+    out.end(body)
   }
 
   private keystone(req: http.IncomingMessage, path: string, res: http.ServerResponse): void {
@@ -257,4 +337,45 @@ export function subcloudRecord(fields: Record<string, unknown> = {}): Record<str
     rehome_data: null,
     ...fields,
   }
+}
+
+/** A fault server in front of a started test lab: the lab answers, the fault server records and bends. */
+export function inFrontOf(
+  lab: {url: string; password: string},
+  options: Omit<FaultServerOptions, 'upstream' | 'upstreamPassword'> = {},
+): Promise<FaultServer> {
+  return new FaultServer({...options, upstream: lab.url, upstreamPassword: lab.password}).start()
+}
+
+/** Text fields and file contents of a multipart/form-data body (enough for what dcm sends), to inspect a recorded request. */
+export function parseMultipart(body: Buffer, contentType: string): Map<string, string> {
+  const fields = new Map<string, string>()
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1]
+  if (!boundary) return fields
+  for (const part of body.toString('utf8').split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n')
+    if (split < 0) continue
+    const name = /name="([^"]*)"/.exec(part.slice(0, split))?.[1]
+    if (name !== undefined) fields.set(name, part.slice(split + 4).replace(/\r\n$/, ''))
+  }
+  return fields
+}
+
+/** Multipart part headers, for contract checks (filename present on files, no per-part content type). */
+export function multipartParts(
+  body: Buffer,
+  contentType: string,
+): {name: string; filename?: string; headers: string}[] {
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1]
+  if (!boundary) return []
+  return body
+    .toString('utf8')
+    .split(`--${boundary}`)
+    .map((part) => part.slice(0, Math.max(0, part.indexOf('\r\n\r\n'))).trim())
+    .filter((headers) => headers.startsWith('Content-Disposition'))
+    .map((headers) => ({
+      name: /name="([^"]*)"/.exec(headers)?.[1] ?? '',
+      filename: /filename="([^"]*)"/.exec(headers)?.[1],
+      headers,
+    }))
 }

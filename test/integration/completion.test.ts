@@ -6,26 +6,28 @@ import {promisify} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
 import {repoRoot, runDcm} from '../helpers/cli.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 
 /**
  * `dcm autocomplete`: the generated bash script driven by bash itself (COMP_WORDS in, COMPREPLY out), subcloud
- * names from a cached token only (the fake System Controller counts every request), and the zsh script's syntax.
+ * names from a cached token only (the test lab records every request), and the zsh script's syntax.
  */
 describe('dcm autocomplete', () => {
-  let fake: FakeSystemController
+  let lab: TestLab
   let dir: string
   let script: string
   let env: Record<string, string>
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    fake.addSubcloud({name: 'sc-east'})
-    fake.addSubcloud({name: 'sc-west'})
+    lab = await startTestLab()
+    const [east, west] = await seedFleet(lab.store, {count: 2, prefix: 'sc-'})
+    lab.store.updateSubcloud(lab.store.subcloudByName(east)!.id, {name: 'sc-east'})
+    lab.store.updateSubcloud(lab.store.subcloudByName(west)!.id, {name: 'sc-west'})
     dir = mkdtempSync(path.join(os.tmpdir(), 'dcm-completion-'))
-    env = fake.env({DCCLIENT_NO_CACHE: '', XDG_CACHE_HOME: path.join(dir, 'cache')})
-    // The scripts run "${COMP_WORDS[0]}" for names: a `dcm` that is this checkout, with the fake's settings.
+    env = {...lab.env, DCCLIENT_NO_CACHE: '', XDG_CACHE_HOME: path.join(dir, 'cache')}
+    // The scripts run "${COMP_WORDS[0]}" for names: a `dcm` that is this checkout, with the lab's settings.
     const dcm = path.join(dir, 'dcm')
     const exports = Object.entries(env).map(([key, value]) => `export ${key}='${value}'`)
     writeFileSync(
@@ -39,13 +41,13 @@ describe('dcm autocomplete', () => {
     writeFileSync(script, bash.stdout)
   })
   afterAll(async () => {
-    await fake.stop()
+    await lab.stop()
     rmSync(dir, {recursive: true, force: true})
   })
 
   /**
-   * What bash offers after typing `line` (a trailing space starts a new word). Asynchronous: the fake System
-   * Controller answering the names lives in this process.
+   * What bash offers after typing `line` (a trailing space starts a new word). Asynchronous: the lab answering
+   * the names lives in this process.
    */
   async function complete(line: string): Promise<string[]> {
     const words = line.split(' ')
@@ -76,13 +78,13 @@ describe('dcm autocomplete', () => {
   })
 
   it('completes subcloud names only from a cached token: no request at all without one', async () => {
-    const before = fake.requests.length
+    const before = lab.requests.length
     expect(await complete('dcm subcloud show ')).toEqual([])
-    expect(fake.requests.length).toBe(before)
+    expect(lab.requests.length).toBe(before)
     // A command that logs in caches the token; from then on names come from the API.
     expect((await runDcm(['subcloud', 'list'], {env})).code).toBe(0)
     expect(await complete('dcm subcloud manage sc-')).toEqual(['sc-east', 'sc-west'])
-    expect(fake.requests.filter((request) => request.path.includes('/auth/tokens')).length).toBe(1)
+    expect(lab.requests.filter((request) => request.path.includes('/auth/tokens')).length).toBe(1)
   })
 
   it('the zsh script is valid zsh', async () => {

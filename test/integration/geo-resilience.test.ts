@@ -69,7 +69,7 @@ test('the primary stopped mid-sync: after its restart the association is failed,
 })
 
 test('the peer stopped: a sync fails with the connection error; the peer back, the association recovers', async () => {
-  await waitForJson(a, '/system-peers/1', (peer) => peer['availability-state'] === 'available')
+  await waitForJson<Record<string, unknown>>(a, '/system-peers/1', (peer) => peer['availability-state'] === 'available')
   await b.stop()
   // The monitor: in-sync -> unknown once the peer is unavailable.
   await waitForJson<Association>(a, '/peer-group-associations/1', (body) => body['sync-status'] === 'unknown')
@@ -91,9 +91,13 @@ test('the peer stopped: a sync fails with the connection error; the peer back, t
 test('policy rehome: the peer lost raises the alarm again and again, and nothing is migrated', async () => {
   const patched = await sendJson(b, 'PATCH', '/system-peers/1', {heartbeat_failure_policy: 'rehome'})
   expect(((await patched.json()) as Record<string, unknown>)['heartbeat-failure-policy']).toBe('rehome')
-  await waitForJson(b, '/system-peers/1', (peer) => peer['availability-state'] === 'available')
+  await waitForJson<Record<string, unknown>>(b, '/system-peers/1', (peer) => peer['availability-state'] === 'available')
   await a.stop()
-  await waitForJson(b, '/system-peers/1', (peer) => peer['availability-state'] === 'unavailable')
+  await waitForJson<Record<string, unknown>>(
+    b,
+    '/system-peers/1',
+    (peer) => peer['availability-state'] === 'unavailable',
+  )
   const first = b.geo.tables.alarms.find((alarm) => alarm.alarmId === '280.004')!.raisedAt
   // With the peer still down the alarm is raised again every threshold failures: wait for the second one.
   await waitFor(

@@ -7,13 +7,16 @@ import GroupList from '../../src/commands/subcloud-group/list.js'
 import GroupListSubclouds from '../../src/commands/subcloud-group/list-subclouds.js'
 import GroupShow from '../../src/commands/subcloud-group/show.js'
 import GroupUpdate from '../../src/commands/subcloud-group/update.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
+import {type FaultServer, inFrontOf} from '../faults/fault-server.js'
 import {runDcm} from '../helpers/cli.js'
 import {runInProcess} from '../helpers/in-process.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 
 /**
  * subcloud-group list|add|show|update|delete|list-subclouds and alarm summary, run in process (the commands
- * from source against a System Controller on loopback: a subprocess would add only its start-up).
+ * from source against a test lab on loopback: a subprocess would add only its start-up), through the fault
+ * server, which records the request bodies.
  */
 const COMMANDS = {
   'subcloud-group add': GroupAdd,
@@ -26,23 +29,28 @@ const COMMANDS = {
 }
 
 describe('dcm subcloud-group and alarm summary', () => {
-  let fake: FakeSystemController
+  let lab: TestLab
+  let faults: FaultServer
   const dcm = (topic: string, verb: string, ...args: string[]) =>
-    runInProcess(COMMANDS[`${topic} ${verb}` as keyof typeof COMMANDS], args, fake.env())
+    runInProcess(COMMANDS[`${topic} ${verb}` as keyof typeof COMMANDS], args, faults.env())
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    fake.addSubcloud({name: 'sc1', 'management-state': 'managed'})
-    fake.addSubcloud({name: 'sc2'})
+    lab = await startTestLab()
+    // sc1 managed and online (audited: the lab raises no alarms, so zeros), sc2 unmanaged (not audited: -1).
+    await seedFleet(lab.store, {count: 2, prefix: 'sc'})
+    lab.store.updateSubcloud(lab.store.subcloudByName('sc2')!.id, {managementState: 'unmanaged'})
+    lab.audit()
+    faults = await inFrontOf(lab)
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
+    await lab.stop()
   })
 
   it("add sends dcmanager's JSON body with its defaults and prints GROUP_DETAIL", async () => {
     const result = await dcm('subcloud-group', 'add', '--name', 'edge-east', '--max_parallel_subclouds', '4')
     expect(result.code).toBe(0)
-    const post = fake.requests.find((r) => r.method === 'POST' && r.path.includes('subcloud-groups'))!
+    const post = faults.requests.find((r) => r.method === 'POST' && r.path.includes('subcloud-groups'))!
     expect(JSON.parse(post.body.toString())).toEqual({
       name: 'edge-east',
       description: 'No description provided',
@@ -89,15 +97,15 @@ describe('dcm subcloud-group and alarm summary', () => {
       '+--------+--------+\n| id     | name   |\n+--------+--------+\n| <none> | <none> |\n+--------+--------+\n',
     )
     // CLI_CONFIRMATIONS=enabled with no terminal: refused before anything is sent; unset: deleted as upstream does.
-    const before = fake.requests.length
+    const before = faults.requests.length
     const refused = await runDcm(['subcloud-group', 'delete', 'edge-east'], {
-      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+      env: faults.env({CLI_CONFIRMATIONS: 'enabled'}),
     })
     expect(refused).toMatchObject({
       code: 2,
       stderr: 'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
     })
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const deleted = await dcm('subcloud-group', 'delete', 'edge-east')
     expect(deleted).toMatchObject({code: 0, stdout: '', stderr: ''})
     const gone = await dcm('subcloud-group', 'show', 'edge-east')
@@ -112,7 +120,7 @@ describe('dcm subcloud-group and alarm summary', () => {
         '+------+-----------------+--------------+--------------+----------+----------+',
         '| NAME | CRITICAL_ALARMS | MAJOR_ALARMS | MINOR_ALARMS | WARNINGS | STATUS   |',
         '+------+-----------------+--------------+--------------+----------+----------+',
-        '| sc1  |               0 |            1 |            0 |        2 | degraded |',
+        '| sc1  |               0 |            0 |            0 |        0 | OK       |',
         '| sc2  |               - |            - |            - |        - | disabled |',
         '+------+-----------------+--------------+--------------+----------+----------+',
         '',

@@ -1,21 +1,22 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
+import {FaultServer} from '../faults/fault-server.js'
 import {runDcm} from '../helpers/cli.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
 
 /**
  * The strategy commands' client checks (orchestration.md §2.2, §2.3) through the built CLI: upstream's text,
- * exit 2, and not one request sent (not even Keystone's), whatever the family.
+ * exit 2, and not one request sent (not even Keystone's), whatever the family. The fault server records every
+ * request and answers none of the services: nothing here may reach it.
  */
 describe('strategy create: client checks exit 2 and send nothing', () => {
-  let fake: FakeSystemController
-  const dcm = (args: string[], env: Record<string, string> = {}) => runDcm(args, {env: fake.env(env)})
+  let faults: FaultServer
+  const dcm = (args: string[], env: Record<string, string> = {}) => runDcm(args, {env: faults.env(env)})
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
+    faults = await new FaultServer().start()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
   })
 
   const cases: Array<[string[], string]> = [
@@ -43,30 +44,30 @@ describe('strategy create: client checks exit 2 and send nothing', () => {
   ]
 
   it.each(cases)('%j', async (args, message) => {
-    const before = fake.requests.length
+    const before = faults.requests.length
     const result = await dcm(args, {DCM_SYSADMIN_PASSWORD: 'Sysadmin-1'})
     expect({code: result.code, stderr: result.stderr, stdout: result.stdout}).toEqual({
       code: 2,
       stderr: `Error: ${message}\n`,
       stdout: '',
     })
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 
   it('prestage without a terminal names the ways to give the password, exit 2, nothing sent', async () => {
-    const before = fake.requests.length
+    const before = faults.requests.length
     const result = await dcm(['prestage-strategy', 'create'])
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
       /^Error: the sysadmin password is required: no terminal to prompt on\nHint: .*--sysadmin-password-stdin.*DCM_SYSADMIN_PASSWORD/,
     )
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 
   it('rejects a bad --subcloud-apply-type before anything is sent', async () => {
-    const before = fake.requests.length
+    const before = faults.requests.length
     const result = await dcm(['fw-update-strategy', 'create', '--subcloud-apply-type', 'sideways'])
     expect(result.code).toBe(2)
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 })

@@ -4,11 +4,11 @@ import path from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
 
 import {repoRoot, runDcm} from '../helpers/cli.js'
-import {FakeSystemController} from '../helpers/fake-system-controller.js'
+import {FaultServer, json} from '../faults/fault-server.js'
 import {runDcmOnPty} from '../helpers/pty.js'
 
 /**
- * `show --watch` / `apply --wait` exit codes and polling against a loopback server whose strategy and steps
+ * `show --watch` / `apply --wait` exit codes and polling against the fault server, answering the strategy and steps
  * the test sets (the lab's orchestrator runs them for real in strategy-lab.test.ts): 0 complete, 1 failed
  * (failed steps on stderr), 4 timeout, 130 Ctrl-C (saying the strategy keeps running), and the step list
  * fetched only when shown.
@@ -38,33 +38,35 @@ const step = (cloud: string, state: string, details = '') => ({
 const FAILURE = 'sw-deploy pre-check: Failed for subcloud subcloud2: Release stx-25.09.1 is not prestaged.'
 
 describe('following a strategy (show --watch, apply --wait)', () => {
-  let fake: FakeSystemController
-  const env = () => fake.env()
+  let faults: FaultServer
+  const env = () => faults.env()
   const dcm = (...args: string[]) => runDcm(args, {env: env()})
   const gets = (suffix: string) =>
-    fake.requests.filter((r) => r.method === 'GET' && r.path.replace(/\/$/, '').endsWith(suffix)).length
+    faults.requests.filter((r) => r.method === 'GET' && r.path.replace(/\/$/, '').endsWith(suffix)).length
+
+  const answer = (path: string, body: unknown) => faults.on('GET', `/dcmanager/v1.0${path}`, json(body))
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
+    faults = await new FaultServer().start()
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
   })
   beforeEach(() => {
-    fake.requests.length = 0
-    fake.cannedGets.set('/sw-update-strategy/steps', {'strategy-steps': [step('subcloud1', 'complete')]})
+    faults.reset()
+    answer('/sw-update-strategy/steps', {'strategy-steps': [step('subcloud1', 'complete')]})
   })
 
   it('exits 0 when the strategy completes and prints its table', async () => {
-    fake.cannedGets.set('/sw-update-strategy', strategy('complete'))
+    answer('/sw-update-strategy', strategy('complete'))
     const result = await dcm('sw-deploy-strategy', 'show', '--watch', '-f', 'value', '-c', 'state')
     expect({code: result.code, stdout: result.stdout}).toEqual({code: 0, stdout: 'complete\n'})
     expect(result.stderr).toMatch(/^\S+Z sw-deploy strategy complete\n/)
   })
 
   it('exits 1 when it failed, naming each failed step with its details on stderr', async () => {
-    fake.cannedGets.set('/sw-update-strategy', strategy('failed'))
-    fake.cannedGets.set('/sw-update-strategy/steps', {
+    answer('/sw-update-strategy', strategy('failed'))
+    answer('/sw-update-strategy/steps', {
       'strategy-steps': [step('subcloud1', 'complete'), step('subcloud2', 'failed', FAILURE)],
     })
     const result = await dcm('sw-deploy-strategy', 'show', '--watch', '--quiet')
@@ -80,7 +82,7 @@ describe('following a strategy (show --watch, apply --wait)', () => {
   })
 
   it('exits 4 on --timeout and says the strategy keeps running', async () => {
-    fake.cannedGets.set('/sw-update-strategy', strategy('applying'))
+    answer('/sw-update-strategy', strategy('applying'))
     const result = await dcm(
       'sw-deploy-strategy',
       'show',
@@ -98,14 +100,14 @@ describe('following a strategy (show --watch, apply --wait)', () => {
   })
 
   it('polls the strategy and leaves the step list alone when nothing shows it (--quiet)', async () => {
-    fake.cannedGets.set('/sw-update-strategy', strategy('applying'))
+    answer('/sw-update-strategy', strategy('applying'))
     await dcm('sw-deploy-strategy', 'show', '--watch', '--quiet', '--timeout', '1', '--poll-interval', '100')
     expect(gets('/sw-update-strategy')).toBeGreaterThanOrEqual(3)
     expect(gets('/sw-update-strategy/steps')).toBe(0)
   })
 
   it('exits 130 on Ctrl-C and says the strategy keeps running', async () => {
-    fake.cannedGets.set('/sw-update-strategy', strategy('applying'))
+    answer('/sw-update-strategy', strategy('applying'))
     const child = spawn(
       process.execPath,
       [path.join(repoRoot, 'bin', 'run.js'), 'sw-deploy-strategy', 'show', '--watch', '--poll-interval', '100'],
@@ -131,8 +133,8 @@ describe('following a strategy (show --watch, apply --wait)', () => {
   })
 
   it('draws a live block on a terminal: counts, running steps with state and details, failures', async () => {
-    fake.cannedGets.set('/sw-update-strategy', strategy('applying'))
-    fake.cannedGets.set('/sw-update-strategy/steps', {
+    answer('/sw-update-strategy', strategy('applying'))
+    answer('/sw-update-strategy/steps', {
       'strategy-steps': [
         step('subcloud1', 'complete'),
         step('subcloud2', 'apply VIM sw-deploy strategy', 'apply phase is 40% complete'),
@@ -142,7 +144,7 @@ describe('following a strategy (show --watch, apply --wait)', () => {
     const result = await runDcmOnPty(
       ['sw-deploy-strategy', 'show', '--watch', '--poll-interval', '100'],
       [{expect: 'apply phase is 40% complete'}, {signal: 'SIGINT'}],
-      {env: fake.env({CI: ''}), timeoutSeconds: 15},
+      {env: faults.env({CI: ''}), timeoutSeconds: 15},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)

@@ -1,23 +1,28 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
-import {FakeSystemController, parseMultipart} from '../helpers/fake-system-controller.js'
+import {parseMultipart} from '../../src/lab/http/multipart.js'
+import {type FaultServer, inFrontOf, json, subcloudRecord} from '../faults/fault-server.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 import {runDcmOnPty} from '../helpers/pty.js'
 import {bootstrapValues, fixtureDir, type FixtureDir} from '../helpers/subcloud-fixtures.js'
 
-/** `subcloud add` on a real pseudo-terminal: hidden password prompts asked twice, live progress, Ctrl-C. */
+/**
+ * `subcloud add` on a real pseudo-terminal: hidden password prompts asked twice, live progress, Ctrl-C. Against a
+ * test lab behind the fault server (which records the form, and plays a deploy stuck bootstrapping).
+ */
 describe('dcm subcloud add on a terminal', () => {
-  let fake: FakeSystemController
-  let stuck: FakeSystemController
+  let lab: TestLab
+  let faults: FaultServer
   let files: FixtureDir
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    stuck = await new FakeSystemController({deploySequence: ['creating', 'bootstrapping']}).start()
+    lab = await startTestLab({deployer: 'simulated'})
+    faults = await inFrontOf(lab)
     files = fixtureDir()
   })
   afterAll(async () => {
-    await fake.stop()
-    await stuck.stop()
+    await faults.stop()
+    await lab.stop()
     files.cleanup()
   })
 
@@ -37,19 +42,33 @@ describe('dcm subcloud add on a terminal', () => {
         {send: 'Tty-Secret-77\r'},
         {expect: 'not-deployed'},
       ],
-      {env: fake.env()},
+      {env: faults.env()},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(0)
     for (const secret of ['First-Try-1', 'Other-Try-2', 'Tty-Secret-77']) expect(result.output).not.toContain(secret)
-    const [post] = fake.posts()
-    expect(parseMultipart(post.body, String(post.headers['content-type'])).get('sysadmin_password')).toBe(
-      Buffer.from('Tty-Secret-77').toString('base64'),
-    )
+    const [post] = faults.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/dcmanager/'))
+    expect(
+      parseMultipart(post.body, String(post.headers['content-type'])).get('sysadmin_password')?.data.toString(),
+    ).toBe(Buffer.from('Tty-Secret-77').toString('base64'))
   })
 
   it('--wait draws one live progress line; Ctrl-C stops waiting with exit 130 and says the deploy goes on', async () => {
-    const file = files.write('tty-wait.yml', bootstrapValues('sc-tty-wait'))
+    const file = files.write(
+      'tty-wait.yml',
+      bootstrapValues('sc-tty-wait', {
+        management_subnet: '192.168.161.0/24',
+        management_start_address: '192.168.161.2',
+        management_end_address: '192.168.161.50',
+        management_gateway_address: '192.168.161.1',
+      }),
+    )
+    // Whatever the lab's deploy does, the fault server reports the subcloud still bootstrapping.
+    faults.on(
+      'GET',
+      /^\/dcmanager\/v1\.0\/subclouds\/[^/]+\/?$/,
+      json(subcloudRecord({name: 'sc-tty-wait', 'deploy-status': 'bootstrapping'})),
+    )
     const result = await runDcmOnPty(
       [
         'subcloud',
@@ -64,7 +83,7 @@ describe('dcm subcloud add on a terminal', () => {
         '50',
       ],
       [{expect: 'sc-tty-wait: bootstrapping (step 5 of 7)'}, {signal: 'SIGINT'}],
-      {env: stuck.env({DCM_SYSADMIN_PASSWORD: 'Wait-Pw-1'})},
+      {env: faults.env({DCM_SYSADMIN_PASSWORD: 'Wait-Pw-1'})},
     )
     expect(result.error).toBeNull()
     expect(result.code).toBe(130)

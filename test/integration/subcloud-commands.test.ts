@@ -1,37 +1,55 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 
+import {parseMultipart} from '../../src/lab/http/multipart.js'
+import type {SubcloudRecord} from '../../src/lab/dcmanager/subcloud-model.js'
+import {seedFleet} from '../../src/lab/scenarios/fleet.js'
+import {type FaultServer, inFrontOf} from '../faults/fault-server.js'
 import {runDcm} from '../helpers/cli.js'
+import {startTestLab, type TestLab} from '../helpers/lab.js'
 import {runDcmOnPty} from '../helpers/pty.js'
-import {FakeSystemController, parseMultipart} from '../helpers/fake-system-controller.js'
 
-/** list / show / errors / manage / unmanage / update / delete through the built CLI, failures included. */
+/**
+ * list / show / errors / manage / unmanage / update / delete through the built CLI, failures included, against a
+ * test lab behind the fault server (which records the request bodies).
+ */
 describe('dcm subcloud commands', () => {
-  let fake: FakeSystemController
-  const dcm = (...args: string[]) => runDcm(args, {env: fake.env()})
+  let lab: TestLab
+  let faults: FaultServer
+  const dcm = (...args: string[]) => runDcm(args, {env: faults.env()})
   const lastPatch = () => {
-    const patch = fake.requests.filter((r) => r.method === 'PATCH').at(-1)!
-    return parseMultipart(patch.body, String(patch.headers['content-type']))
+    const patch = faults.requests.filter((r) => r.method === 'PATCH').at(-1)!
+    const parts = parseMultipart(patch.body, String(patch.headers['content-type']))
+    return new Map([...parts].map(([name, part]) => [name, part.data.toString('utf8')]))
   }
+  const names = () => lab.store.subclouds.map((subcloud) => subcloud.name)
 
   beforeAll(async () => {
-    fake = await new FakeSystemController().start()
-    fake.addSubcloud({name: 'online1', 'availability-status': 'online', 'deploy-status': 'complete'})
-    fake.addSubcloud({name: 'offline2'})
-    fake.addSubcloud({name: 'peer3', 'deploy-status': 'secondary'})
-    fake.addSubcloud({
+    lab = await startTestLab()
+    const seeded = await seedFleet(lab.store, {count: 4, prefix: 'seed'})
+    const shape = (index: number, change: Partial<SubcloudRecord>) =>
+      lab.store.updateSubcloud(lab.store.subcloudByName(seeded[index])!.id, {managementState: 'unmanaged', ...change})
+    // Deployed with a route back: online. Deployed without one: offline. A secondary one. A failed bootstrap.
+    shape(0, {name: 'online1', oamFloatingAddress: '10.10.10.12'})
+    shape(1, {name: 'offline2'})
+    await lab.store.setRoutes('offline2', [])
+    shape(2, {name: 'peer3', deployStatus: 'secondary'})
+    shape(3, {
       name: 'failed4',
-      'deploy-status': 'bootstrap-failed',
-      'error-description': 'FAILED: TASK [x]\nFor bootstrap failures, please use ...',
+      deployStatus: 'bootstrap-failed',
+      errorDescription: 'FAILED: TASK [x]\nfatal: [controller-0]: FAILED!',
     })
+    lab.audit()
+    faults = await inFrontOf(lab)
   })
   afterAll(async () => {
-    await fake.stop()
+    await faults.stop()
+    await lab.stop()
   })
 
   it('list hides secondary subclouds unless --all; -c switches to the detail column names', async () => {
     const plain = await dcm('subcloud', 'list', '-f', 'value', '-c', 'name', '-c', 'deploy_status')
     expect(plain.code).toBe(0)
-    expect(plain.stdout).toBe('online1 complete\noffline2 not-deployed\nfailed4 bootstrap-failed\n')
+    expect(plain.stdout).toBe('online1 complete\noffline2 complete\nfailed4 bootstrap-failed\n')
     const all = await dcm('subcloud', 'list', '--all', '-f', 'csv', '-c', 'name')
     expect(all.stdout).toBe('"name"\n"online1"\n"offline2"\n"peer3"\n"failed4"\n')
   })
@@ -42,7 +60,9 @@ describe('dcm subcloud commands', () => {
     expect(JSON.parse(byId.stdout)).toEqual(JSON.parse(byName.stdout))
     const detail = JSON.parse((await dcm('subcloud', 'show', 'online1', '--detail', '-f', 'json')).stdout)
     expect(detail.oam_floating_ip).toBe('10.10.10.12')
-    expect(detail).not.toHaveProperty('deploy_config_sync_status') // 'unknown' is not shown
+    expect(detail.deploy_config_sync_status).toBe('Deployment: configurations up-to-date')
+    const offline = JSON.parse((await dcm('subcloud', 'show', 'offline2', '--detail', '-f', 'json')).stdout)
+    expect(offline).not.toHaveProperty('deploy_config_sync_status') // 'unknown' is not shown
     expect(Object.keys(detail).slice(21, 28)).toEqual([
       'dc-cert_sync_status',
       'firmware_sync_status',
@@ -64,7 +84,10 @@ describe('dcm subcloud commands', () => {
   it('errors prints the error description verbatim', async () => {
     const result = await dcm('subcloud', 'errors', 'failed4')
     expect(result.code).toBe(0)
-    expect(result.stdout).toBe('FAILED: TASK [x]\nFor bootstrap failures, please use ...\n')
+    // The server's text (upstream appends its hint for the failed phase), several lines, printed as is.
+    const shown = (await (await lab.api('/dcmanager/v1.0/subclouds/failed4')).json()) as Record<string, string>
+    expect(shown['error-description']).toMatch(/^FAILED: TASK \[x\]\nfatal: \[controller-0\]: FAILED!\n\S/)
+    expect(result.stdout).toBe(`${shown['error-description']}\n`)
   })
 
   it('manage of an offline subcloud fails with the server reason (exit 1)', async () => {
@@ -99,14 +122,14 @@ describe('dcm subcloud commands', () => {
   })
 
   it('an empty reference is refused before anything is sent, in upstream words (exit 2)', async () => {
-    const before = fake.requests.length
+    const before = faults.requests.length
     for (const command of ['show', 'errors', 'unmanage', 'delete']) {
       const result = await dcm('subcloud', command, '')
       expect(result).toMatchObject({code: 2, stdout: '', stderr: 'Error: Subcloud cannot be an empty value.\n'})
     }
     const group = await dcm('subcloud-group', 'show', '')
     expect(group).toMatchObject({code: 2, stdout: '', stderr: 'Error: Subcloud group cannot be an empty value.\n'})
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 
   it('delete follows CLI_CONFIRMATIONS: unset, it deletes with no terminal as upstream; enabled, it needs --yes', async () => {
@@ -118,31 +141,34 @@ describe('dcm subcloud commands', () => {
     )
     const unmanaged = await dcm('subcloud', 'unmanage', 'online1', '-f', 'value', '-c', 'management')
     expect(unmanaged.stdout).toBe('unmanaged\n')
-    const before = fake.requests.length
-    const enabled = await runDcm(['subcloud', 'delete', 'online1'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
+    // Powered down (no route back: offline), as the server requires before a delete.
+    await lab.store.setRoutes('online1', [])
+    lab.audit()
+    const before = faults.requests.length
+    const enabled = await runDcm(['subcloud', 'delete', 'online1'], {env: faults.env({CLI_CONFIRMATIONS: 'enabled'})})
     expect(enabled).toMatchObject({
       code: 2,
       stderr: 'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
     })
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const deleted = await runDcm(['subcloud', 'delete', 'online1', '--yes'], {
-      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+      env: faults.env({CLI_CONFIRMATIONS: 'enabled'}),
     })
     expect(deleted.code).toBe(0)
     expect(deleted.stdout).toBe('')
-    expect(fake.subclouds.map((s) => s.name)).not.toContain('online1')
+    expect(names()).not.toContain('online1')
   })
 
   it('unmanage asks for confirmation only with CLI_CONFIRMATIONS=enabled (then --yes or a terminal)', async () => {
-    const before = fake.requests.length
-    const asked = await runDcm(['subcloud', 'unmanage', 'offline2'], {env: fake.env({CLI_CONFIRMATIONS: 'enabled'})})
+    const before = faults.requests.length
+    const asked = await runDcm(['subcloud', 'unmanage', 'offline2'], {env: faults.env({CLI_CONFIRMATIONS: 'enabled'})})
     expect(asked.code).toBe(2)
     expect(asked.stderr).toBe(
       'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
     )
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const yes = await runDcm(['subcloud', 'unmanage', 'offline2', '--yes'], {
-      env: fake.env({CLI_CONFIRMATIONS: 'enabled'}),
+      env: faults.env({CLI_CONFIRMATIONS: 'enabled'}),
     })
     // offline2 is already unmanaged: the server's message proves the request was sent.
     expect(yes.stderr).toBe(
@@ -166,27 +192,27 @@ describe('dcm subcloud commands', () => {
     const form = lastPatch()
     expect([...form.keys()]).toEqual(['description', 'location', 'group_id'])
     expect(form.get('group_id')).toBe('Default')
-    const before = fake.requests.length
+    const before = faults.requests.length
     const nothing = await dcm('subcloud', 'update', 'offline2')
     expect(nothing.code).toBe(2)
     expect(nothing.stderr).toBe('Error: Nothing to update\n')
     const partial = await dcm('subcloud', 'update', 'offline2', '--management-subnet', '192.168.110.0/24')
     expect(partial.code).toBe(2)
     expect(partial.stderr).toMatch(/^Error: For subcloud network reconfiguration request all the following parameters/)
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
   })
 
   it("CLI_CONFIRMATIONS=enabled on a terminal: upstream's question; anything but yes cancels (exit 1)", async () => {
-    const env = fake.env({CLI_CONFIRMATIONS: 'enabled'})
+    const env = faults.env({CLI_CONFIRMATIONS: 'enabled'})
     const question = 'Do you want to continue? (yes/No):'
-    const before = fake.requests.length
+    const before = faults.requests.length
     const kept = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'y\r'}], {env})
     expect(kept).toMatchObject({code: 1, error: null})
     expect(kept.output).toContain('WARNING: This is a high-risk operation that may cause service interruption')
     expect(kept.output).toContain('Error: Operation cancelled by the user.')
-    expect(fake.requests.length).toBe(before)
+    expect(faults.requests.length).toBe(before)
     const deleted = await runDcmOnPty(['subcloud', 'delete', 'failed4'], [{expect: question}, {send: 'yes\r'}], {env})
     expect(deleted).toMatchObject({code: 0, error: null})
-    expect(fake.subclouds.map((subcloud) => subcloud.name)).not.toContain('failed4')
+    expect(names()).not.toContain('failed4')
   })
 })

@@ -50,7 +50,7 @@ ${EXIT_CODES_HELP}`
       default: '1',
     }),
     'fail-subcloud': Flags.string({
-      description: 'make the simulated bootstrap of this subcloud fail (repeatable)',
+      description: 'make the simulated bootstrap, and the network reconfiguration, of this subcloud fail (repeatable)',
       multiple: true,
     }),
     release: Flags.string({

@@ -61,10 +61,10 @@ export default class SubcloudUpdate extends BaseCommand<typeof SubcloudUpdate> {
       peerGroup: f['peer-group'],
     }
     const ref = this.args.subcloud
-    const needs = await checkUpdateRequest(request, Boolean(f['bmc-password'] || f['sysadmin-password']))
+    const needs = await checkUpdateRequest(request)
     const secrets = {
-      sysadminPassword: needs.sysadminPassword || f['sysadmin-password'] ? await resolveSysadminPassword(f) : undefined,
-      bmcPassword: needs.bmcPassword || f['bmc-password'] ? await resolveBmcPassword(f) : undefined,
+      sysadminPassword: needs.sysadminPassword ? await resolveSysadminPassword(f) : undefined,
+      bmcPassword: needs.bmcPassword ? await resolveBmcPassword(f) : undefined,
     }
     await confirmHighRisk(f.yes)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)

@@ -2,6 +2,7 @@ import {promises as fs} from 'node:fs'
 
 import {base64Password, type FormField} from '../api/multipart.js'
 import {UsageError} from '../errors.js'
+import {checkAdminNetworkConfig} from '../overrides/admin-network.js'
 
 /**
  * The PATCH /subclouds/{ref} forms (dcmanager-api.md §2.1.2): manage, unmanage and update, with the
@@ -49,22 +50,55 @@ export interface UpdateNeeds {
   bmcPassword: boolean
 }
 
-/** Upstream checks before any prompt or request; says which passwords the update needs. */
-export async function checkUpdateRequest(request: UpdateRequest, hasPasswordFlags: boolean): Promise<UpdateNeeds> {
-  const given = Object.entries(request).filter(([, value]) => value !== undefined && value !== '')
-  if (given.length === 0 && !hasPasswordFlags) throw new UsageError('Nothing to update')
-  const network = NETWORK_KEYS.filter((key) => request[key] !== undefined)
+/**
+ * Upstream's checks before any prompt or request; says which passwords the update needs. As the upstream
+ * client, an empty option counts as not given, and a password is sent only with what needs it (the sysadmin
+ * password with a network reconfiguration, the BMC password with install values): a password alone is
+ * "Nothing to update".
+ */
+export async function checkUpdateRequest(request: UpdateRequest): Promise<UpdateNeeds> {
+  const given = (key: keyof UpdateRequest) => Boolean(request[key])
+  if (!(Object.keys(request) as Array<keyof UpdateRequest>).some(given)) throw new UsageError('Nothing to update')
+  const network = NETWORK_KEYS.filter(given)
   // bootstrap_address alone updates the stored rehome data; with any management key, all five are needed.
-  const reconfigure = network.some((key) => key !== 'bootstrapAddress')
-  if (reconfigure && network.length !== NETWORK_KEYS.length) {
+  const reconfigure = network.length === NETWORK_KEYS.length
+  if (!reconfigure && network.some((key) => key !== 'bootstrapAddress')) {
     throw new UsageError(
       'For subcloud network reconfiguration request all the following parameters are necessary: ' +
         '--management-subnet, --management-gateway-ip, --management-start-ip, --management-end-ip and --bootstrap-address',
     )
   }
+  if (reconfigure) checkNewNetwork(request)
   if (request.installValues) await mustExist(request.installValues, 'install-values does not exist')
   if (request.bootstrapValues) await mustExist(request.bootstrapValues, "bootstrap-values doesm't exist")
   return {sysadminPassword: reconfigure, bmcPassword: Boolean(request.installValues)}
+}
+
+/** The server's own words for the management options (it validates them as an "admin" network). */
+const FLAG_WORDS: Array<[string, string]> = [
+  ['admin_subnet', '--management-subnet'],
+  ['admin_start_address', '--management-start-ip'],
+  ['admin_end_address', '--management-end-ip'],
+  ['admin_gateway_address', '--management-gateway-ip'],
+  ['admin address range', 'management address range'],
+  ['admin pool', 'management pool'],
+]
+
+/**
+ * dcm's check before sending (docs/extensions.md "validation before sending"): the new network passes the
+ * server's `validate_admin_network_config` rules (core/overrides/admin-network.ts, the lab's implementation too),
+ * said with the option names. What needs the System Controller (overlaps with other subclouds, the gateway's
+ * family on its networks) stays the server's.
+ */
+function checkNewNetwork(request: UpdateRequest): void {
+  const checked = checkAdminNetworkConfig({
+    subnet: request.managementSubnet,
+    start: request.managementStartIp,
+    end: request.managementEndIp,
+    gateway: request.managementGatewayIp,
+  })
+  if (checked.ok) return
+  throw new UsageError(FLAG_WORDS.reduce((text, [word, flag]) => text.split(word).join(flag), checked.message))
 }
 
 async function mustExist(file: string, message: string): Promise<void> {
@@ -92,8 +126,9 @@ export async function buildUpdateForm(
       filename: request.bootstrapValues,
       value: await fs.readFile(request.bootstrapValues),
     })
+  // Only what the operator gave a value for, as the upstream client (`if parsed_args.description:`).
   const text = (name: string, value: string | undefined) => {
-    if (value !== undefined) fields.push({name, value})
+    if (value) fields.push({name, value})
   }
   text('name', request.name)
   text('description', request.description)

@@ -21,6 +21,8 @@ export interface DcmanagerContext {
   releases: string[]
   /** The site's geo-redundancy (system peers, peer groups, associations); absent in some unit tests. */
   geo?: LabGeo
+  /** Subcloud names whose bootstrap or network reconfiguration must fail (`dcm lab start --fail-subcloud`). */
+  failFor?: readonly string[]
 }
 
 export type DcmanagerFamily = (context: DcmanagerContext) => LabRoute[]

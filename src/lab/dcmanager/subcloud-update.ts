@@ -1,7 +1,14 @@
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import {type DcmanagerContext, json, readForm, subcloudOr404, toApi, yamlBoolean} from './dcmanager-http.js'
-import {type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './subcloud-model.js'
+import type {SubcloudRecord} from './subcloud-model.js'
+import {
+  type NetworkPlan,
+  requestsNetworkReconfig,
+  startNetworkReconfig,
+  validateNetworkReconfig,
+} from './subcloud-network-reconfig.js'
+import {transientReason} from './subcloud-transient.js'
 import {
   afterGeoUpdate,
   applyRehomeData,
@@ -11,40 +18,39 @@ import {
   fromPeer,
 } from '../geo/subcloud-geo-rules.js'
 
+// Kept where other families (backup, prestage) found it before it moved to its own module.
+export {transientReason} from './subcloud-transient.js'
+
 /**
- * `PATCH /v1.0/subclouds/{subcloud}` (dcmanager-api.md §2.1.2, §3): rename, management state (manage needs
- * `complete` and `online` unless forced), group, description and location, with upstream's checks in order.
- * Fields the lab cannot honour (networks, install values) are refused with 422. Peer groups, bootstrap values and
- * address and `migrate` follow geo-redundancy's rules (src/lab/geo/subcloud-geo-rules.ts).
+ * `PATCH /v1.0/subclouds/{subcloud}` (dcmanager-api.md §2.1.2, §3): rename, network reconfiguration
+ * (subcloud-network-reconfig.ts), management state (manage needs `complete` and `online` unless forced), group,
+ * description and location, with upstream's checks in order. Fields the lab cannot honour (install values) are
+ * refused with 422. Peer groups, bootstrap values and address and `migrate` follow geo-redundancy's rules
+ * (src/lab/geo/subcloud-geo-rules.ts).
  */
+const UNSUPPORTED_FIELDS = ['peer_group', 'bootstrap_values', 'bootstrap_address', 'install_values', 'migrate']
+
 /** Served by the geo rules when the lab has geo-redundancy (every started lab does). */
 const GEO_FIELDS = new Set(['peer_group', 'bootstrap_values', 'bootstrap_address', 'migrate'])
 
-const UNSUPPORTED_FIELDS = [
-  'peer_group',
-  'bootstrap_values',
-  'bootstrap_address',
-  'install_values',
-  'migrate',
-  'management_subnet',
-  'management_gateway_ip',
-  'management_start_ip',
-  'management_end_ip',
-]
-
 export async function updateSubcloud(
-  {store, geo}: DcmanagerContext,
+  context: DcmanagerContext,
   request: LabRequest,
   ref: string,
 ): Promise<LabResponse> {
+  const {store, geo} = context
   // A peer site names subclouds by region name (upstream's lookup for its User-Agent).
   const record = fromPeer(request) && !/^\d+$/.test(ref) ? store.subcloudByRegion(ref) : subcloudOr404(store, ref)
   if (!record) throw new WebobError(404, 'Subcloud not found')
   const parts = readForm(request, true)
   const field = (name: string) => parts.get(name)?.data.toString('utf8')
+  // The peer-group rules come first (upstream's order), then rename and network reconfiguration.
   const plan = geo ? checkPeerGroupRules(geo, request, record, parts) : undefined
+  const reconfigure = requestsNetworkReconfig(parts)
 
   for (const unsupported of UNSUPPORTED_FIELDS) {
+    // The bootstrap address goes with a network reconfiguration (the playbook reaches the subcloud on it).
+    if (reconfigure && unsupported === 'bootstrap_address') continue
     if (plan && GEO_FIELDS.has(unsupported)) continue
     if (parts.has(unsupported)) {
       throw new WebobError(422, `Updating ${unsupported} is not supported by the dcm lab System Controller`)
@@ -78,6 +84,17 @@ export async function updateSubcloud(
       throw new WebobError(422, `Subcloud with name or region name ${newName} already exist.`)
     }
     change.name = newName
+  }
+
+  let network: NetworkPlan | undefined
+  if (reconfigure) {
+    // Upstream renames (an RPC that commits) before it looks at the network parameters.
+    if (change.name !== undefined) {
+      store.updateSubcloud(record.id, {name: change.name})
+      delete change.name
+      await store.persist()
+    }
+    network = validateNetworkReconfig(context, record, field)
   }
 
   const managementState = field('management-state')
@@ -132,28 +149,26 @@ export async function updateSubcloud(
     change.managementState = managementState as SubcloudRecord['managementState']
   }
 
-  if (plan) {
+  // With a network reconfiguration the bootstrap address is the playbook's, not rehome data.
+  if (plan && !network) {
     applyRehomeData(record, parts, plan)
     Object.assign(change, plan.change)
   }
   if (Object.keys(change).length === 0 && parts.size === 0) throw new WebobError(400, 'Body required')
+  if (network) {
+    // The answer is the subcloud as it was: the manager changes it in the background (§3.5).
+    const answer = toApi(record)
+    const {description: newDescription, location: newLocation, groupId} = change
+    const extras = Object.fromEntries(
+      Object.entries({description: newDescription, location: newLocation, groupId}).filter(([, v]) => v !== undefined),
+    )
+    await startNetworkReconfig(context, record, network, extras)
+    return json(answer)
+  }
   const updated = store.updateSubcloud(record.id, change)
   await store.persist()
   const body = toApi(updated)
   const infoMessage = plan && geo ? await afterGeoUpdate(geo, plan) : undefined
   if (infoMessage) body.info_message = infoMessage
   return json(body)
-}
-
-/** §3.3: the reason a subcloud is busy, or undefined. */
-export function transientReason(record: SubcloudRecord): string | undefined {
-  const transitionalBackup = ['validating', 'pre-backup', 'backing-up', 'deleting-backup']
-  let what: string | undefined
-  if (record.prestageStatus === 'prestaging') what = `prestage_status is '${record.prestageStatus}'`
-  else if (record.backupStatus && transitionalBackup.includes(record.backupStatus)) {
-    what = `backup_status is '${record.backupStatus}'`
-  } else if (TRANSITORY_DEPLOY_STATES[record.deployStatus]) what = `deploy_status is '${record.deployStatus}'`
-  return what
-    ? `Subcloud ${record.name} current ${what}. Please wait until it finishes before running this operation.`
-    : undefined
 }

@@ -63,6 +63,25 @@ export class DeployRunner {
   }
 
   /**
+   * Another background operation on a subcloud (network reconfiguration), tracked like a deploy: a delete
+   * cancels it and a lab stop leaves the subcloud in its state's failure value. `pause` waits one step and
+   * says whether to go on.
+   */
+  startOperation(subcloudId: number, work: (pause: () => Promise<boolean>) => Promise<void>): void {
+    const controller = new AbortController()
+    const entry: Running = {controller, abortedByOperator: false, done: Promise.resolve()}
+    const pause = async () => {
+      await sleep(this.stepMs, controller.signal)
+      return !controller.signal.aborted
+    }
+    entry.done = work(pause)
+      .then(() => (controller.signal.aborted ? this.stopped(subcloudId, entry) : undefined))
+      .catch(() => undefined)
+      .finally(() => this.running.delete(subcloudId))
+    this.running.set(subcloudId, entry)
+  }
+
+  /**
    * `subcloud deploy abort`: only while installing/bootstrapping/configuring. The subcloud shows
    * `aborting-<phase>` at once and `<phase>-aborted` when the phase has stopped.
    */

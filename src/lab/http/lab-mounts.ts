@@ -22,6 +22,8 @@ export interface LabMountContext {
   releases: string[]
   /** The kind of deployer the lab runs (`ssh`, `simulated`, ...). */
   deployerKind: string
+  /** Subcloud names whose bootstrap or network reconfiguration must fail (`--fail-subcloud`). */
+  failFor: readonly string[]
   dataDir: string
   /** The lab's base URL (scheme://127.0.0.1:port), known once the server listens. */
   baseUrl: () => string

@@ -10,7 +10,7 @@ import {UsageError} from '../../../src/core/errors.js'
 import {buildAddForm, checkAddRequest, describeForm} from '../../../src/core/subclouds/add.js'
 import {alarmRow, SUBCLOUD_LIST_DETAIL, subcloudShow} from '../../../src/core/subclouds/columns.js'
 import {addSteps, deployOutcome, stepOf} from '../../../src/core/subclouds/deploy-status.js'
-import {checkUpdateRequest, manageForm, unmanageForm} from '../../../src/core/subclouds/update.js'
+import {buildUpdateForm, checkUpdateRequest, manageForm, unmanageForm} from '../../../src/core/subclouds/update.js'
 
 describe('multipart encoding (dcmanager-api.md §1.5)', () => {
   it('string parts carry only Content-Disposition; files add the typed filename', () => {
@@ -96,23 +96,51 @@ describe('update forms and checks', () => {
     ])
   })
 
+  /** All five network reconfiguration options, valid. */
+  const all = {
+    managementSubnet: '192.168.110.0/24',
+    managementGatewayIp: '192.168.110.1',
+    managementStartIp: '192.168.110.2',
+    managementEndIp: '192.168.110.50',
+    bootstrapAddress: '10.10.10.12',
+  }
+
   it('network reconfiguration needs all five options and the sysadmin password', async () => {
-    await expect(checkUpdateRequest({}, false)).rejects.toThrow('Nothing to update')
-    await expect(checkUpdateRequest({managementSubnet: '192.168.110.0/24'}, false)).rejects.toThrow(
+    await expect(checkUpdateRequest({})).rejects.toThrow('Nothing to update')
+    await expect(checkUpdateRequest({managementSubnet: '192.168.110.0/24'})).rejects.toThrow(
       /all the following parameters are necessary/,
     )
-    const all = {
-      managementSubnet: '192.168.110.0/24',
-      managementGatewayIp: '192.168.110.1',
-      managementStartIp: '192.168.110.2',
-      managementEndIp: '192.168.110.50',
-      bootstrapAddress: '10.10.10.12',
-    }
-    await expect(checkUpdateRequest(all, false)).resolves.toEqual({sysadminPassword: true, bmcPassword: false})
-    await expect(checkUpdateRequest({bootstrapAddress: '10.10.10.13'}, false)).resolves.toEqual({
+    await expect(checkUpdateRequest(all)).resolves.toEqual({sysadminPassword: true, bmcPassword: false})
+    await expect(checkUpdateRequest({bootstrapAddress: '10.10.10.13'})).resolves.toEqual({
       sysadminPassword: false,
       bmcPassword: false,
     })
+  })
+
+  it("checks the new network with the server's rules before sending, naming the options", async () => {
+    await expect(checkUpdateRequest({...all, managementSubnet: '192.168.110.0/30'})).rejects.toThrow(
+      new UsageError('--management-subnet invalid: Subnet too small - must have at least 8 addresses'),
+    )
+    await expect(checkUpdateRequest({...all, managementEndIp: '192.168.111.50'})).rejects.toThrow(
+      new UsageError('--management-end-ip invalid: Address must be in subnet 192.168.110.0/24'),
+    )
+    await expect(checkUpdateRequest({...all, managementStartIp: '192.168.110.60'})).rejects.toThrow(
+      new UsageError('--management-start-ip greater than --management-end-ip'),
+    )
+    await expect(checkUpdateRequest({...all, managementGatewayIp: '192.168.110.7'})).rejects.toThrow(
+      new UsageError('--management-gateway-ip invalid, is within management pool: 192.168.110.2 - 192.168.110.50'),
+    )
+  })
+
+  it("counts an empty option as not given, as the upstream client's truthiness checks", async () => {
+    await expect(checkUpdateRequest({description: ''})).rejects.toThrow('Nothing to update')
+    // An empty management option does not start a reconfiguration: only the bootstrap address is sent.
+    await expect(checkUpdateRequest({managementSubnet: '', bootstrapAddress: '10.10.10.13'})).resolves.toEqual({
+      sysadminPassword: false,
+      bmcPassword: false,
+    })
+    const form = await buildUpdateForm({description: '', location: 'YOW'}, {})
+    expect(form).toEqual([{name: 'location', value: 'YOW'}])
   })
 })
 
