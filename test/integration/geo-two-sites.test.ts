@@ -162,7 +162,15 @@ describe('two sites, one peer group', () => {
   })
 
   test('migrate to B with one failing rehome, then a second migrate', async () => {
-    b.geo.rehomeFaults.set(members[1], 'TASK [rehome : wait for the subcloud] timed out')
+    // What `dcm lab subcloud set NAME --fail-rehome REASON` asks of site B.
+    const fault = await b.api(`/lab/subclouds/${members[1]}`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({fail_rehome: 'TASK [rehome : wait for the subcloud] timed out'}),
+    })
+    expect(((await fault.json()) as {subcloud: {fail_rehome: string}}).subcloud.fail_rehome).toBe(
+      'TASK [rehome : wait for the subcloud] timed out',
+    )
     const response = await sendJson(b, 'PATCH', '/subcloud-peer-groups/pg1/migrate', {
       sysadmin_password: Buffer.from('St8rlingX*').toString('base64'),
     })

@@ -53,6 +53,8 @@ export interface SubcloudRecord {
   syncOverrides?: Record<string, SyncStatus>
   /** Lab fault injection: the strategy step of this subcloud fails in this state. */
   strategyFault?: {state: string; reason?: string}
+  /** Lab fault injection: the next rehome (migrate) of this subcloud at this site fails with this reason. */
+  rehomeFault?: string
 }
 
 export const NO_ERRORS = 'No errors present'

@@ -35,8 +35,6 @@ export interface GeoSiteOptions {
 
 export class GeoSite implements LabGeo {
   readonly tables: GeoTables
-  /** Subclouds whose next rehome here fails, with the playbook's reason (tests, `dcm lab subcloud set`). */
-  readonly rehomeFaults = new Map<string, string>()
   private readonly monitors: PeerMonitors
   private readonly work = new Set<Promise<unknown>>()
   private readonly aborter = new AbortController()
@@ -216,7 +214,6 @@ export class GeoSite implements LabGeo {
           stepMs: timing.rehomeStepMs,
           onlineTimeoutMs: timing.onlineTimeoutMs,
           onlinePollMs: Math.max(50, Math.min(20_000, timing.rehomeStepMs)),
-          rehomeFaults: this.rehomeFaults,
           signal: this.aborter.signal,
           batchDone: () => {
             this.migrating = false

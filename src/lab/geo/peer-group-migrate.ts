@@ -17,7 +17,8 @@ import {REHOME_READY_STATES} from './peer-group-members.js'
  *
  * The lab's rehome "playbook" re-points the subcloud's host at this site: its controller gets a route to this
  * System Controller's management subnet through the gateway the peer gave it, in this site's sysinv, which is
- * what makes the subcloud `online` here (the audit's rule). A site can be told to fail a subcloud's next rehome.
+ * what makes the subcloud `online` here (the audit's rule). `dcm lab subcloud set --fail-rehome` makes a subcloud's
+ * next rehome fail.
  */
 export interface MigrateParts {
   store: LabStore
@@ -30,8 +31,6 @@ export interface MigrateParts {
   onlineTimeoutMs: number
   /** Poll period while waiting for `online` (upstream: 20 s). */
   onlinePollMs: number
-  /** Names whose next rehome at this site fails, with the reason; consumed by the failure. */
-  rehomeFaults: Map<string, string>
   signal: AbortSignal
   /** The rehomes are done: another batch may start (called before the group is marked `complete`). */
   batchDone(): void
@@ -128,10 +127,11 @@ async function rehome(parts: MigrateParts, id: number, sysadminPassword: string)
   if (!(await sleep(parts.stepMs * 2, parts.signal))) return
   const record = store.subcloudById(id)
   if (!record) return
-  const fault = parts.rehomeFaults.get(record.name)
+  // `dcm lab subcloud set NAME --fail-rehome REASON`: this rehome fails, once.
+  const fault = record.rehomeFault
   if (fault !== undefined) {
-    parts.rehomeFaults.delete(record.name)
     await set({
+      rehomeFault: undefined,
       deployStatus: 'rehome-failed',
       errorDescription: `FAILED rehoming playbook of (${record.name}).\ndetail: ${fault}`.slice(0, 2048),
     })

@@ -14,6 +14,8 @@ export interface SubcloudFaultChange {
   failStrategyAt?: string | null
   failReason?: string
   sync?: Record<string, string>
+  /** The reason the subcloud's next rehome at this site fails; null clears. */
+  failRehome?: string | null
 }
 
 export async function setSubcloudFaults(
@@ -36,6 +38,7 @@ export async function setSubcloudFaults(
     if (change.failStrategyAt !== undefined) body.fail_strategy_at = change.failStrategyAt
     if (change.failReason !== undefined) body.fail_reason = change.failReason
     if (change.sync) body.sync = change.sync
+    if (change.failRehome !== undefined) body.fail_rehome = change.failRehome
     const response = await session.request({
       method: 'POST',
       url: `${instance.url}/lab/subclouds/${encodeURIComponent(name)}`,

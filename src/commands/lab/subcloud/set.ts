@@ -11,6 +11,7 @@ export default class LabSubcloudSet extends BaseCommand<typeof LabSubcloudSet> {
     'name',
     'fail strategy at',
     'fail reason',
+    'fail rehome',
     'sync overrides',
     'endpoint sync status',
   ])
@@ -20,13 +21,15 @@ export default class LabSubcloudSet extends BaseCommand<typeof LabSubcloudSet> {
 that state (e.g. "apply VIM sw-deploy strategy"), with upstream's failure text for the state and --fail-reason as
 its cause; an empty value clears it. --sync ENDPOINT=STATUS makes the lab's audit report that status for the
 endpoint while the subcloud is managed and online (out-of-sync makes it eligible for the endpoint's strategy;
-in-sync clears it); a strategy step that completes puts its endpoint back in-sync.
+in-sync clears it); a strategy step that completes puts its endpoint back in-sync. --fail-rehome REASON makes the
+subcloud's next rehome at this site (subcloud-peer-group migrate) end rehome-failed with REASON; "" clears it.
 
 ${EXIT_CODES_HELP}`
   static examples = [
     '<%= config.bin %> lab subcloud set subcloud1 --sync software=out-of-sync',
     '<%= config.bin %> lab subcloud set subcloud2 --fail-strategy-at "apply VIM sw-deploy strategy"',
     '<%= config.bin %> lab subcloud set subcloud2 --fail-strategy-at ""',
+    '<%= config.bin %> lab subcloud set subcloud2 --site site-b --fail-rehome "TASK [rehome] timed out"',
   ]
   static args = {
     name: Args.string({description: 'subcloud name', required: true}),
@@ -37,12 +40,17 @@ ${EXIT_CODES_HELP}`
     'fail-strategy-at': Flags.string({description: 'make the strategy step fail in this state ("" clears)'}),
     'fail-reason': Flags.string({description: 'the cause the failure reports', dependsOn: ['fail-strategy-at']}),
     sync: Flags.string({description: 'ENDPOINT=in-sync|out-of-sync|unknown (repeatable)', multiple: true}),
+    'fail-rehome': Flags.string({
+      description: 'make the next rehome (migrate) at this site fail with this reason ("" clears)',
+    }),
   }
 
   async run() {
     const flags = this.flags
-    if (flags['fail-strategy-at'] === undefined && !flags.sync)
-      throw new UsageError('nothing to set', {hint: 'give --fail-strategy-at STATE and/or --sync ENDPOINT=STATUS'})
+    if (flags['fail-strategy-at'] === undefined && !flags.sync && flags['fail-rehome'] === undefined)
+      throw new UsageError('nothing to set', {
+        hint: 'give --fail-strategy-at STATE, --sync ENDPOINT=STATUS and/or --fail-rehome REASON',
+      })
     const sync: Record<string, string> = {}
     for (const item of flags.sync ?? []) {
       const match = /^([^=\s]+)=(\S+)$/.exec(item)
@@ -56,12 +64,20 @@ ${EXIT_CODES_HELP}`
       failStrategyAt: flags['fail-strategy-at'] === '' ? null : flags['fail-strategy-at'],
       failReason: flags['fail-reason'],
       sync: flags.sync ? sync : undefined,
+      failRehome: flags['fail-rehome'] === '' ? null : flags['fail-rehome'],
     })
     const overrides = Object.entries(faults.sync_overrides).map(([endpoint, status]) => `${endpoint}=${status}`)
     const statuses = Object.entries(faults.endpoint_sync_status).map(([endpoint, status]) => `${endpoint}=${status}`)
     return this.printShow(
-      ['name', 'fail strategy at', 'fail reason', 'sync overrides', 'endpoint sync status'],
-      [faults.name, faults.fail_strategy_at, faults.fail_reason, overrides.join(', '), statuses.join(', ')],
+      ['name', 'fail strategy at', 'fail reason', 'fail rehome', 'sync overrides', 'endpoint sync status'],
+      [
+        faults.name,
+        faults.fail_strategy_at,
+        faults.fail_reason,
+        faults.fail_rehome ?? null,
+        overrides.join(', '),
+        statuses.join(', '),
+      ],
     )
   }
 }
