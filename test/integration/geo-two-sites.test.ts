@@ -148,6 +148,20 @@ describe('two sites, one peer group', () => {
     await waitForJson<Association>(a, '/peer-group-associations/1', (body) => body['sync-status'] === 'in-sync')
   })
 
+  test('update --peer-group-priority: a group-only sync answered when done; non-primary refusal', async () => {
+    const response = await sendJson(a, 'PATCH', '/peer-group-associations/1', {peer_group_priority: 3})
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({'peer-group-priority': 3, 'sync-status': 'in-sync'})
+    expect(await getJson(b, '/subcloud-peer-groups/pg1')).toMatchObject({group_priority: 3})
+    expect(await errorOf(await sendJson(b, 'PATCH', '/peer-group-associations/1', {peer_group_priority: 4}))).toEqual({
+      status: 400,
+      description:
+        'Peer Group Association peer_group_priority is not allowed to update when the association type is non-primary.',
+    })
+    await sendJson(a, 'PATCH', '/peer-group-associations/1', {peer_group_priority: 2})
+    expect(await getJson(b, '/subcloud-peer-groups/pg1')).toMatchObject({group_priority: 2})
+  })
+
   test('site A stops: B sees it unavailable after the threshold, alarm 280.004 critical; B association unchanged', async () => {
     await a.stop()
     await waitForJson<Peer>(b, '/system-peers/1', (peer) => peer['availability-state'] === 'unavailable')
@@ -234,5 +248,19 @@ describe('two sites, one peer group', () => {
       description:
         'Peer Group Association sync is not allowed when the subcloud peer group system_leader_id is not the current system controller UUID.',
     })
+  })
+
+  test('delete of the primary association: the peer association and group go first, then ours', async () => {
+    const response = await sendJson(a, 'DELETE', '/peer-group-associations/1')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toBeNull()
+    expect(await getJson(a, '/peer-group-associations')).toEqual({peer_group_associations: []})
+    expect(await getJson(b, '/peer-group-associations')).toEqual({peer_group_associations: []})
+    // B's members were rehomed there (complete, not copies): they stay, out of the deleted group.
+    expect((await b.api('/dcmanager/v1.0/subcloud-peer-groups/pg1')).status).toBe(404)
+    const list = await getJson<{subclouds: Subcloud[]}>(b, '/subclouds')
+    expect(list.subclouds.map((item) => [item['deploy-status'], item.peer_group_id])).toEqual(
+      members.map(() => ['complete', null]),
+    )
   })
 })
