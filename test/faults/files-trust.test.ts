@@ -66,6 +66,8 @@ describe('token cache trust', () => {
     projectName: 'admin',
     projectDomain: 'Default',
   })
+  /** What an entry made for keyOf() names in `for` (token-cache.ts identityOf). */
+  const identityOf = () => [lab.env.OS_AUTH_URL.replace(/\/+$/, ''), 'admin', '', 'Default', 'admin', '', 'Default']
 
   it('a cache dir others can write is refused before anything is sent', async () => {
     const dir = path.join(scratch, 'loose')
@@ -106,23 +108,32 @@ describe('token cache trust', () => {
     expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     projectId: 'p',
     userId: 'u',
-    catalog: [
-      {
-        type: 'dcmanager',
-        name: 'dcmanager',
-        endpoints: ['public', 'internal', 'admin'].map((iface) => ({
-          interface: iface,
-          region: 'SystemController',
-          url: `${plantedUrl}/v1.0`,
-        })),
-      },
-    ],
+    endpoints: Object.fromEntries(
+      ['public', 'internal', 'admin'].map((iface) => [`dcmanager ${iface}`, `${plantedUrl}/v1.0`]),
+    ),
     ...extra,
   })
   const cases: [string, (file: string) => void][] = [
     ['without an expiry', (file) => writeEntry(file, plantedEntry({expiresAt: undefined}))],
     ['made for another auth URL', (file) => writeEntry(file, plantedEntry({for: ['http://elsewhere/v3']}))],
-    ['made for nobody (old format)', (file) => writeEntry(file, plantedEntry({}))],
+    ['made for nobody', (file) => writeEntry(file, plantedEntry({}))],
+    [
+      'of the old format (the catalog inline, no endpoint index)',
+      (file) =>
+        writeEntry(
+          file,
+          plantedEntry({
+            for: identityOf(),
+            endpoints: undefined,
+            catalog: [
+              {
+                type: 'dcmanager',
+                endpoints: [{interface: 'internal', region: 'SystemController', url: `${plantedUrl}/v1.0`}],
+              },
+            ],
+          }),
+        ),
+    ],
     ['readable by others', (file) => writeEntry(file, plantedEntry({}), 0o644)],
     [
       'a symlink to an entry elsewhere',

@@ -20,7 +20,8 @@ describe('dcm against dcm lab: tokens, outages, TLS', () => {
     expect(first.stdout).toBe('Default\n')
     // Revoke the cached token on the server, as an expiry or a Keystone restart would.
     const dir = path.join(lab.env.XDG_CACHE_HOME, 'dcm', 'tokens')
-    const [file] = readdirSync(dir)
+    // The entry, not the catalog cached beside it.
+    const [file] = readdirSync(dir).filter((name) => !name.endsWith('.catalog.json'))
     const cached = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {token: string}
     const revoked = await lab.api('/identity/v3/auth/tokens', {
       method: 'DELETE',

@@ -47,6 +47,29 @@ export function findEndpoint(catalog: CatalogEntry[], serviceType: string, query
   return undefined
 }
 
+/**
+ * The URL a lookup without a region answers, per service type and interface: the first endpoint in catalog order,
+ * as findEndpoint picks it. A System Controller's catalog lists every subcloud's endpoints (megabytes at 5,000
+ * subclouds); this index is what the token cache keeps beside the token, so a cached command never reads the catalog
+ * to find dcmanager.
+ */
+export type EndpointIndex = Record<string, string>
+
+export function endpointIndexKey(serviceType: string, endpointInterface: string): string {
+  return `${serviceType} ${endpointInterface}`
+}
+
+export function indexEndpoints(catalog: CatalogEntry[]): EndpointIndex {
+  const index: EndpointIndex = {}
+  for (const service of catalog) {
+    for (const endpoint of service.endpoints ?? []) {
+      const key = endpointIndexKey(service.type, endpoint.interface)
+      if (typeof endpoint.url === 'string' && !Object.hasOwn(index, key)) index[key] = endpoint.url
+    }
+  }
+  return index
+}
+
 /** The regions that have an endpoint of this type and interface, in catalog order, without repeats. */
 export function regionsOffering(catalog: CatalogEntry[], serviceType: string, endpointInterface: string): string[] {
   const regions = catalog

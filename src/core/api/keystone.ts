@@ -3,9 +3,12 @@ import {registerSecret} from '../secrets.js'
 import {
   type CatalogEntry,
   describeOffers,
+  type EndpointIndex,
+  endpointIndexKey,
   type EndpointInterface,
   type EndpointQuery,
   findEndpoint,
+  indexEndpoints,
   regionsOffering,
 } from './catalog.js'
 import {describeErrorBody} from './error-body.js'
@@ -39,7 +42,10 @@ export interface AuthState {
   expiresAt: string
   projectId: string
   userId: string
-  catalog: CatalogEntry[]
+  /** The URL of each service type and interface in any region (catalog.ts indexEndpoints). */
+  endpoints: EndpointIndex
+  /** The whole catalog; a token from the cache has it only once a lookup by region needed it. */
+  catalog?: CatalogEntry[]
 }
 
 export interface SessionOptions {
@@ -93,10 +99,14 @@ export class KeystoneSession {
   async endpointFor(serviceType: string, query: EndpointQuery = {}): Promise<string> {
     const state = await this.authenticate()
     const wanted = {interface: query.interface ?? this.defaultInterface, region: query.region}
-    const url = findEndpoint(state.catalog, serviceType, wanted)
+    // Any region (dcmanager's lookup): the index answers without the catalog.
+    const indexed = wanted.region ? undefined : state.endpoints[endpointIndexKey(serviceType, wanted.interface)]
+    if (indexed) return indexed.replace(/\/+$/, '')
+    const catalog = await this.catalogOf(state)
+    const url = findEndpoint(catalog, serviceType, wanted)
     if (url) return url.replace(/\/+$/, '')
     const where = `interface ${wanted.interface}${wanted.region ? `, region ${wanted.region}` : ''}`
-    const regions = regionsOffering(state.catalog, serviceType, wanted.interface)
+    const regions = regionsOffering(catalog, serviceType, wanted.interface)
     if (wanted.region && regions.length > 0) {
       // The interface exists, only not in this region: the region is what is wrong, not --os-interface.
       throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
@@ -104,10 +114,22 @@ export class KeystoneSession {
       })
     }
     throw new ConnectionError(`no ${serviceType} endpoint (${where}) in the Keystone catalog`, {
-      hint: `the catalog offers: ${describeOffers(state.catalog, serviceType)}; choose with --os-interface${
+      hint: `the catalog offers: ${describeOffers(catalog, serviceType)}; choose with --os-interface${
         serviceType === 'dcmanager' ? ' or pass --dcmanager-url' : ''
       }`,
     })
+  }
+
+  /**
+   * The catalog of a token: in memory, else the one cached with it, else from Keystone again (its cached copy
+   * is gone or not ours). A cache-only session without one has an empty catalog, so the lookup fails.
+   */
+  private async catalogOf(state: AuthState): Promise<CatalogEntry[]> {
+    if (state.catalog) return state.catalog
+    const cached = await this.options.cache?.getCatalog(this.cacheKey(), state.token)
+    if (cached) return (state.catalog = cached)
+    if (this.options.cacheOnly) return []
+    return (await this.authenticate({force: true})).catalog ?? []
   }
 
   /**
@@ -141,11 +163,11 @@ export class KeystoneSession {
     }
     if (this.options.cacheOnly) throw new ConnectionError('no valid cached token (cache-only session)')
     const state = await this.issueToken()
-    await this.options.cache?.put(key, state)
+    await this.options.cache?.put(key, {...state, catalog: state.catalog ?? []})
     return state
   }
 
-  private async issueToken(): Promise<AuthState> {
+  private async issueToken(): Promise<AuthState & {catalog: CatalogEntry[]}> {
     const v3 = await this.discoverV3()
     const body = JSON.stringify(tokenRequestBody(this.credentials))
     const response = await this.transport.request({
@@ -202,6 +224,7 @@ export class KeystoneSession {
       expiresAt: parsedToken.expires_at,
       projectId: parsedToken.project.id,
       userId: parsedToken.user.id,
+      endpoints: indexEndpoints(parsedToken.catalog),
       catalog: parsedToken.catalog,
     }
   }

@@ -4,30 +4,41 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {ensurePrivateDir, readTrustedFileSync, UnsafeFileError, writePrivateFileAtomic} from '../files/private-file.js'
-import type {CatalogEntry} from './catalog.js'
+import type {CatalogEntry, EndpointIndex} from './catalog.js'
 
 /**
  * A private on-disk cache of Keystone tokens, so that a script running twenty dcm commands authenticates
- * once (dcmanager-api.md §1.2 does the same with the kernel keyring). One 0600 file per auth URL + user +
- * scope in a 0700 directory; an entry is used only while it has more than 10 s left.
+ * once (dcmanager-api.md §1.2 does the same with the kernel keyring). Per auth URL + user + scope, two 0600 files
+ * in a 0700 directory: the entry (token, expiry, ids and the endpoint index: the URL a lookup without a region
+ * finds, per service type and interface) and, beside it, the catalog. A command that only needs dcmanager reads
+ * the entry alone (about 1 KB); the catalog (megabytes on a System Controller with 5,000 subclouds, every one
+ * with its endpoints) is read only for a lookup by region. An entry is used only while it has more than 10 s left.
  *
- * A cached entry decides where dcm sends the sysadmin password next (its catalog), so it is trusted only
+ * A cached entry decides where dcm sends the sysadmin password next (its endpoints), so it is trusted only
  * when nobody else could have written it: the directories must be ours and not writable by group or others
  * (refused with an error, as OpenSSH refuses a loose ~/.ssh), and an entry must be a private regular file of
  * ours that names the auth URL, user and project it was made for and carries an expiry; any other entry is
- * ignored and replaced. Other failures to read or write are ignored: the cache is an optimisation.
+ * ignored and replaced. The catalog file is held to the same rules and must also name the token it came with.
+ * Other failures to read or write are ignored: the cache is an optimisation.
  */
 export interface CachedAuth {
   token: string
   expiresAt: string
   projectId: string
   userId: string
-  catalog: CatalogEntry[]
+  endpoints: EndpointIndex
 }
 
 /** What is on disk: the entry and the identity it was made for. */
 interface StoredEntry extends CachedAuth {
   for: string[]
+}
+
+/** The catalog file: the catalog, the identity and a digest of the token it was issued with. */
+interface StoredCatalog {
+  for: string[]
+  token: string
+  catalog: CatalogEntry[]
 }
 
 export interface CacheKey {
@@ -72,32 +83,44 @@ export class TokenCache {
     return path.join(this.dir, 'tokens', `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}.json`)
   }
 
+  /** The catalog file beside an entry. */
+  catalogFileFor(key: CacheKey): string {
+    return this.fileFor(key).replace(/\.json$/, '.catalog.json')
+  }
+
   async get(key: CacheKey): Promise<CachedAuth | undefined> {
     this.ensureDirs()
-    let entry: StoredEntry
-    try {
-      const text = readTrustedFileSync(this.fileFor(key), {private: true})
-      if (text === undefined) return undefined
-      entry = JSON.parse(text) as StoredEntry
-    } catch {
-      // Unreadable, not ours, loose or not JSON: ignored, and replaced by the next put.
-      return undefined
-    }
-    if (!isUsable(entry, identityOf(key), this.now())) return undefined
+    const entry = readTrustedJson<StoredEntry>(this.fileFor(key))
+    if (!entry || !isUsable(entry, identityOf(key), this.now())) return undefined
     const {for: _identity, ...auth} = entry
     return auth
   }
 
-  async put(key: CacheKey, entry: CachedAuth): Promise<void> {
+  /** The catalog cached with `token`, or undefined when there is none to trust (the caller authenticates again). */
+  async getCatalog(key: CacheKey, token: string): Promise<CatalogEntry[] | undefined> {
+    const stored = readTrustedJson<StoredCatalog>(this.catalogFileFor(key))
+    if (!stored || !Array.isArray(stored.catalog) || !Array.isArray(stored.for)) return undefined
+    if (JSON.stringify(stored.for) !== JSON.stringify(identityOf(key)) || stored.token !== tokenDigest(token))
+      return undefined
+    return stored.catalog
+  }
+
+  async put(key: CacheKey, entry: CachedAuth & {catalog: CatalogEntry[]}): Promise<void> {
     // An entry without a known expiry would be fresh forever: not cached.
     if (Number.isNaN(parseKeystoneTime(entry.expiresAt ?? ''))) return
     this.ensureDirs()
-    const file = this.fileFor(key)
+    const identity = identityOf(key)
     try {
-      // A planted link or foreign file in our own directory is removed (unlink never follows), then replaced.
-      if (!isOwnRegularFile(file)) await fs.rm(file, {force: true, recursive: true})
-      const stored: StoredEntry = {...entry, catalog: compactCatalog(entry.catalog), for: identityOf(key)}
-      await writePrivateFileAtomic(file, JSON.stringify(stored))
+      // The catalog first: an entry on disk always has its catalog written already.
+      const catalog: StoredCatalog = {
+        for: identity,
+        token: tokenDigest(entry.token),
+        catalog: compactCatalog(entry.catalog),
+      }
+      await writeOwnFile(this.catalogFileFor(key), JSON.stringify(catalog))
+      const {catalog: _catalog, ...auth} = entry
+      const stored: StoredEntry = {...auth, for: identity}
+      await writeOwnFile(this.fileFor(key), JSON.stringify(stored))
     } catch {
       // An unwritable cache dir only costs a Keystone round trip next time.
     }
@@ -105,6 +128,7 @@ export class TokenCache {
 
   async delete(key: CacheKey): Promise<void> {
     await fs.rm(this.fileFor(key), {force: true}).catch(() => undefined)
+    await fs.rm(this.catalogFileFor(key), {force: true}).catch(() => undefined)
   }
 
   /** Create both directories 0700, or refuse ones others could have written (UnsafeFileError, exit 1). */
@@ -121,6 +145,28 @@ export class TokenCache {
   }
 }
 
+/** A cache file as JSON when it is ours and private; unreadable, not ours, loose or not JSON: undefined. */
+function readTrustedJson<T>(file: string): T | undefined {
+  try {
+    const text = readTrustedFileSync(file, {private: true})
+    return text === undefined ? undefined : (JSON.parse(text) as T)
+  } catch {
+    // Ignored, and replaced by the next put.
+    return undefined
+  }
+}
+
+/** Write a cache file: a planted link or foreign file in our own directory is removed (unlink never follows) first. */
+async function writeOwnFile(file: string, text: string): Promise<void> {
+  if (!isOwnRegularFile(file)) await fs.rm(file, {force: true, recursive: true})
+  await writePrivateFileAtomic(file, text)
+}
+
+/** The catalog file names its token by digest: a catalog left from another token is not used with this one. */
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 32)
+}
+
 function isOwnRegularFile(file: string): boolean {
   try {
     const stats = lstatSync(file)
@@ -134,13 +180,22 @@ function isUsable(entry: StoredEntry, identity: string[], now: number): boolean 
   if (!entry || typeof entry.token !== 'string' || !entry.token) return false
   if (!Array.isArray(entry.for) || JSON.stringify(entry.for) !== JSON.stringify(identity)) return false
   if (typeof entry.expiresAt !== 'string' || Number.isNaN(parseKeystoneTime(entry.expiresAt))) return false
-  return isFresh(entry.expiresAt, now) && Array.isArray(entry.catalog)
+  return isFresh(entry.expiresAt, now) && isEndpointIndex(entry.endpoints)
+}
+
+function isEndpointIndex(value: unknown): value is EndpointIndex {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((url) => typeof url === 'string')
+  )
 }
 
 /**
  * The catalog as endpoint selection reads it: type, name, interface, region and URL. A System Controller's
- * catalog lists every subcloud's endpoints (3.4 MB at 5,000 subclouds), and every cached command reads the
- * file back, so the ids and a region_id that repeats the region are left out.
+ * catalog lists every subcloud's endpoints (3.4 MB at 5,000 subclouds), and a lookup by region reads the file
+ * back, so the ids and a region_id that repeats the region are left out.
  */
 export function compactCatalog(catalog: CatalogEntry[]): CatalogEntry[] {
   return catalog.map((service) => ({

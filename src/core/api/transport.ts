@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import http, {Agent as HttpAgent} from 'node:http'
-import https, {Agent as HttpsAgent} from 'node:https'
+import type {Agent as HttpsAgent} from 'node:https'
 
 import {type LongTimer, setLongTimeout} from '../duration.js'
 import {ConnectionError, OperationError, UsageError} from '../errors.js'
@@ -56,13 +56,17 @@ const RETRIED_STATUSES = new Set([502, 503, 504])
 /** Headers whose values are credentials: never printed, even with --debug. */
 const SECRET_HEADERS = new Set(['x-auth-token', 'x-subject-token', 'oidc-token', 'authorization'])
 
+/** node:https, loaded on the first https request: with TLS it costs a plain-http command about 30 ms to start. */
+type HttpsModule = typeof import('node:https')
+
 interface Agents {
   http: HttpAgent
-  https: HttpsAgent
+  https?: {module: HttpsModule; agent: HttpsAgent}
 }
 
 export class HttpTransport {
   private agents?: Promise<Agents>
+  private httpsSetup?: Promise<{module: HttpsModule; agent: HttpsAgent}>
 
   constructor(private readonly options: TransportOptions = {}) {}
 
@@ -91,11 +95,10 @@ export class HttpTransport {
     const agents = await this.agents.catch(() => undefined)
     this.agents = undefined
     agents?.http.destroy()
-    agents?.https.destroy()
+    agents?.https?.agent.destroy()
   }
 
   private async once(request: HttpRequest): Promise<HttpResponse> {
-    const agents = await this.getAgents()
     let url: URL
     try {
       url = new URL(request.url)
@@ -103,6 +106,7 @@ export class HttpTransport {
       throw transportError(request.url, error, this.options)
     }
     const secure = url.protocol === 'https:'
+    const agents = await this.getAgents(secure)
     const headers: Record<string, string> = {'user-agent': this.options.userAgent ?? 'dcm', ...request.headers}
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body))
     this.trace(() => describeRequest(request, headers))
@@ -131,9 +135,10 @@ export class HttpTransport {
         connectTimer?.cancel()
         deadline ??= setLongTimeout(() => stop('DCM_REQUEST_DEADLINE'), requestTimeout)
       }
-      const outgoing = (secure ? https : http).request(
+      const tls = secure ? agents.https : undefined
+      const outgoing = (tls ? tls.module : http).request(
         url,
-        {method: request.method, headers, agent: secure ? agents.https : agents.http},
+        {method: request.method, headers, agent: tls ? tls.agent : agents.http},
         (incoming) => {
           const declared = Number(incoming.headers['content-length'])
           // Refuse a body known to be too big before reading any of it; a chunked one is counted as it comes.
@@ -188,29 +193,40 @@ export class HttpTransport {
   }
 
   /**
-   * Keep-alive agents carrying the TLS policy. node:http rather than undici: undici compiles its WebAssembly HTTP
-   * parser in every process, which measured ~0.3 s and ~50 MB peak RSS per command on this machine.
+   * Keep-alive agents carrying the TLS policy; the https one only once an https URL is asked for. node:http rather
+   * than undici: undici compiles its WebAssembly HTTP parser in every process, which measured ~0.3 s and ~50 MB peak
+   * RSS per command on this machine.
    */
-  private getAgents(): Promise<Agents> {
-    this.agents ??= (async () => {
-      let ca: string | undefined
-      if (this.options.cacert && !this.options.insecure) {
-        try {
-          ca = await readFile(this.options.cacert, 'utf8')
-        } catch {
-          throw new UsageError(`Unable to locate cacert file at ${this.options.cacert}.`, {
-            hint: 'pass --os-cacert (or OS_CACERT) the path of a readable PEM file',
-          })
-        }
+  private async getAgents(secure: boolean): Promise<Agents> {
+    if (this.agents === undefined) {
+      const agents: Agents = {http: new HttpAgent({keepAlive: true, maxSockets: 8})}
+      this.agents = Promise.resolve(agents)
+    }
+    const agents = await this.agents
+    if (secure && !agents.https) {
+      this.httpsSetup ??= this.httpsAgent().finally(() => (this.httpsSetup = undefined))
+      // A failed setup (unreadable CA) is not kept: the next request tries again and fails the same way.
+      agents.https ??= await this.httpsSetup
+    }
+    return agents
+  }
+
+  private async httpsAgent(): Promise<{module: HttpsModule; agent: HttpsAgent}> {
+    let ca: string | undefined
+    if (this.options.cacert && !this.options.insecure) {
+      try {
+        ca = await readFile(this.options.cacert, 'utf8')
+      } catch {
+        throw new UsageError(`Unable to locate cacert file at ${this.options.cacert}.`, {
+          hint: 'pass --os-cacert (or OS_CACERT) the path of a readable PEM file',
+        })
       }
-      return {
-        http: new HttpAgent({keepAlive: true, maxSockets: 8}),
-        https: new HttpsAgent({keepAlive: true, maxSockets: 8, ca, rejectUnauthorized: !this.options.insecure}),
-      }
-    })()
-    // A failed setup (unreadable CA) must not be cached as a rejected promise forever.
-    this.agents.catch(() => (this.agents = undefined))
-    return this.agents
+    }
+    const module = await import('node:https')
+    return {
+      module,
+      agent: new module.Agent({keepAlive: true, maxSockets: 8, ca, rejectUnauthorized: !this.options.insecure}),
+    }
   }
 
   /** Build and redact a debug line only when --debug asked for it: without it no body is ever scanned. */

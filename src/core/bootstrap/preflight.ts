@@ -112,18 +112,20 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     const releaseCheck = record('release', release.verdict, release.detail, release.hint)
     if (release.verdict === 'fail') return stop(releaseCheck, new OperationError(release.detail, {hint: release.hint}))
 
-    const exists = async (file: string) => (await session.exec(`test -e ${shellQuote(file)}`)).code === 0
-    for (const pattern of markers.finalized) {
-      if (pattern.includes('{release}') && !swVersion) continue
-      const file = pattern.replace('{release}', swVersion ?? '')
-      if (await exists(file)) {
+    const finalized = markers.finalized
+      .filter((pattern) => !pattern.includes('{release}') || swVersion)
+      .map((pattern) => pattern.replace('{release}', swVersion ?? ''))
+    // Every marker in one command (one exec channel, not one per file).
+    const present = await existingFiles(session, [...finalized, ...markers.completed])
+    for (const file of finalized) {
+      if (present.has(file)) {
         const detail = `The bootstrap of host ${options.bootstrapAddress} has already been finalized. Please re-install before attempting to bootstrap it again.`
         const check = record('not-bootstrapped', 'fail', detail, `${file} exists: re-install controller-0 first`)
         return stop(check, new OperationError(detail, {hint: check.hint}))
       }
     }
     const completed = []
-    for (const file of markers.completed) if (await exists(file)) completed.push(file)
+    for (const file of markers.completed) if (present.has(file)) completed.push(file)
     if (completed.length)
       record('not-bootstrapped', 'warn', `bootstrapped before (${completed.join(', ')}): this run is a replay`)
     else record('not-bootstrapped', 'pass', 'no bootstrap marker found')
@@ -195,4 +197,14 @@ export function checkRelease(installed: string | undefined, wanted: string | und
       hint: `re-install controller-0 with ${wanted}, or pass --release ${installed}`,
     }
   return {verdict: 'pass', detail: installed}
+}
+
+/** Which of these remote files exist (`test -e`), asked in one command. */
+async function existingFiles(session: SshSession, files: string[]): Promise<Set<string>> {
+  if (files.length === 0) return new Set()
+  const script = files
+    .map((file) => `if test -e ${shellQuote(file)}; then printf '%s\\n' ${shellQuote(file)}; fi`)
+    .join('; ')
+  const result = await session.exec(script)
+  return new Set(result.stdout.split('\n').filter((line) => files.includes(line)))
 }

@@ -38,7 +38,8 @@ export function noneRow(columns: readonly string[]): string[] {
 
 /** Rows padded (or cut) to the column count; a missing cell is None. */
 function normalise(rows: readonly (readonly Cell[])[], width: number): (readonly Cell[])[] {
-  return rows.map((row) => (row.length === width ? [...row] : Array.from({length: width}, (_, i) => row[i] ?? null)))
+  // Rows of the right length are shared, not copied: nothing below changes a row in place.
+  return rows.map((row) => (row.length === width ? row : Array.from({length: width}, (_, i) => row[i] ?? null)))
 }
 
 /** Render a Lister result: `columns` in the command's order, one array of cells per row. */

@@ -1,4 +1,4 @@
-import {type Align, renderTable, type TableSpec} from './prettytable.js'
+import {type Align, renderTable, type TableSpec, topRule} from './prettytable.js'
 import {pyStr} from './python-text.js'
 import type {Cell} from './types.js'
 
@@ -75,7 +75,7 @@ export function fitTarget(options: FitOptions): number | undefined {
 export function withMaxWidths(spec: TableSpec, options: FitOptions, minWidth: number): TableSpec {
   const termWidth = fitTarget(options)
   if (termWidth === undefined) return spec
-  const firstLine = renderTable(spec).split('\n')[0]
+  const firstLine = topRule(spec)
   if (!firstLine || firstLine.length <= termWidth) return spec
   const fieldCount = spec.fieldNames.length
   const usable = Math.max(0, termWidth - 1 - 3 * fieldCount)

@@ -184,6 +184,7 @@ function mapConnectError(error: Error & {level?: string; code?: string}, hop: Re
  */
 export class SshSession {
   private closedReason: string | undefined
+  private sftp: Promise<SFTPWrapper> | undefined
   private readonly closeListeners = new Set<(reason: string) => void>()
 
   constructor(
@@ -332,25 +333,52 @@ export class SshSession {
     )
   }
 
+  /**
+   * Run SFTP work on the connection's one SFTP session, opened on first use and kept until close(): a bootstrap
+   * asks for the home directory, uploads and removes files, and each used to open (and negotiate) its own
+   * subsystem channel. A session that fails or closes is dropped, and the next call opens a new one.
+   */
   private async withSftp<T>(work: (sftp: SFTPWrapper) => Promise<T>, what = 'SFTP'): Promise<T> {
     if (this.closedReason) throw new ConnectionLostError(this.closedReason)
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-      this.client.sftp((e, s) =>
-        e ? reject(new OperationError(`${what}: cannot start SFTP: ${e.message}`)) : resolve(s),
-      ),
-    )
+    let sftp: SFTPWrapper
+    try {
+      sftp = await this.sftpSession()
+    } catch (error) {
+      throw new OperationError(`${what}: cannot start SFTP: ${(error as Error).message}`)
+    }
     try {
       return await work(sftp)
     } catch (error) {
       if (error instanceof OperationError || error instanceof UsageError) throw error
       throw new OperationError(`${what} on ${this.target.alias} failed: ${(error as Error).message}`)
-    } finally {
-      sftp.end()
     }
+  }
+
+  private sftpSession(): Promise<SFTPWrapper> {
+    if (!this.sftp) {
+      const opening = new Promise<SFTPWrapper>((resolve, reject) =>
+        this.client.sftp((error, sftp) => {
+          if (error) return reject(error)
+          const drop = () => {
+            if (this.sftp === opening) this.sftp = undefined
+          }
+          sftp.on('close', drop)
+          sftp.on('error', drop)
+          resolve(sftp)
+        }),
+      )
+      this.sftp = opening
+      opening.catch(() => {
+        if (this.sftp === opening) this.sftp = undefined
+      })
+    }
+    return this.sftp
   }
 
   close(): void {
     this.closedReason ??= 'closed'
+    void this.sftp?.then((sftp) => sftp.end()).catch(() => undefined)
+    this.sftp = undefined
     for (const client of [...this.clients].reverse()) client.end()
   }
 

@@ -149,12 +149,27 @@ describe('Keystone session and dcmanager client over HTTP', () => {
     const second = new KeystoneSession(transport(), credentials(faults), {cache})
     await second.authenticate()
     expect(faults.tokenIssues).toBe(issued)
-    const files = readdirSync(path.join(cacheDir, 'tokens'))
-    expect(files).toHaveLength(1)
-    const file = path.join(cacheDir, 'tokens', files[0])
-    expect(statSync(file).mode & 0o777).toBe(0o600)
+    // The entry and its catalog, both private.
+    const files = readdirSync(path.join(cacheDir, 'tokens')).sort()
+    expect(files).toHaveLength(2)
+    expect(files[0]).toMatch(/^[0-9a-f]{32}\.catalog\.json$/)
+    expect(files[1]).toBe(files[0].replace('.catalog', ''))
+    for (const name of files) {
+      const file = path.join(cacheDir, 'tokens', name)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(readFileSync(file, 'utf8')).not.toContain(faults.password)
+    }
     expect(statSync(path.join(cacheDir, 'tokens')).mode & 0o777).toBe(0o700)
-    expect(readFileSync(file, 'utf8')).not.toContain(faults.password)
+  })
+
+  it('a cached session finds dcmanager from the entry and a region from the cached catalog, without Keystone', async () => {
+    const cache = new TokenCache(path.join(cacheDir, 'catalog'))
+    await new KeystoneSession(transport(), credentials(faults), {cache}).authenticate()
+    const issued = faults.tokenIssues
+    const cached = new KeystoneSession(transport(), credentials(faults), {cache})
+    expect(await cached.endpointFor('dcmanager')).toBe(`${faults.url}/dcmanager/v1.0`)
+    expect(await cached.endpointFor('platform', {region: 'RegionOne'})).toBe(`${faults.url}/sysinv/RegionOne/v1`)
+    expect(faults.tokenIssues).toBe(issued)
   })
 
   it('refreshCache skips a valid cached token once and stores the new one', async () => {
