@@ -59,6 +59,8 @@ export interface LabState {
   deployFiles?: Record<string, Record<string, string>>
   /** Subcloud backups by subcloud id, then release: when the central and the local copy were taken. */
   backups?: Record<string, Record<string, BackupRecord>>
+  /** Geo-redundancy: the site's identity, system peers, peer groups, associations (src/lab/geo). */
+  geo?: unknown
 }
 
 export interface BackupRecord {
@@ -317,6 +319,17 @@ export class LabStore extends EventEmitter {
     if (backup.central || backup.local) bySubcloud[release] = backup
     else delete bySubcloud[release]
     this.changed()
+  }
+
+  // ---- geo-redundancy's tables (src/lab/geo reads and writes them in place; persisted with the rest) ----
+
+  get geo(): unknown {
+    return this.state.geo
+  }
+
+  /** Attach the geo tables to the state (the site's identity and peers); later changes are made in place. */
+  setGeo(tables: unknown): void {
+    this.state.geo = tables
   }
 
   // ---- persistence ----

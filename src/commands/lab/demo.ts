@@ -22,12 +22,13 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab demo --time-scale 0.2',
     '<%= config.bin %> lab demo --scenario orchestration',
     '<%= config.bin %> lab demo --scenario recovery',
+    '<%= config.bin %> lab demo --scenario geo --time-scale 0.2',
   ]
   static flags = {
     scenario: Flags.string({
       description:
-        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing; recovery: a bootstrap failing at a task, resumed, then a backup and a restore from it',
-      options: ['guide', 'orchestration', 'recovery'],
+        'guide: the installation guide for one subcloud; orchestration: a sw-deploy strategy over 20 subclouds in 2 stages, one failing; recovery: a bootstrap failing at a task, resumed, then a backup and a restore from it; geo: two sites, a peer group of 3 subclouds synced A -> B, A stopped, the group migrated to B',
+      options: ['guide', 'orchestration', 'recovery', 'geo'],
       default: 'guide',
     }),
     'time-scale': Flags.string({description: 'scale of the simulated deploy time (1 = about 4 s)', default: '1'}),
@@ -42,7 +43,9 @@ ${EXIT_CODES_HELP}`
     const runLabDemo =
       this.flags.scenario === 'orchestration'
         ? (await import('../../lab/scenarios/orchestration-demo.js')).runOrchestrationDemo
-        : (await import('../../lab/demo.js')).runLabDemo
+        : this.flags.scenario === 'geo'
+          ? (await import('../../lab/demo-scenarios/geo.js')).runGeoDemo
+          : (await import('../../lab/demo.js')).runLabDemo
     const scenario =
       this.flags.scenario === 'recovery'
         ? (await import('../../lab/demo-scenarios/recovery.js')).recoveryScenario

@@ -14,6 +14,9 @@ import {subcloudRedeployRoutes} from './subcloud-redeploy.js'
 import {subcloudDeployFileRoutes} from './subcloud-deploy-files.js'
 import {subcloudGroupRoutes} from './subcloud-groups.js'
 import {subcloudRoutes} from './subclouds.js'
+import {systemPeerRoutes} from './system-peers.js'
+import {subcloudPeerGroupRoutes} from './subcloud-peer-groups.js'
+import {peerGroupAssociationRoutes} from './peer-group-associations.js'
 
 /**
  * The dcmanager REST API of the lab (dcmanager-api.md §2, §3), mounted at `/dcmanager`, so the catalog URL is
@@ -34,6 +37,9 @@ export const DCMANAGER_FAMILIES: DcmanagerFamily[] = [
   subcloudBackupRoutes,
   subcloudGroupRoutes,
   alarmRoutes,
+  systemPeerRoutes,
+  subcloudPeerGroupRoutes,
+  peerGroupAssociationRoutes,
 ]
 
 export const DCMANAGER_MOUNT_PREFIX = '/dcmanager'

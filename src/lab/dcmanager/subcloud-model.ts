@@ -62,6 +62,8 @@ export interface SubcloudRecord {
   initialDeployment?: boolean
   /** The deploy-config file name stored for the subcloud (upstream `<name>_deploy_config.yml`). */
   deployConfigName?: string
+  /** Lab fault injection: the next rehome (migrate) of this subcloud at this site fails with this reason. */
+  rehomeFault?: string
 }
 
 export const NO_ERRORS = 'No errors present'

@@ -9,6 +9,14 @@ import {
   validateNetworkReconfig,
 } from './subcloud-network-reconfig.js'
 import {transientReason} from './subcloud-transient.js'
+import {
+  afterGeoUpdate,
+  applyRehomeData,
+  checkManagementLock,
+  checkMigrate,
+  checkPeerGroupRules,
+  fromPeer,
+} from '../geo/subcloud-geo-rules.js'
 
 // Kept where other families (backup, prestage) found it before it moved to its own module.
 export {transientReason} from './subcloud-transient.js'
@@ -16,25 +24,34 @@ export {transientReason} from './subcloud-transient.js'
 /**
  * `PATCH /v1.0/subclouds/{subcloud}` (dcmanager-api.md §2.1.2, §3): rename, network reconfiguration
  * (subcloud-network-reconfig.ts), management state (manage needs `complete` and `online` unless forced), group,
- * description and location, with upstream's checks in order. Fields the lab cannot honour (peer groups,
- * bootstrap values, the bootstrap address alone) are refused with 422.
+ * description and location, with upstream's checks in order. Fields the lab cannot honour (install values) are
+ * refused with 422. Peer groups, bootstrap values and address and `migrate` follow geo-redundancy's rules
+ * (src/lab/geo/subcloud-geo-rules.ts).
  */
 const UNSUPPORTED_FIELDS = ['peer_group', 'bootstrap_values', 'bootstrap_address', 'install_values', 'migrate']
+
+/** Served by the geo rules when the lab has geo-redundancy (every started lab does). */
+const GEO_FIELDS = new Set(['peer_group', 'bootstrap_values', 'bootstrap_address', 'migrate'])
 
 export async function updateSubcloud(
   context: DcmanagerContext,
   request: LabRequest,
   ref: string,
 ): Promise<LabResponse> {
-  const {store} = context
-  const record = subcloudOr404(store, ref)
+  const {store, geo} = context
+  // A peer site names subclouds by region name (upstream's lookup for its User-Agent).
+  const record = fromPeer(request) && !/^\d+$/.test(ref) ? store.subcloudByRegion(ref) : subcloudOr404(store, ref)
+  if (!record) throw new WebobError(404, 'Subcloud not found')
   const parts = readForm(request, true)
   const field = (name: string) => parts.get(name)?.data.toString('utf8')
+  // The peer-group rules come first (upstream's order), then rename and network reconfiguration.
+  const plan = geo ? checkPeerGroupRules(geo, request, record, parts) : undefined
   const reconfigure = requestsNetworkReconfig(parts)
 
   for (const unsupported of UNSUPPORTED_FIELDS) {
     // The bootstrap address goes with a network reconfiguration (the playbook reaches the subcloud on it).
     if (reconfigure && unsupported === 'bootstrap_address') continue
+    if (plan && GEO_FIELDS.has(unsupported)) continue
     if (parts.has(unsupported)) {
       throw new WebobError(422, `Updating ${unsupported} is not supported by the dcm lab System Controller`)
     }
@@ -83,9 +100,13 @@ export async function updateSubcloud(
   const managementState = field('management-state')
   const forceText = field('force')
   let force = false
+  if (plan && field('migrate') === 'true' && record.deployStatus !== 'rehome-pending') {
+    checkMigrate(request, record, managementState, plan)
+  }
   if (managementState !== undefined && !['managed', 'unmanaged'].includes(managementState)) {
     throw new WebobError(400, 'Invalid management-state')
   }
+  if (plan && managementState) checkManagementLock(request, record)
   if (forceText !== undefined) {
     const parsed = yamlBoolean(forceText)
     if (parsed === undefined) throw new WebobError(400, 'Invalid force value')
@@ -128,6 +149,11 @@ export async function updateSubcloud(
     change.managementState = managementState as SubcloudRecord['managementState']
   }
 
+  // With a network reconfiguration the bootstrap address is the playbook's, not rehome data.
+  if (plan && !network) {
+    applyRehomeData(record, parts, plan)
+    Object.assign(change, plan.change)
+  }
   if (Object.keys(change).length === 0 && parts.size === 0) throw new WebobError(400, 'Body required')
   if (network) {
     // The answer is the subcloud as it was: the manager changes it in the background (§3.5).
@@ -141,5 +167,8 @@ export async function updateSubcloud(
   }
   const updated = store.updateSubcloud(record.id, change)
   await store.persist()
-  return json(toApi(updated))
+  const body = toApi(updated)
+  const infoMessage = plan && geo ? await afterGeoUpdate(geo, plan) : undefined
+  if (infoMessage) body.info_message = infoMessage
+  return json(body)
 }

@@ -16,6 +16,8 @@ export interface SubcloudFaultChange {
   /** A one-shot deploy, backup, restore or prestage failure in this state (null clears). */
   failDeployAt?: string | null
   sync?: Record<string, string>
+  /** The reason the subcloud's next rehome at this site fails; null clears. */
+  failRehome?: string | null
 }
 
 export async function setSubcloudFaults(
@@ -39,6 +41,7 @@ export async function setSubcloudFaults(
     if (change.failReason !== undefined) body.fail_reason = change.failReason
     if (change.failDeployAt !== undefined) body.fail_deploy_at = change.failDeployAt
     if (change.sync) body.sync = change.sync
+    if (change.failRehome !== undefined) body.fail_rehome = change.failRehome
     const response = await session.request({
       method: 'POST',
       url: `${instance.url}/lab/subclouds/${encodeURIComponent(name)}`,

@@ -19,7 +19,7 @@ import {DEPLOY_FAULT_STATES} from '../deploy/deploy-phases.js'
  *   GET  /lab/subclouds/<name>  -> 200 {"subcloud": faults} | 404
  *   POST /lab/subclouds/<name>  {"fail_strategy_at"?: state | null, "fail_reason"?: text,
  *                                "sync"?: {"<endpoint>": "in-sync" | "out-of-sync" | "unknown"},
- *                                "fail_deploy_at"?: state | null}
+ *                                "fail_deploy_at"?: state | null, "fail_rehome"?: reason | null}
  *                               -> 200 {"subcloud": faults} | 400/404 {"error": {"message", "hint"?}}
  *
  * `fail_strategy_at` makes the subcloud's strategy step fail in that state (null or "" clears it); `sync`
@@ -36,6 +36,8 @@ export interface SubcloudFaults {
   name: string
   fail_strategy_at: string | null
   fail_reason: string | null
+  /** The reason the next rehome of the subcloud at this site fails (geo-redundancy's migrate), or null. */
+  fail_rehome: string | null
   sync_overrides: Record<string, SyncStatus>
   endpoint_sync_status: Record<string, SyncStatus>
   fail_deploy_at: string | null
@@ -46,6 +48,7 @@ function wire(record: SubcloudRecord): SubcloudFaults {
     name: record.name,
     fail_strategy_at: record.strategyFault?.state ?? null,
     fail_reason: record.strategyFault?.reason ?? null,
+    fail_rehome: record.rehomeFault ?? null,
     sync_overrides: {...record.syncOverrides},
     endpoint_sync_status: {...record.endpointSyncStatus},
     fail_deploy_at: record.deployFault?.state ?? null,
@@ -100,6 +103,11 @@ export function subcloudFaultMount(store: LabStore, keystone: KeystoneService, a
           const reason = typeof body.fail_reason === 'string' && body.fail_reason !== '' ? body.fail_reason : undefined
           change.deployFault = {state, ...(reason ? {reason} : {})}
         }
+      }
+      if ('fail_rehome' in body) {
+        const reason = body.fail_rehome
+        if (reason !== null && typeof reason !== 'string') return error(400, '"fail_rehome" must be a text or null')
+        change.rehomeFault = reason === null || reason === '' ? undefined : reason
       }
       if (body.sync !== undefined) {
         if (typeof body.sync !== 'object' || body.sync === null) return error(400, '"sync" must be an object')

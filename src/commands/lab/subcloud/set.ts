@@ -11,6 +11,7 @@ export default class LabSubcloudSet extends BaseCommand<typeof LabSubcloudSet> {
     'name',
     'fail strategy at',
     'fail reason',
+    'fail rehome',
     'sync overrides',
     'endpoint sync status',
     'fail deploy at',
@@ -24,6 +25,7 @@ endpoint while the subcloud is managed and online (out-of-sync makes it eligible
 in-sync clears it); a strategy step that completes puts its endpoint back in-sync. --fail-deploy-at makes the
 next run of that deploy, backup, restore or prestage state fail once (a pre- state is a preparation failure, the
 others a playbook failure; --fail-reason names the failed task), so that a resume or a retry then goes through.
+subcloud's next rehome at this site (subcloud-peer-group migrate) end rehome-failed with REASON; "" clears it.
 
 ${EXIT_CODES_HELP}`
   static examples = [
@@ -31,6 +33,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> lab subcloud set subcloud2 --fail-strategy-at "apply VIM sw-deploy strategy"',
     '<%= config.bin %> lab subcloud set subcloud2 --fail-strategy-at ""',
     '<%= config.bin %> lab subcloud set subcloud3 --fail-deploy-at bootstrapping --fail-reason "bootstrap/prepare-env : Check registry"',
+    '<%= config.bin %> lab subcloud set subcloud2 --site site-b --fail-rehome "TASK [rehome] timed out"',
   ]
   static args = {
     name: Args.string({description: 'subcloud name', required: true}),
@@ -44,13 +47,21 @@ ${EXIT_CODES_HELP}`
       description: 'make the next run of this deploy/backup/restore/prestage state fail once ("" clears)',
     }),
     sync: Flags.string({description: 'ENDPOINT=in-sync|out-of-sync|unknown (repeatable)', multiple: true}),
+    'fail-rehome': Flags.string({
+      description: 'make the next rehome (migrate) at this site fail with this reason ("" clears)',
+    }),
   }
 
   async run() {
     const flags = this.flags
-    if (flags['fail-strategy-at'] === undefined && flags['fail-deploy-at'] === undefined && !flags.sync)
+    if (
+      flags['fail-strategy-at'] === undefined &&
+      flags['fail-deploy-at'] === undefined &&
+      !flags.sync &&
+      flags['fail-rehome'] === undefined
+    )
       throw new UsageError('nothing to set', {
-        hint: 'give --fail-strategy-at STATE, --fail-deploy-at STATE and/or --sync ENDPOINT=STATUS',
+        hint: 'give --fail-strategy-at STATE, --fail-deploy-at STATE, --sync ENDPOINT=STATUS and/or --fail-rehome REASON',
       })
     if (
       flags['fail-reason'] !== undefined &&
@@ -67,20 +78,30 @@ ${EXIT_CODES_HELP}`
     }
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const {setSubcloudFaults} = await import('../../../lab/orchestrator/subcloud-fault-client.js')
-    const faults = await setSubcloudFaults(resolveDataDir(flags['data-dir']), this.args.name, {
+    const faults = await setSubcloudFaults(resolveDataDir(flags['data-dir'], flags.site), this.args.name, {
       failStrategyAt: flags['fail-strategy-at'] === '' ? null : flags['fail-strategy-at'],
       failReason: flags['fail-reason'],
       sync: flags.sync ? sync : undefined,
       failDeployAt: flags['fail-deploy-at'] === '' ? null : flags['fail-deploy-at'],
+      failRehome: flags['fail-rehome'] === '' ? null : flags['fail-rehome'],
     })
     const overrides = Object.entries(faults.sync_overrides).map(([endpoint, status]) => `${endpoint}=${status}`)
     const statuses = Object.entries(faults.endpoint_sync_status).map(([endpoint, status]) => `${endpoint}=${status}`)
     return this.printShow(
-      ['name', 'fail strategy at', 'fail reason', 'sync overrides', 'endpoint sync status', 'fail deploy at'],
+      [
+        'name',
+        'fail strategy at',
+        'fail reason',
+        'fail rehome',
+        'sync overrides',
+        'endpoint sync status',
+        'fail deploy at',
+      ],
       [
         faults.name,
         faults.fail_strategy_at,
         faults.fail_reason,
+        faults.fail_rehome ?? null,
         overrides.join(', '),
         statuses.join(', '),
         faults.fail_deploy_at,
