@@ -1,7 +1,10 @@
 import {AlarmManager} from './alarm-manager.js'
 import {DcmanagerRequest, type DcmanagerRequestOptions} from './dcmanager-request.js'
 import type {KeystoneSession} from './keystone.js'
+import {PeerGroupAssociationManager} from './peer-group-association-manager.js'
 import {SubcloudGroupManager} from './subcloud-group-manager.js'
+import {SubcloudPeerGroupManager} from './subcloud-peer-group-manager.js'
+import {SystemPeerManager} from './system-peer-manager.js'
 import {StrategyManager} from './strategies/strategy-manager.js'
 import {StrategyOptionsManager} from './strategies/options-manager.js'
 import {StrategyStepManager} from './strategies/step-manager.js'
@@ -22,6 +25,9 @@ export class DcmanagerClient {
   readonly alarms: AlarmManager
   readonly strategySteps: StrategyStepManager
   readonly strategyOptions: StrategyOptionsManager
+  readonly systemPeers: SystemPeerManager
+  readonly subcloudPeerGroups: SubcloudPeerGroupManager
+  readonly peerGroupAssociations: PeerGroupAssociationManager
 
   constructor(
     readonly session: KeystoneSession,
@@ -33,6 +39,9 @@ export class DcmanagerClient {
     this.alarms = new AlarmManager(this.http)
     this.strategySteps = new StrategyStepManager(this.http)
     this.strategyOptions = new StrategyOptionsManager(this.http)
+    this.systemPeers = new SystemPeerManager(this.http)
+    this.subcloudPeerGroups = new SubcloudPeerGroupManager(this.http)
+    this.peerGroupAssociations = new PeerGroupAssociationManager(this.http)
   }
 
   /** `/sw-update-strategy` for one type (`client.strategy('sw-deploy').apply()`); no type: the one that exists. */

@@ -36,9 +36,12 @@ describe('one add flow', () => {
 
   it('follows a deploy with the one waitForState loop', () => {
     expect(callers(/(?<!function )\bwaitForDeploy\(/)).toEqual(['src/core/flows/add-subcloud.ts'])
-    // Following a strategy (apply --wait, show --watch) is the same loop over a strategy's state.
+    // Following a strategy (apply --wait, show --watch), an association's sync and a peer group's migration
+    // (--wait) is the same loop over another state.
     expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual([
       'src/core/flows/wait-for-deploy.ts',
+      'src/core/flows/wait-for-migration.ts',
+      'src/core/flows/wait-for-sync.ts',
       'src/core/strategies/follow.ts',
     ])
   })
