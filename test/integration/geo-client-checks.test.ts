@@ -337,3 +337,125 @@ describe('subcloud-peer-group migrate --wait', () => {
     )
   })
 })
+
+describe('system-peer show --health: both sides of the heartbeat', () => {
+  const remote = new FaultServer()
+  beforeAll(async () => {
+    await remote.start()
+  })
+  afterAll(async () => {
+    await remote.stop()
+  })
+  beforeEach(() => remote.reset())
+
+  const record = (fields: Record<string, unknown>) => ({
+    id: 1,
+    'peer-uuid': 'b00d0863-c54e-4340-af4d-3e2093764276',
+    'peer-name': 'site-b',
+    'manager-endpoint': `${remote.url}/identity/v3`,
+    'manager-username': 'admin',
+    'peer-controller-gateway-address': '192.168.204.1',
+    'administrative-state': 'enabled',
+    'heartbeat-interval': 60,
+    'heartbeat-failure-threshold': 3,
+    'heartbeat-failure-policy': 'alarm',
+    'heartbeat-maintenance-timeout': 600,
+    'availability-state': 'available',
+    'created-at': '2026-12-03 10:00:00.000000',
+    'updated-at': null,
+    ...fields,
+  })
+  const localUuid = '9c1f6a57-5a2a-4a55-9d2e-2b1c43d1e0aa'
+
+  function serveLocal(): void {
+    server.on('GET', `${api}/system-peers/site-b`, json(record({})))
+    server.on(
+      'GET',
+      '/sysinv/v1/isystems',
+      json({isystems: [{uuid: localUuid, name: 'site-a', system_mode: 'simplex'}]}),
+    )
+    server.on(
+      'GET',
+      `${api}/peer-group-associations`,
+      json({peer_group_associations: [{...association('in-sync'), 'system-peer-id': 1}]}),
+    )
+  }
+
+  it('both reachable: each side its record of the other, and its associations', async () => {
+    serveLocal()
+    const ofUs = record({
+      id: 7,
+      'peer-uuid': localUuid,
+      'peer-name': 'site-a',
+      'availability-state': 'available',
+      'heartbeat-interval': 30,
+    })
+    remote.on('GET', `${api}/system-peers/${localUuid}`, json(ofUs))
+    remote.on(
+      'GET',
+      `${api}/peer-group-associations`,
+      json({
+        peer_group_associations: [
+          {...association('in-sync'), id: 4, 'system-peer-id': 7, 'association-type': 'non-primary'},
+          {...association('in-sync'), id: 5, 'system-peer-id': 8},
+        ],
+      }),
+    )
+    const result = await dcmInProcess(['system-peer', 'show', 'site-b', '--health', '-f', 'json'], env())
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({
+      peer: 'site-b (b00d0863-c54e-4340-af4d-3e2093764276)',
+      'this site': `site-a (${localUuid})`,
+      'availability seen here': 'available',
+      'availability seen by peer': 'available',
+      'heartbeat here': 'every 60 s, unavailable after 3 failures, policy alarm',
+      'heartbeat at peer': 'every 30 s, unavailable after 3 failures, policy alarm',
+      'associations here': '1: peer group 1 primary in-sync',
+      'associations at peer': '4: peer group 1 non-primary in-sync',
+    })
+    // The peer was logged in to with the record's user and the given password, and asked nothing else.
+    const login = remote.requests.find((r) => r.method === 'POST' && r.path.endsWith('/auth/tokens'))!
+    expect(login.body.toString()).toContain('"name":"admin"')
+    expect(login.body.toString()).toContain('"password":"Peer-Pw-1"')
+    expect(remote.serviceRequests().map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([`GET ${api}/system-peers/${localUuid}`, `GET ${api}/peer-group-associations/`]),
+    )
+  })
+
+  it('the peer down: this side still shown, the peer side says why (exit 0)', async () => {
+    serveLocal()
+    remote.keystoneFault = {kind: 'close-mid-body'}
+    const result = await dcmInProcess(
+      [
+        'system-peer',
+        'show',
+        'site-b',
+        '--health',
+        '-f',
+        'value',
+        '-c',
+        'availability seen here',
+        '-c',
+        'availability seen by peer',
+      ],
+      env({DCM_REQUEST_TIMEOUT: '5'}),
+    )
+    expect(result.code).toBe(0)
+    const [here, there] = result.stdout.split('\n')
+    expect(here).toBe('available')
+    expect(there).toMatch(/^unreachable: /)
+  })
+
+  it('the peer without a record of this site says so', async () => {
+    serveLocal()
+    remote.on('GET', `${api}/system-peers/${localUuid}`, failure(404, 'System Peer not found'))
+    remote.on('GET', `${api}/peer-group-associations`, json({peer_group_associations: []}))
+    const result = await dcmInProcess(
+      ['system-peer', 'show', 'site-b', '--health', '-f', 'value', '-c', 'availability seen by peer'],
+      env(),
+    )
+    expect(result.stdout).toBe(
+      `unreachable: the peer has no system peer for this site (UUID ${localUuid}): add one there with 'dcm system-peer add'\n`,
+    )
+  })
+})
