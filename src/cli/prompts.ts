@@ -98,6 +98,9 @@ export async function confirmAction(question: string, yes: boolean | undefined):
 export const HIGH_RISK_WARNING =
   'WARNING: This is a high-risk operation that may cause service interruption or remove critical resources.'
 const HIGH_RISK_QUESTION = 'Do you want to continue? (yes/No): '
+/** The same prompt as the `system` CLI (cgts-client) words it, for `host-route-delete`: its text has "a" and no period. */
+export const SYSTEM_HIGH_RISK_WARNING =
+  'WARNING: This is a high-risk operation that may cause a service interruption or remove critical resources '
 
 /**
  * The confirmation of dcmanager's high-risk commands (delete, unmanage, update), following StarlingX's own
@@ -105,14 +108,18 @@ const HIGH_RISK_QUESTION = 'Do you want to continue? (yes/No): '
  * automation run them over SSH with no pty); when enabled, `--yes` answers, a terminal is asked (anything
  * but `yes` cancels, exit 1), and without a terminal the command refuses (exit 2) instead of guessing.
  */
-export async function confirmHighRisk(yes: boolean | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function confirmHighRisk(
+  yes: boolean | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  warning: string = HIGH_RISK_WARNING,
+): Promise<void> {
   if (yes || env.CLI_CONFIRMATIONS !== 'enabled') return
   if (!canPrompt())
     throw new UsageError('confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on', {
       hint: 'pass --yes',
     })
   const bold = (text: string) => (process.stdout.hasColors?.() ? `\x1b[1m\x1b[93m${text}\x1b[0m` : text)
-  process.stdout.write(`${bold(HIGH_RISK_WARNING)}\n`)
+  process.stdout.write(`${bold(warning)}\n`)
   const prompter = await openLinePrompter()
   let answer: string
   try {

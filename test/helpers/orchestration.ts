@@ -41,14 +41,19 @@ export async function resetLab(lab: TestLab): Promise<void> {
       () => lab.orchestrator.tables.strategy?.state,
       (state) => state === undefined || ['initial', 'complete', 'failed', 'aborted'].includes(state),
     )
-    if (lab.orchestrator.tables.strategy) await call(lab, 'DELETE', STRATEGY)
-    await waitFor(
-      () => lab.orchestrator.tables.strategy,
-      (row) => row === null,
-    )
+    if (lab.orchestrator.tables.strategy) await deleteStrategy(lab)
   }
   for (const subcloud of [...lab.store.subclouds]) lab.store.deleteSubcloud(subcloud.id)
   await lab.store.persist()
+}
+
+/** DELETE the strategy and wait until it is gone: deletion runs in the background (orchestration.md §7). */
+export async function deleteStrategy(lab: TestLab): Promise<void> {
+  await call(lab, 'DELETE', STRATEGY)
+  await waitFor(
+    () => lab.orchestrator.tables.strategy,
+    (row) => row === null,
+  )
 }
 
 export async function call(

@@ -35,6 +35,8 @@ export function runDcmOnPty(
   return new Promise((resolve, reject) => {
     const env = {...process.env}
     delete env.NODE_OPTIONS
+    // A CI runner exports CI, which turns live progress off; the operator this scripts sits at a real terminal.
+    delete env.CI
     const child = spawn('python3', [driver], {stdio: ['pipe', 'pipe', 'pipe'], env, cwd: repoRoot})
     let stdout = ''
     let stderr = ''

@@ -144,32 +144,44 @@ describe('dcm host-route-add / list / show / delete against the lab', () => {
     expect(lab.store.routesOf('subcloud1')).toHaveLength(1)
   })
 
-  it("deletes with --yes and prints system's line; refuses without a terminal or --yes (exit 2, nothing sent)", async () => {
+  it("deletes and prints system's line; with CLI_CONFIRMATIONS=enabled and no terminal it needs --yes (exit 2, nothing sent)", async () => {
     const before = sysinvRequests('DELETE').length
-    const refused = await dcm(['host-route-delete', routeUuid])
+    const refused = await dcm(['host-route-delete', routeUuid], {CLI_CONFIRMATIONS: 'enabled'})
     expect(refused.code).toBe(2)
-    expect(refused.stderr).toBe('Error: confirmation required: no terminal to prompt on\nHint: pass --yes\n')
+    expect(refused.stderr).toBe(
+      'Error: confirmation required (CLI_CONFIRMATIONS=enabled): no terminal to prompt on\nHint: pass --yes\n',
+    )
     expect(sysinvRequests('DELETE')).toHaveLength(before)
 
-    const deleted = await dcm(['host-route-delete', routeUuid, '--yes'])
-    expect(deleted).toMatchObject({code: 0, stdout: `Deleted Route: ${routeUuid}\n`, stderr: ''})
+    const confirmed = await dcm(['host-route-delete', routeUuid, '--yes'], {CLI_CONFIRMATIONS: 'enabled'})
+    expect(confirmed).toMatchObject({code: 0, stdout: `Deleted Route: ${routeUuid}\n`, stderr: ''})
     expect(lab.store.routesOf('subcloud1')).toHaveLength(0)
 
     const gone = await dcm(['host-route-show', routeUuid])
     expect(gone).toMatchObject({code: 1, stderr: `Error: Route ${routeUuid} could not be found.\n`})
-    const twice = await dcm(['host-route-delete', routeUuid, '--yes'])
+    // As system: without CLI_CONFIRMATIONS=enabled nothing is asked, scripts need no --yes.
+    const twice = await dcm(['host-route-delete', routeUuid])
     expect(twice).toMatchObject({code: 1, stderr: `Error: Route ${routeUuid} could not be found.\n`})
   })
 
-  it('on a terminal, delete asks first: "n" keeps the route (exit 1), "y" deletes it', async () => {
+  it('with CLI_CONFIRMATIONS=enabled a terminal is asked as system asks: only "yes" deletes', async () => {
     const added = await dcm(['host-route-add', '1', 'enp0s8', '192.168.204.0/24', '192.168.101.1'])
     const uuid = uuidOf(added.stdout)
-    const question = `Delete route ${uuid}?`
-    const kept = await runDcmOnPty(['host-route-delete', uuid], [{expect: question}, {send: 'n\r'}], {env})
+    const warning =
+      'WARNING: This is a high-risk operation that may cause a service interruption or remove critical resources'
+    const question = 'Do you want to continue? (yes/No):'
+    const confirmEnv = {...env, CLI_CONFIRMATIONS: 'enabled'}
+    const kept = await runDcmOnPty(
+      ['host-route-delete', uuid],
+      [{expect: warning}, {expect: question}, {send: 'y\r'}],
+      {env: confirmEnv},
+    )
     expect(kept).toMatchObject({code: 1, error: null})
     expect(kept.output).toContain('Error: Operation cancelled by the user.')
     expect(lab.store.routesOf('subcloud1')).toHaveLength(1)
-    const deleted = await runDcmOnPty(['host-route-delete', uuid], [{expect: question}, {send: 'y\r'}], {env})
+    const deleted = await runDcmOnPty(['host-route-delete', uuid], [{expect: question}, {send: 'yes\r'}], {
+      env: confirmEnv,
+    })
     expect(deleted).toMatchObject({code: 0, error: null})
     expect(deleted.output).toContain(`Deleted Route: ${uuid}`)
     expect(lab.store.routesOf('subcloud1')).toHaveLength(0)

@@ -8,6 +8,7 @@ import {
   act,
   call,
   create,
+  deleteStrategy,
   OPTIONS,
   record,
   resetLab,
@@ -159,7 +160,7 @@ describe('create', () => {
       const answer = await create(lab, body)
       expect(answer.status).toBe(200)
       const clouds = (await steps(lab)).map((step) => step.cloud)
-      await call(lab, 'DELETE', STRATEGY)
+      await deleteStrategy(lab)
       return clouds
     }
     expect(await stepsOf(SW_DEPLOY)).toEqual(['subcloud1', 'subcloud2'])
@@ -179,7 +180,7 @@ describe('create', () => {
     await seed(lab, 2)
     const resolved = async (body: Record<string, unknown>) => {
       const answer = await create(lab, {...SW_DEPLOY, ...body})
-      await call(lab, 'DELETE', STRATEGY)
+      await deleteStrategy(lab)
       return [answer.body['subcloud-apply-type'], answer.body['max-parallel-subclouds']]
     }
     expect(await resolved({'subcloud-apply-type': 'serial', 'max-parallel-subclouds': 7})).toEqual(['serial', 1])
@@ -197,7 +198,7 @@ describe('create', () => {
     const grouped = await create(lab, {...SW_DEPLOY, subcloud_group: String(group.id)})
     expect([grouped.body['subcloud-apply-type'], grouped.body['max-parallel-subclouds']]).toEqual(['serial', 1])
     expect((await steps(lab)).map((step) => step.cloud)).toEqual(['edge1', 'edge2'])
-    await call(lab, 'DELETE', STRATEGY)
+    await deleteStrategy(lab)
     lab.store.deleteGroup(group.id)
   })
 })
@@ -255,7 +256,7 @@ describe('apply', () => {
       expect(await waitForStrategy(lab, ['complete', 'failed'])).toBe('complete')
       recording.stop()
       const path = recording.paths.get('subcloud1')
-      await call(lab, 'DELETE', STRATEGY)
+      await deleteStrategy(lab)
       return path
     }
     await seed(lab, 1, {kubernetes: 'out-of-sync', 'kube-rootca': 'out-of-sync', firmware: 'out-of-sync'})
@@ -377,7 +378,7 @@ describe('apply', () => {
       'sw-deploy install license',
     ])
     expect(lab.store.subcloudByName('subcloud1')!.prestageVersions).toBe('for-install: None - for-sw-deploy: 25.09')
-    await call(lab, 'DELETE', STRATEGY)
+    await deleteStrategy(lab)
 
     lab.orchestrator.engine.timing.stateMs = 500
     expect((await create(lab, {type: 'prestage', sysadmin_password: 'cHc='})).status).toBe(200)

@@ -6,7 +6,8 @@ import type {KeystoneSession} from '../../core/api/keystone.js'
 import {apiError} from '../../core/api/keystone.js'
 import {planStages} from '../../core/orchestration/stages.js'
 import {registerSecret} from '../../core/secrets.js'
-import type {DemoEvent, DemoOptions} from '../demo.js'
+import type {StepSummary} from '../../core/strategies/step-summary.js'
+import type {DemoOptions} from '../demo.js'
 import {ensureAdminPassword, labEnvironment} from '../lab-files.js'
 import {type LabHandle, startLab} from '../lab-server.js'
 import {seedFleet} from './fleet.js'
@@ -18,23 +19,14 @@ import {seedFleet} from './fleet.js'
  * max-parallel 10 (two stages) and stop-on-failure off; applied and watched until it ends; then the steps and
  * the failed step's details.
  *
- * The strategy calls go through the session directly; the strategy commands' client (orch-client's core
- * module) and its `--wait` renderer replace `strategyCall` and `watch` when they land.
+ * Everything goes through dcm's own client, as the commands do: the strategy manager of src/core/api and
+ * the `followStrategy` watch behind `apply --wait`.
  */
 const SUBCLOUDS = 20
 const MAX_PARALLEL = 10
 const FAILING = 'subcloud7'
 const FAIL_AT = 'apply VIM sw-deploy strategy'
 const RELEASE_ID = 'stx-25.09.1'
-
-interface ApiStep {
-  cloud: string
-  stage: string
-  state: string
-  details: string
-  'started-at': string | null
-  'finished-at': string | null
-}
 
 export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataDir: string}> {
   const emit = options.onEvent
@@ -63,20 +55,21 @@ export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataD
 
     const {resolveAuthConfig} = await import('../../core/api/auth-config.js')
     const {openSession} = await import('../../core/api/connect.js')
+    const {DcmanagerClient} = await import('../../core/api/dcmanager-client.js')
     const config = await resolveAuthConfig({}, labEnvironment({authUrl: lab.authUrl}, password))
     const session = openSession(config, {cacheDir: path.join(dataDir, 'client-cache')})
-    const dcmanager = await session.endpointFor('dcmanager', {interface: config.interface})
-    const call = (method: string, pathname: string, body?: unknown) =>
-      strategyCall(session, method, `${dcmanager}${pathname}`, body)
+    const client = new DcmanagerClient(session, {interface: config.interface})
 
-    await strategyCall(session, 'POST', `${lab.url}/lab/subclouds/${FAILING}`, {fail_strategy_at: FAIL_AT})
+    await labCall(session, `${lab.url}/lab/subclouds/${FAILING}`, {fail_strategy_at: FAIL_AT})
     emit({
       kind: 'step',
       number: 2,
       title: `Make one subcloud fail: dcm lab subcloud set ${FAILING} --fail-strategy-at "${FAIL_AT}"`,
     })
 
-    const created = (await call('POST', '/sw-update-strategy/', {
+    // The same body `dcm sw-deploy-strategy create` sends (src/core/api/strategies).
+    const strategy = client.strategy('sw-deploy')
+    const created = await strategy.create({
       'max-parallel-subclouds': MAX_PARALLEL,
       release_id: RELEASE_ID,
       snapshot: false,
@@ -86,26 +79,50 @@ export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataD
       with_prestage: false,
       kube_upgrade: null,
       type: 'sw-deploy',
-    })) as Record<string, unknown>
-    const planned = (await listSteps(call)).map((step) => step.cloud)
+    })
+    const planned = (await client.strategySteps.list()).map((step) => step.cloud)
     emit({
       kind: 'step',
       number: 3,
       title: `Create the strategy: dcm sw-deploy-strategy create --release-id ${RELEASE_ID} --max-parallel-subclouds ${MAX_PARALLEL}`,
       detail: [
-        `state ${String(created.state)}, ${planned.length} steps, stop on failure ${String(created['stop-on-failure'])}`,
+        `state ${created.state}, ${planned.length} steps, stop on failure ${String(created['stop-on-failure'])}`,
         ...planStages(planned, MAX_PARALLEL).map(
           (stage) => `stage ${stage.number}: ${stage.members[0]} .. ${stage.members.at(-1)} (${stage.members.length})`,
         ),
       ],
     })
 
-    await call('POST', '/sw-update-strategy/actions?type=sw-deploy', {action: 'apply'})
-    emit({kind: 'step', number: 4, title: 'Apply it and watch: dcm sw-deploy-strategy apply'})
-    const final = await watch(call, emit, Math.max(50, 1000 * timeScale), options.signal)
+    await strategy.apply()
+    emit({kind: 'step', number: 4, title: 'Apply it and watch: dcm sw-deploy-strategy apply --wait'})
+    // The watch `apply --wait` runs: the strategy row every interval, the steps when due, one line per change.
+    const {followStrategy} = await import('../../core/strategies/follow.js')
+    const intervalMs = Math.max(50, 1000 * timeScale)
+    let last = ''
+    const reported = new Set<string>()
+    const result = await followStrategy(client, 'sw-deploy', {
+      timeoutMs: 3_600_000,
+      intervalMs,
+      stepsIntervalMs: intervalMs,
+      msPerStep: 0,
+      withSteps: true,
+      signal: options.signal,
+      onProgress: ({strategy: row, summary}) => {
+        if (!summary) return
+        const line = `${row.state}: ${countsLine(summary)}`
+        if (line !== last) emit({kind: 'progress', line})
+        last = line
+        for (const step of summary.failed.filter((item) => !reported.has(item.cloud))) {
+          reported.add(step.cloud)
+          emit({kind: 'progress', line: `${step.cloud} failed: ${step.details}`})
+        }
+      },
+    })
+    const final = `${result.strategy.state}: ${countsLine(result.summary)}`
+    if (final !== last) emit({kind: 'progress', line: final})
 
-    const steps = await listSteps(call)
-    emit({kind: 'step', number: 5, title: `The strategy ended ${final}: dcm strategy-step list`})
+    const steps = result.steps
+    emit({kind: 'step', number: 5, title: `The strategy ended ${result.strategy.state}: dcm strategy-step list`})
     const {defaultOutputOptions, formatList} = await import('../../core/output/index.js')
     const table = formatList(
       ['cloud', 'stage', 'state', 'details', 'started_at', 'finished_at'],
@@ -113,18 +130,15 @@ export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataD
       defaultOutputOptions(),
     )
     for (const line of table.trimEnd().split('\n')) emit({kind: 'note', line})
-    for (const step of steps.filter((item) => item.state === 'failed'))
-      emit({kind: 'note', line: `${step.cloud} failed: ${step.details}`})
-    const fleet = (await call('GET', '/subclouds')) as {
-      subclouds: Array<{name: string; 'software-version': string; 'deploy-status': string}>
-    }
-    const upgraded = fleet.subclouds.filter((subcloud) => subcloud['software-version'] === '25.09')
-    for (const subcloud of fleet.subclouds.filter((item) => item['software-version'] !== '25.09'))
+    for (const step of result.summary.failed) emit({kind: 'note', line: `${step.cloud} failed: ${step.details}`})
+    const fleet = await client.subclouds.list()
+    const upgraded = fleet.filter((subcloud) => subcloud['software-version'] === '25.09')
+    for (const subcloud of fleet.filter((item) => item['software-version'] !== '25.09'))
       emit({
         kind: 'note',
         line: `${subcloud.name}: still at ${subcloud['software-version']}, deploy-status ${subcloud['deploy-status']}`,
       })
-    emit({kind: 'note', line: `${upgraded.length} of ${fleet.subclouds.length} subclouds now run 25.09`})
+    emit({kind: 'note', line: `${upgraded.length} of ${fleet.length} subclouds now run 25.09`})
     await session.transport.close()
     return {dataDir}
   } finally {
@@ -133,48 +147,24 @@ export async function runOrchestrationDemo(options: DemoOptions): Promise<{dataD
   }
 }
 
-async function strategyCall(session: KeystoneSession, method: string, url: string, body?: unknown): Promise<unknown> {
+/** The lab's own control endpoint (`dcm lab subcloud set`), through the same authenticated session. */
+async function labCall(session: KeystoneSession, url: string, body: unknown): Promise<void> {
   const response = await session.request({
-    method,
+    method: 'POST',
     url,
-    headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'})},
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: {accept: 'application/json', 'content-type': 'application/json'},
+    body: JSON.stringify(body),
   })
-  if (response.status !== 200) throw apiError(`${method} ${new URL(url).pathname}`, response)
-  return response.json()
+  if (response.status !== 200) throw apiError(`POST ${new URL(url).pathname}`, response)
 }
 
-type Call = (method: string, pathname: string, body?: unknown) => Promise<unknown>
-
-async function listSteps(call: Call): Promise<ApiStep[]> {
-  return ((await call('GET', '/sw-update-strategy/steps')) as {'strategy-steps': ApiStep[]})['strategy-steps']
-}
-
-/** Poll the strategy and its steps; one progress line whenever the picture changes. Returns the final state. */
-async function watch(
-  call: Call,
-  emit: (event: DemoEvent) => void,
-  intervalMs: number,
-  signal?: AbortSignal,
-): Promise<string> {
-  let last = ''
-  const reported = new Set<string>()
-  for (;;) {
-    signal?.throwIfAborted()
-    const strategy = (await call('GET', '/sw-update-strategy?type=sw-deploy')) as {state: string}
-    const steps = await listSteps(call)
-    const counts = new Map<string, number>()
-    for (const step of steps) counts.set(step.state, (counts.get(step.state) ?? 0) + 1)
-    const line = `${strategy.state}: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}`
-    if (line !== last) emit({kind: 'progress', line})
-    last = line
-    for (const step of steps) {
-      if (step.state === 'failed' && !reported.has(step.cloud)) {
-        reported.add(step.cloud)
-        emit({kind: 'progress', line: `${step.cloud} failed: ${step.details}`})
-      }
-    }
-    if (['complete', 'failed', 'aborted'].includes(strategy.state)) return strategy.state
-    await new Promise((resolve) => setTimeout(resolve, intervalMs))
-  }
+/** "19 complete, 1 failed": the step states in the order a run reaches them, zero counts left out. */
+function countsLine(summary: StepSummary): string {
+  const counts = new Map<string, number>()
+  if (summary.initial) counts.set('initial', summary.initial)
+  for (const step of summary.running) counts.set(step.state, (counts.get(step.state) ?? 0) + 1)
+  if (summary.complete) counts.set('complete', summary.complete)
+  if (summary.failed.length) counts.set('failed', summary.failed.length)
+  if (summary.aborted) counts.set('aborted', summary.aborted)
+  return [...counts].map(([state, count]) => `${count} ${state}`).join(', ')
 }
