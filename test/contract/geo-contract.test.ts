@@ -5,6 +5,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globa
 import {Ajv} from 'ajv'
 import {parse as parseYaml} from 'yaml'
 
+import {parseMultipart} from '../../src/lab/http/multipart.js'
 import {FaultServer, json, subcloudRecord, type SeenRequest} from '../faults/fault-server.js'
 import {fixturesDir} from '../helpers/cli.js'
 import {dcmInProcess} from '../helpers/in-process.js'
@@ -297,6 +298,77 @@ describe('geo-redundancy commands: contract with dc-openapi.yaml', () => {
       method: 'PATCH',
       path: `${api}/peer-group-associations/7/sync`,
       body: null,
+    })
+  })
+})
+
+describe('subcloud update and add for geo-redundancy (dcmanager-api.md §2.1.1-2.1.2)', () => {
+  const values = path.join(fixturesDir, 'examples', 'bootstrap', 'valid-simplex-ipv4.yaml')
+  const formOf = (request: SeenRequest) => {
+    const parts = parseMultipart(request.body, String(request.headers['content-type']))
+    return Object.fromEntries(
+      [...parts.entries()].map(([name, part]) => [
+        name,
+        part.filename ? `<file ${part.filename}>` : part.data.toString(),
+      ]),
+    )
+  }
+
+  it('update --peer-group with --bootstrap-values and --bootstrap-address: one PATCH with the rehome data', async () => {
+    server.on('PATCH', `${api}/subclouds/subcloud1`, json(subcloudRecord({peer_group_id: 2})))
+    const result = await dcm(
+      'subcloud',
+      'update',
+      'subcloud1',
+      '--peer-group',
+      'group2',
+      '--bootstrap-values',
+      values,
+      '--bootstrap-address',
+      '10.10.10.12',
+    )
+    expect(result.code).toBe(0)
+    const [patch] = server.serviceRequests().filter((r) => r.method === 'PATCH')
+    expect(patch.path).toBe(`${api}/subclouds/subcloud1`)
+    expect(formOf(patch)).toEqual({
+      bootstrap_values: `<file ${values}>`,
+      bootstrap_address: '10.10.10.12',
+      peer_group: 'group2',
+    })
+  })
+
+  it('update --peer-group none takes the subcloud out of its group', async () => {
+    server.on('PATCH', `${api}/subclouds/subcloud1`, json(subcloudRecord()))
+    expect((await dcm('subcloud', 'update', 'subcloud1', '--peer-group', 'none')).code).toBe(0)
+    const [patch] = server.serviceRequests().filter((r) => r.method === 'PATCH')
+    expect(formOf(patch)).toEqual({peer_group: 'none'})
+  })
+
+  it('add --migrate --name: migrate=true and the name, with the values and the password', async () => {
+    server.on('GET', `${api}/subclouds`, json({subclouds: []}))
+    server.on('POST', `${api}/subclouds`, json(subcloudRecord({name: 'subcloud1', 'deploy-status': 'pre-rehome'})))
+    const result = await dcm(
+      'subcloud',
+      'add',
+      '--migrate',
+      '--name',
+      'subcloud1',
+      '--bootstrap-address',
+      '10.10.10.12',
+      '--bootstrap-values',
+      values,
+      '--no-preflight',
+    )
+    expect({code: result.code, stderr: result.stderr}).toEqual({code: 0, stderr: ''})
+    const [post] = server.serviceRequests().filter((r) => r.method === 'POST')
+    const form = formOf(post)
+    expect(form).toMatchObject({
+      bootstrap_values: expect.stringMatching(/^<file /),
+      // The add spells it with a hyphen, the update with an underscore (§2.1.1, §2.1.2).
+      'bootstrap-address': '10.10.10.12',
+      sysadmin_password: Buffer.from('Sysadmin-Pw-1').toString('base64'),
+      migrate: 'true',
+      name: 'subcloud1',
     })
   })
 })
