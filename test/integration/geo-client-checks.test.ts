@@ -306,8 +306,10 @@ describe('subcloud-peer-group migrate --wait', () => {
       json({subclouds: [member('sc1', 'rehoming', 't1'), member('sc2', 'rehoming', 't1')]}),
       json({subclouds: [member('sc1', 'complete', 't2', 'managed'), member('sc2', 'rehome-failed', 't2')]}),
     )
-    const result = await migrate('--quiet')
+    const result = await migrate('--quiet', '-f', 'value', '-c', 'name', '-c', 'deploy_status')
     expect(result.code).toBe(1)
+    // Every subcloud as it ended, then the error.
+    expect(result.stdout).toBe('sc1 complete\nsc2 rehome-failed\n')
     expect(result.stderr.split('\n')[0]).toBe(
       'Error: subcloud peer group pg1: 1 of 2 subclouds failed to rehome (sc2: rehome-failed)',
     )

@@ -14,7 +14,7 @@ export default class SubcloudPeerGroupMigrate extends BaseCommand<typeof Subclou
   static summary = 'Migrate subclouds in this peer group.'
   static description = `Rehomes the group's secondary, rehome-failed and rehome-prep-failed subclouds to this site (run it on the site taking them over) and lists them as they were when the migration started. The sysadmin password comes from --sysadmin-password, --sysadmin-password-stdin, DCM_SYSADMIN_PASSWORD or a hidden prompt.
 
---wait (dcm) follows the migration until every one of those subclouds is rehomed or failed and the batch has ended, then lists them as they are: exit 0 all rehomed, 1 some failed (named, with their state), 4 on --timeout, 130 on Ctrl-C (the migration continues).\n\n${EXIT_CODES_HELP}`
+--wait (dcm) follows the migration until every one of those subclouds is rehomed or failed and the batch has ended, then lists them as they are: exit 0 all rehomed, 1 some failed (listed all the same, the failed ones named with their state), 4 on --timeout, 130 on Ctrl-C (the migration continues).\n\n${EXIT_CODES_HELP}`
   static examples = [
     '<%= config.bin %> subcloud-peer-group migrate pg-east --sysadmin-password-stdin --wait < password.txt',
   ]
@@ -37,8 +37,11 @@ export default class SubcloudPeerGroupMigrate extends BaseCommand<typeof Subclou
     const ref = this.args.group
     const password = await resolveSysadminPassword(f)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
-    let subclouds: Subcloud[] = await client.subcloudPeerGroups.migrate(ref, base64Password(password))
-    if (f.wait) subclouds = await this.follow(client, ref, subclouds)
+    const started = await client.subcloudPeerGroups.migrate(ref, base64Password(password))
+    return this.list(f.wait ? await this.follow(client, ref, started) : started)
+  }
+
+  private list(subclouds: Subcloud[]) {
     return this.printList(
       SUBCLOUD_DETAIL,
       rowsOrNone(SUBCLOUD_DETAIL, subclouds.map(subcloudDetailRow), this.jsonEnabled()),
@@ -50,7 +53,7 @@ export default class SubcloudPeerGroupMigrate extends BaseCommand<typeof Subclou
     ref: string,
     started: Subcloud[],
   ): Promise<Subcloud[]> {
-    const {waitForMigration} = await import('../../core/flows/wait-for-migration.js')
+    const {waitForMigration, MigrationFailedError} = await import('../../core/flows/wait-for-migration.js')
     const progress = await waitProgress(Boolean(this.flags.quiet) || this.jsonEnabled())
     try {
       const snapshot = await this.withInterrupt((signal) =>
@@ -67,6 +70,13 @@ export default class SubcloudPeerGroupMigrate extends BaseCommand<typeof Subclou
         }),
       )
       return snapshot.subclouds
+    } catch (error) {
+      // Failed rehomes still list every subcloud as it ended (table on stdout), then the error (exit 1).
+      if (error instanceof MigrationFailedError && !this.jsonEnabled()) {
+        progress.end()
+        this.list(error.snapshot.subclouds)
+      }
+      throw error
     } finally {
       progress.end()
     }

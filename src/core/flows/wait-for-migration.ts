@@ -28,6 +28,17 @@ export interface MigrationSnapshot {
   pending: string[]
 }
 
+/** Some subclouds failed to rehome; carries the last look so the command can still list them. */
+export class MigrationFailedError extends OperationError {
+  constructor(
+    message: string,
+    readonly snapshot: MigrationSnapshot,
+    hint: string,
+  ) {
+    super(message, {hint})
+  }
+}
+
 export interface MigrationProgress {
   snapshot: MigrationSnapshot
   /** Counts changed since the previous poll. */
@@ -85,13 +96,12 @@ export function waitForMigration(
           : 'done',
     errors: {
       failed: (s) =>
-        new OperationError(
+        new MigrationFailedError(
           `subcloud peer group ${groupRef}: ${s.failed.length} of ${s.subclouds.length} subclouds failed to rehome (${s.failed
             .map((subcloud) => `${subcloud.name}: ${subcloud['deploy-status']}`)
             .join(', ')})`,
-          {
-            hint: `see 'dcm subcloud errors <name>'; fix the cause and run 'dcm subcloud-peer-group migrate ${groupRef}' again`,
-          },
+          s,
+          `see 'dcm subcloud errors <name>'; fix the cause and run 'dcm subcloud-peer-group migrate ${groupRef}' again`,
         ),
       timedOut: (s, timeoutMs) =>
         new TimeoutError(
