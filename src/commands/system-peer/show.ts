@@ -41,7 +41,8 @@ export default class SystemPeerShow extends BaseCommand<typeof SystemPeerShow> {
     const local = new DcmanagerClient(session, {url: config.dcmanagerUrl, interface: config.interface})
     const health = await peerHealth(this.args.peer, {
       local,
-      localSystem: async () => (await sysinvFor(session, config.regionName)).getSystem(),
+      // The System Controller's own sysinv is RegionOne's, as dcmanager reads it (`get_region_one_name`).
+      localSystem: async () => (await sysinvFor(session, 'RegionOne')).getSystem(),
       connectPeer: (record) => peerDcmanager(record, password, config, this.flags.debug ? this.debugLine : undefined),
     })
     return this.printShow(HEALTH_FIELDS, healthRows(health))
