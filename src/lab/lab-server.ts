@@ -21,6 +21,7 @@ import {orchestratorTiming, type OrchestratorTiming} from './orchestrator/orches
 import {strategyMounts} from './orchestrator/strategy-service.js'
 import {subcloudFaultMount} from './orchestrator/subcloud-fault-service.js'
 import {sysinvMount} from './sysinv/sysinv-mount.js'
+import {GeoSite, type GeoTiming} from './geo/geo-site.js'
 
 export type {RequestRecord} from './http/lab-dispatch.js'
 
@@ -55,6 +56,10 @@ export interface LabServerOptions {
   bodyLimit?: number
   /** The orchestrator's timings (default: derived from `timeScale`). */
   orchestrator?: Partial<OrchestratorTiming>
+  /** The name a new site's system gets (`dcm lab start --site NAME`; default SystemController). */
+  siteName?: string
+  /** Geo-redundancy timings (default: derived from `timeScale`: heartbeat seconds are `timeScale` s). */
+  geo?: Partial<GeoTiming>
 }
 
 export interface LabHandle {
@@ -72,6 +77,8 @@ export interface LabHandle {
   keystone: KeystoneService
   runner: DeployRunner
   orchestrator: LabOrchestrator
+  /** Geo-redundancy: the site's identity, peers, heartbeats, syncs and migrations. */
+  geo: GeoSite
   systemController: LabSystemController
   /** Every request received (method, full path), oldest first: tests assert what was (not) sent. */
   requests: RequestRecord[]
@@ -94,6 +101,17 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   const {store, releaseLock} = await openDataDir(options.dataDir)
   const deployer = await deployerFor(options, timeScale)
   const runner = new DeployRunner(store, deployer, Math.round(300 * timeScale))
+  const geo = new GeoSite({
+    store,
+    systemController,
+    siteName: options.siteName,
+    timing: {
+      heartbeatUnitMs: Math.max(10, Math.round(1000 * timeScale)),
+      rehomeStepMs: Math.round(300 * timeScale),
+      onlineTimeoutMs: Math.max(60_000, Math.round(900_000 * timeScale)),
+      ...options.geo,
+    },
+  })
   let baseUrl = ''
   const mounts: LabMount[] = []
   const keystone = new KeystoneService({
@@ -115,6 +133,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     deployerKind: deployer.kind,
     dataDir: options.dataDir,
     baseUrl: () => baseUrl,
+    geo,
   }
   for (const factory of [...BUILTIN_MOUNTS, ...labMountFactories, ...(options.mounts ?? [])]) {
     mounts.push(await factory(context))
@@ -149,12 +168,15 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
   } catch (error) {
     audit.stop()
     orchestrator.stop()
+    await geo.stop()
     await runner.stopAll()
     await releaseLock()
     throw error
   }
   const port = (server.address() as AddressInfo).port
   baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`
+  // Heartbeats start once this site answers (a peer's first check of it may come at any time after).
+  await geo.start()
 
   let stopping: Promise<void> | undefined
   return {
@@ -169,6 +191,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
     keystone,
     runner,
     orchestrator,
+    geo,
     systemController,
     requests,
     audit: audit.run,
@@ -176,6 +199,7 @@ export async function startLab(options: LabServerOptions): Promise<LabHandle> {
       stopping ??= (async () => {
         audit.stop()
         orchestrator.stop()
+        await geo.stop()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()

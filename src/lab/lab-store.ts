@@ -48,6 +48,8 @@ export interface LabState {
   routes: Record<string, StoredRoute[]>
   /** The orchestrator's tables (strategy, steps, strategy options), owned by src/lab/orchestrator. */
   orchestration?: unknown
+  /** Geo-redundancy: the site's identity, system peers, peer groups, associations (src/lab/geo). */
+  geo?: unknown
 }
 
 export const DEFAULT_GROUP: SubcloudGroupRecord = {
@@ -268,6 +270,17 @@ export class LabStore extends EventEmitter {
    */
   setOrchestration(tables: unknown): void {
     this.state.orchestration = tables
+  }
+
+  // ---- geo-redundancy's tables (src/lab/geo reads and writes them in place; persisted with the rest) ----
+
+  get geo(): unknown {
+    return this.state.geo
+  }
+
+  /** Attach the geo tables to the state (the site's identity and peers); later changes are made in place. */
+  setGeo(tables: unknown): void {
+    this.state.geo = tables
   }
 
   // ---- persistence ----

@@ -5,6 +5,7 @@ import type {DeployRunner} from '../deploy/deploy-runner.js'
 import type {LabSystemController} from '../lab-config.js'
 import type {LabStore} from '../lab-store.js'
 import type {LabRoute} from '../http/route-table.js'
+import type {LabGeo} from '../geo/lab-geo.js'
 import {type SubcloudRecord, subcloudToApi} from './subcloud-model.js'
 
 /**
@@ -18,6 +19,8 @@ export interface DcmanagerContext {
   runner: DeployRunner
   systemController: LabSystemController
   releases: string[]
+  /** The site's geo-redundancy (system peers, peer groups, associations); absent in some unit tests. */
+  geo?: LabGeo
 }
 
 export type DcmanagerFamily = (context: DcmanagerContext) => LabRoute[]
@@ -27,6 +30,11 @@ export const json = (body: unknown, status = 200): LabResponse => ({
   headers: {'content-type': 'application/json'},
   body: body === null ? 'null' : body,
 })
+
+export function requireGeo(context: DcmanagerContext): LabGeo {
+  if (!context.geo) throw new Error('this dcmanager service was built without geo-redundancy')
+  return context.geo
+}
 
 export function subcloudOr404(store: LabStore, ref: string): SubcloudRecord {
   const record = store.findSubcloud(ref)

@@ -10,6 +10,9 @@ import {phasedDeployRoutes} from './phased-deploy.js'
 import {rootDocumentRoutes} from './root-document.js'
 import {subcloudGroupRoutes} from './subcloud-groups.js'
 import {subcloudRoutes} from './subclouds.js'
+import {systemPeerRoutes} from './system-peers.js'
+import {subcloudPeerGroupRoutes} from './subcloud-peer-groups.js'
+import {peerGroupAssociationRoutes} from './peer-group-associations.js'
 
 /**
  * The dcmanager REST API of the lab (dcmanager-api.md §2, §3), mounted at `/dcmanager`, so the catalog URL is
@@ -25,6 +28,9 @@ export const DCMANAGER_FAMILIES: DcmanagerFamily[] = [
   phasedDeployRoutes,
   subcloudGroupRoutes,
   alarmRoutes,
+  systemPeerRoutes,
+  subcloudPeerGroupRoutes,
+  peerGroupAssociationRoutes,
 ]
 
 export const DCMANAGER_MOUNT_PREFIX = '/dcmanager'

@@ -2,12 +2,24 @@ import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import {type DcmanagerContext, json, readForm, subcloudOr404, toApi, yamlBoolean} from './dcmanager-http.js'
 import {type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './subcloud-model.js'
+import {
+  afterGeoUpdate,
+  applyRehomeData,
+  checkManagementLock,
+  checkMigrate,
+  checkPeerGroupRules,
+  fromPeer,
+} from '../geo/subcloud-geo-rules.js'
 
 /**
  * `PATCH /v1.0/subclouds/{subcloud}` (dcmanager-api.md §2.1.2, §3): rename, management state (manage needs
  * `complete` and `online` unless forced), group, description and location, with upstream's checks in order.
- * Fields the lab cannot honour (peer groups, bootstrap values, networks) are refused with 422.
+ * Fields the lab cannot honour (networks, install values) are refused with 422. Peer groups, bootstrap values and
+ * address and `migrate` follow geo-redundancy's rules (src/lab/geo/subcloud-geo-rules.ts).
  */
+/** Served by the geo rules when the lab has geo-redundancy (every started lab does). */
+const GEO_FIELDS = new Set(['peer_group', 'bootstrap_values', 'bootstrap_address', 'migrate'])
+
 const UNSUPPORTED_FIELDS = [
   'peer_group',
   'bootstrap_values',
@@ -21,15 +33,19 @@ const UNSUPPORTED_FIELDS = [
 ]
 
 export async function updateSubcloud(
-  {store}: DcmanagerContext,
+  {store, geo}: DcmanagerContext,
   request: LabRequest,
   ref: string,
 ): Promise<LabResponse> {
-  const record = subcloudOr404(store, ref)
+  // A peer site names subclouds by region name (upstream's lookup for its User-Agent).
+  const record = fromPeer(request) && !/^\d+$/.test(ref) ? store.subcloudByRegion(ref) : subcloudOr404(store, ref)
+  if (!record) throw new WebobError(404, 'Subcloud not found')
   const parts = readForm(request, true)
   const field = (name: string) => parts.get(name)?.data.toString('utf8')
+  const plan = geo ? checkPeerGroupRules(geo, request, record, parts) : undefined
 
   for (const unsupported of UNSUPPORTED_FIELDS) {
+    if (plan && GEO_FIELDS.has(unsupported)) continue
     if (parts.has(unsupported)) {
       throw new WebobError(422, `Updating ${unsupported} is not supported by the dcm lab System Controller`)
     }
@@ -67,9 +83,13 @@ export async function updateSubcloud(
   const managementState = field('management-state')
   const forceText = field('force')
   let force = false
+  if (plan && field('migrate') === 'true' && record.deployStatus !== 'rehome-pending') {
+    checkMigrate(request, record, managementState, plan)
+  }
   if (managementState !== undefined && !['managed', 'unmanaged'].includes(managementState)) {
     throw new WebobError(400, 'Invalid management-state')
   }
+  if (plan && managementState) checkManagementLock(request, record)
   if (forceText !== undefined) {
     const parsed = yamlBoolean(forceText)
     if (parsed === undefined) throw new WebobError(400, 'Invalid force value')
@@ -112,10 +132,17 @@ export async function updateSubcloud(
     change.managementState = managementState as SubcloudRecord['managementState']
   }
 
+  if (plan) {
+    applyRehomeData(record, parts, plan)
+    Object.assign(change, plan.change)
+  }
   if (Object.keys(change).length === 0 && parts.size === 0) throw new WebobError(400, 'Body required')
   const updated = store.updateSubcloud(record.id, change)
   await store.persist()
-  return json(toApi(updated))
+  const body = toApi(updated)
+  const infoMessage = plan && geo ? await afterGeoUpdate(geo, plan) : undefined
+  if (infoMessage) body.info_message = infoMessage
+  return json(body)
 }
 
 /** §3.3: the reason a subcloud is busy, or undefined. */

@@ -14,6 +14,8 @@ import {
 import {validateSubcloudAdd} from './subcloud-add-validation.js'
 import {ACTIVE_DEPLOY_STATES, aggregateSync, endpointSyncList, newSubcloudRecord} from './subcloud-model.js'
 import {updateSubcloud} from './subcloud-update.js'
+import {fromPeer} from '../geo/subcloud-geo-rules.js'
+import {secondaryFields} from '../geo/secondary-subcloud.js'
 
 /**
  * `/v1.0/subclouds` (dcmanager-api.md §2.1, §3): list, show (and `/detail`), add (multipart; the deploy then
@@ -49,12 +51,12 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
     {
       method: 'GET',
       path: '/v1.0/subclouds/:subcloud/detail',
-      handler: (request, {subcloud}) => showSubcloud(context, subcloud, true),
+      handler: (request, {subcloud}) => showSubcloud(context, subcloud, true, fromPeer(request)),
     },
     {
       method: 'GET',
       path: '/v1.0/subclouds/:subcloud',
-      handler: (request, {subcloud}) => showSubcloud(context, subcloud, false),
+      handler: (request, {subcloud}) => showSubcloud(context, subcloud, false, fromPeer(request)),
     },
     {
       method: 'PATCH',
@@ -94,7 +96,7 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
     {
       method: 'DELETE',
       path: '/v1.0/subclouds/:subcloud',
-      handler: (request, {subcloud}) => deleteSubcloud(context, subcloud),
+      handler: (request, {subcloud}) => deleteSubcloud(context, subcloud, fromPeer(request)),
     },
   ]
 }
@@ -117,8 +119,10 @@ function listSubclouds({store}: DcmanagerContext): LabResponse {
   return json({subclouds})
 }
 
-function showSubcloud({store}: DcmanagerContext, ref: string, detail: boolean): LabResponse {
-  const record = subcloudOr404(store, ref)
+function showSubcloud({store}: DcmanagerContext, ref: string, detail: boolean, peer: boolean): LabResponse {
+  // A peer site names subclouds by region name.
+  const record = peer && !/^\d+$/.test(ref) ? store.subcloudByRegion(ref) : subcloudOr404(store, ref)
+  if (!record) throw new WebobError(404, 'Subcloud not found')
   const body: Record<string, unknown> = {...toApi(record), endpoint_sync_status: endpointSyncList(record)}
   if (detail) {
     const online = record.availabilityStatus === 'online'
@@ -157,6 +161,8 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     dataInstall: valid.dataInstall,
     hasDeployConfig: valid.hasDeployConfig,
   })
+  // A peer's copy keeps the primary's region name and the bootstrap values as rehome data.
+  if (valid.secondary) Object.assign(record, secondaryFields(parts, valid.bootstrapAddress))
   store.insertSubcloud(record)
   await store.persist()
   const response = json(toApi(record))
@@ -197,13 +203,16 @@ async function updateStatus({store}: DcmanagerContext, request: LabRequest, ref:
   return json({result: 'OK'})
 }
 
-async function deleteSubcloud({store, runner}: DcmanagerContext, ref: string): Promise<LabResponse> {
+async function deleteSubcloud({store, runner}: DcmanagerContext, ref: string, peer: boolean): Promise<LabResponse> {
   const record = subcloudOr404(store, ref)
-  if (record.managementState === 'managed') {
+  if (record.managementState === 'managed' && !peer) {
     throw new WebobError(400, "Cannot delete a subcloud that is 'managed' status")
   }
   if (ACTIVE_DEPLOY_STATES.has(record.deployStatus)) {
     throw new WebobError(400, 'Cannot delete a subcloud during an active operation.')
+  }
+  if (record.peerGroupId !== null && !peer) {
+    throw new WebobError(400, 'Cannot delete a subcloud that is part of a peer group on this site')
   }
   if (record.availabilityStatus === 'online') {
     throw new WebobError(422, 'Subcloud must be powered down to perform this operation.')

@@ -4,6 +4,7 @@ import type {CatalogService} from './catalog.js'
 import type {KeystoneService} from '../keystone/keystone-service.js'
 import type {LabSystemController} from '../lab-config.js'
 import type {LabStore} from '../lab-store.js'
+import type {LabGeo} from '../geo/lab-geo.js'
 
 /**
  * How a service joins the lab server: a `LabMount` (a path prefix, the service that answers below it, the
@@ -24,6 +25,8 @@ export interface LabMountContext {
   dataDir: string
   /** The lab's base URL (scheme://127.0.0.1:port), known once the server listens. */
   baseUrl: () => string
+  /** The site's geo-redundancy (identity, system peers, peer groups, associations). */
+  geo?: LabGeo
 }
 
 export interface LabMount {

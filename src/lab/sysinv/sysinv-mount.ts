@@ -14,6 +14,13 @@ export function sysinvMount(context: LabMountContext): LabMount {
     service: createSysinvService(store, {
       mountPath: SYSINV_MOUNT_PREFIX,
       systemController: systemControllerSysinv(context.systemController),
+      system: context.geo
+        ? () => ({
+            ...context.geo!.tables.system,
+            softwareVersion: context.systemController.softwareVersion,
+            createdAt: null,
+          })
+        : undefined,
     }),
     catalog: (baseUrl) => [
       {

@@ -5,6 +5,7 @@ import {inventoryRoutes} from './sysinv-inventory-api.js'
 import {methodNotAllowed, pecanNotFound, type Site, type SysinvContext, unauthorized} from './sysinv-http.js'
 import {routeRoutes} from './sysinv-routes-api.js'
 import type {SysinvLabStore, SysinvSubcloudRecord} from './sysinv-store.js'
+import {systemRoutes, type SysinvSystem} from './sysinv-system-api.js'
 
 /**
  * The lab's sysinv REST API (host-routes.md §4-6): one sysinv per subcloud, mounted at
@@ -27,6 +28,8 @@ export interface SysinvServiceOptions {
    * `platform` endpoint of the lab's catalog. Its routes are kept in the store under `storeKey`.
    */
   systemController?: {record: SysinvSubcloudRecord; storeKey: string}
+  /** The System Controller's own system (`GET /v1/isystems` in its region). */
+  system?: () => SysinvSystem
 }
 
 export function createSysinvService(store: SysinvLabStore, options: SysinvServiceOptions): LabService {
@@ -46,7 +49,7 @@ export function createSysinvService(store: SysinvLabStore, options: SysinvServic
     },
     notFound: () => pecanNotFound(),
     methodNotAllowed: (request) => methodNotAllowed(request.method),
-    routes: [...inventoryRoutes(context), ...routeRoutes(context)],
+    routes: [...systemRoutes(context, options.system), ...inventoryRoutes(context), ...routeRoutes(context)],
   })
 
   function siteOf(region: string): Site | undefined {
