@@ -257,4 +257,38 @@ describe('geo-redundancy through dcm on two lab sites', () => {
     )
     expect(await json(b, 'subcloud-peer-group', 'show', GROUP)).toMatchObject({system_leader_name: 'site-b'})
   })
+
+  test("B's other commands: update, list-subcloud-peer-groups, and the server's refusals in its words", async () => {
+    const updated = await json(b, 'system-peer', 'update', 'site-a', '--heartbeat-interval', '20')
+    expect(updated).toMatchObject({'peer name': 'site-a', 'heartbeat interval': 20})
+    expect(await json<Array<Record<string, unknown>>>(b, 'system-peer', 'list-subcloud-peer-groups', 'site-a')).toEqual(
+      [expect.objectContaining({peer_group_name: GROUP})],
+    )
+    const refusals: Array<[string[], string]> = [
+      [
+        ['system-peer', 'delete', 'site-a'],
+        'Error: Unable to delete system peer site-a: Cannot delete a system peer which is associated with peer group. (HTTP 400)',
+      ],
+      [
+        ['subcloud-peer-group', 'delete', GROUP],
+        `Error: Unable to delete subcloud peer group ${GROUP}: Cannot delete a peer group which is associated with a system peer. (HTTP 400)`,
+      ],
+      [
+        ['subcloud-peer-group', 'update', GROUP, '--max-subcloud-rehoming', '5'],
+        `Error: Unable to update subcloud peer group ${GROUP}: Cannot update a peer group from a non-primary site. (HTTP 400)`,
+      ],
+      [
+        ['system-peer', 'show', 'nowhere'],
+        'Error: Unable to show system peer nowhere: System Peer not found (HTTP 404)',
+      ],
+      [
+        ['peer-group-association', 'show', '99'],
+        'Error: Unable to show peer group association 99: Peer Group Association not found (HTTP 404)',
+      ],
+    ]
+    for (const [words, message] of refusals) {
+      const result = await dcm(b, ...words)
+      expect({words, code: result.code, stderr: result.stderr}).toEqual({words, code: 1, stderr: `${message}\n`})
+    }
+  })
 })
