@@ -27,6 +27,27 @@ afterAll(async () => {
 })
 beforeEach(() => server.reset())
 
+/** Run the built CLI and send it SIGINT once its stderr shows `marker` (an operator's Ctrl-C). */
+async function interruptWhen(args: string[], marker: string): Promise<{code: number | null; stderr: string}> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], {
+    env: {...process.env, ...env(), NO_COLOR: '1'},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  let interrupted = false
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      if (!interrupted && stderr.includes(marker)) {
+        interrupted = true
+        child.kill('SIGINT')
+      }
+    })
+    child.on('close', resolve)
+  })
+  return {code, stderr}
+}
+
 /** `system-peer add` with valid flags, some replaced. */
 const peerAdd = (replace: Record<string, string> = {}) =>
   Object.entries({
@@ -207,24 +228,10 @@ describe('peer-group-association sync --wait', () => {
   it('Ctrl-C is exit 130 and says the sync goes on', async () => {
     server.on('PATCH', `${api}/peer-group-associations/1/sync`, json(association('syncing')))
     server.on('GET', `${api}/peer-group-associations/1`, json(association('syncing')))
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'bin', 'run.js'), 'peer-group-association', 'sync', '1', '--wait', '--poll-interval', '50'],
-      {env: {...process.env, ...env(), NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']},
+    const result = await interruptWhen(
+      ['peer-group-association', 'sync', '1', '--wait', '--poll-interval', '50'],
+      'peer group association 1: syncing',
     )
-    let stderr = ''
-    let interrupted = false
-    const code = await new Promise<number | null>((resolve) => {
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk
-        if (!interrupted && stderr.includes('peer group association 1: syncing')) {
-          interrupted = true
-          child.kill('SIGINT')
-        }
-      })
-      child.on('close', resolve)
-    })
-    const result = {code, stderr}
     expect(result.code).toBe(130)
     expect(result.stderr).toContain('Error: stopped waiting for peer group association 1')
     expect(result.stderr).toContain(
@@ -323,6 +330,21 @@ describe('subcloud-peer-group migrate --wait', () => {
     expect(result.code).toBe(4)
     expect(result.stderr).toContain(
       'Error: subcloud peer group pg1 is still migrating after 1 s (1 of 1 subclouds not rehomed yet)',
+    )
+  })
+
+  it('Ctrl-C is exit 130 and says the migration goes on', async () => {
+    server.on('PATCH', `${api}/subcloud-peer-groups/pg1/migrate`, json({subclouds: [member('sc1', 'secondary')]}))
+    server.on('GET', `${api}/subcloud-peer-groups/pg1`, json(group('migrating')))
+    server.on('GET', `${api}/subcloud-peer-groups/pg1/subclouds`, json({subclouds: [member('sc1', 'rehoming', 't1')]}))
+    const result = await interruptWhen(
+      ['subcloud-peer-group', 'migrate', 'pg1', '--wait', '--poll-interval', '50'],
+      'pg1: migrating: 0 of 1 rehomed',
+    )
+    expect(result.code).toBe(130)
+    expect(result.stderr).toContain('Error: stopped waiting for subcloud peer group pg1')
+    expect(result.stderr).toContain(
+      "Hint: the migration continues on the System Controller; follow it with 'dcm subcloud-peer-group status pg1'",
     )
   })
 
