@@ -146,6 +146,16 @@ describe('bad input is exit 2 with one line, nothing sent', () => {
     expect(server.requests).toHaveLength(0)
   })
 
+  it('--debug shows the exchange with the manager password redacted, plain and base64', async () => {
+    server.on('POST', `${api}/system-peers`, failure(409, 'A system peer with this UUID already exists'))
+    const result = await dcmInProcess([...peerAdd(), '--debug'], env({DCM_PEER_MANAGER_PASSWORD: 'Peer-Secret-42'}))
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('POST')
+    expect(result.stderr).toContain('"manager_password":"<redacted>"')
+    for (const leak of ['Peer-Secret-42', Buffer.from('Peer-Secret-42').toString('base64')])
+      expect(result.stdout + result.stderr).not.toContain(leak)
+  })
+
   it("server refusals keep the server's words behind upstream's context (exit 1)", async () => {
     server.on(
       'DELETE',
