@@ -3,7 +3,7 @@ import {closeSync, existsSync, promises as fs, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {OperationError} from '../core/errors.js'
+import {OperationError, UsageError} from '../core/errors.js'
 import {
   ensurePrivateDir,
   openPrivateFile,
@@ -30,9 +30,23 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(stateHome, 'dcm', 'lab')
 }
 
-/** The data dir a `dcm lab ...` command works on: its --data-dir, else the default, as an absolute path. */
-export function resolveDataDir(flag: string | undefined): string {
+/**
+ * The data dir a `dcm lab ...` command works on: its --data-dir, else the named site's (`--site NAME`:
+ * `lab-sites/NAME` beside the default lab dir), else the default, as an absolute path.
+ */
+export function resolveDataDir(flag: string | undefined, site?: string): string {
+  if (flag === undefined && site !== undefined) return siteDataDir(site)
   return path.resolve(flag ?? defaultDataDir())
+}
+
+/** A site name is one path segment a person can type: it names the site's system too. */
+export const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+export function siteDataDir(site: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!SITE_NAME.test(site)) {
+    throw new UsageError(`--site must be lowercase letters, digits and '-' (at most 63), got "${site}"`)
+  }
+  return path.join(path.dirname(defaultDataDir(env)), 'lab-sites', site)
 }
 
 /**

@@ -19,6 +19,8 @@ export function labStatusMount(context: LabMountContext): LabMount {
               url: context.baseUrl(),
               deployer: context.deployerKind,
               subclouds: context.store.subclouds.length,
+              // The site's identity (sysinv isystems): what a peer's `system-peer add --peer-uuid` names.
+              system: context.geo?.tables.system,
               uptimeSeconds: Math.round(process.uptime()),
             },
           }),

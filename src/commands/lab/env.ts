@@ -35,7 +35,7 @@ ${EXIT_CODES_HELP}`
     const {resolveDataDir, labEnvironment, readAdminPassword, ensureLabSysadminPassword, LAB_SYSADMIN_PASSWORD_FILE} =
       await import('../../lab/lab-files.js')
     const {runningInstance, shellQuote} = await import('../../lab/lab-process.js')
-    const dataDir = resolveDataDir(this.flags['data-dir'])
+    const dataDir = resolveDataDir(this.flags['data-dir'], this.flags.site)
     const instance = await runningInstance(dataDir)
     const password = await readAdminPassword(dataDir)
     if (!instance || !password) {

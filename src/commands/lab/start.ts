@@ -70,7 +70,7 @@ ${EXIT_CODES_HELP}`
       await import('../../lab/lab-files.js')
     const {runningInstance, startDetached} = await import('../../lab/lab-process.js')
     const flags = this.flags
-    const dataDir = resolveDataDir(flags['data-dir'])
+    const dataDir = resolveDataDir(flags['data-dir'], flags.site)
     const timeScale = Number(flags['time-scale'])
     // The simulated deploy steps are timers: a scale beyond 1000 (days per step) only risks their overflow.
     if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1000) {
@@ -97,7 +97,7 @@ ${EXIT_CODES_HELP}`
 
     if (flags.detach) {
       const args = this.argv.filter((arg) => arg !== '--detach')
-      if (!flags['data-dir']) args.push('--data-dir', dataDir)
+      if (!flags['data-dir'] && !flags.site) args.push('--data-dir', dataDir)
       const runScript = runningAsSingleExecutable ? undefined : path.join(this.config.root, 'bin', 'run.js')
       const instance = await startDetached({runScript, dataDir, args})
       this.log(`Lab started in the background (pid ${instance.pid}): ${instance.url}`)
@@ -135,6 +135,7 @@ ${EXIT_CODES_HELP}`
         deployer: flags.deployer,
         timeScale,
         failFor: flags['fail-subcloud'],
+        siteName: flags.site,
         releases: [DEFAULT_SYSTEM_CONTROLLER.softwareVersion, ...(flags.release ?? [])],
         systemController: networks.length
           ? {...DEFAULT_SYSTEM_CONTROLLER, managementNetworks: networks}
@@ -156,7 +157,9 @@ ${EXIT_CODES_HELP}`
       startedAt: new Date().toISOString(),
     })
     const env = labEnvironment({authUrl: lab.authUrl, caCert}, password)
+    const system = lab.geo.tables.system
     this.log(`dcm lab: System Controller listening on ${lab.url} (deployer: ${lab.deployerKind})`)
+    this.log(`  system:     ${system.name} (uuid ${system.uuid}, ${system.mode})`)
     this.log(`  data dir:   ${dataDir}`)
     this.log(`  OS_AUTH_URL=${env.OS_AUTH_URL}${caCert ? `  OS_CACERT=${caCert}` : ''}`)
     this.log(`  in another shell: eval "$(dcm lab env --data-dir ${dataDir})"`)

@@ -11,6 +11,9 @@ const LAB_STATUS_FIELDS = [
   'pid',
   'deployer',
   'subclouds',
+  'system_name',
+  'system_uuid',
+  'system_mode',
   'tls_ca',
   'data_dir',
   'started_at',
@@ -31,13 +34,28 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {resolveDataDir} = await import('../../lab/lab-files.js')
     const {runningInstance, probeInstance} = await import('../../lab/lab-process.js')
-    const dataDir = resolveDataDir(this.flags['data-dir'])
+    const dataDir = resolveDataDir(this.flags['data-dir'], this.flags.site)
     const instance = await runningInstance(dataDir)
     if (!instance) {
       // Not an error: "is a lab running?" has two honest answers, and scripts branch on the state field.
-      return this.printShow(LAB_STATUS_FIELDS, ['stopped', null, null, null, null, null, null, null, dataDir, null])
+      return this.printShow(LAB_STATUS_FIELDS, [
+        'stopped',
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        dataDir,
+        null,
+      ])
     }
     const live = await probeInstance(instance)
+    const system = (live.system ?? {}) as {name?: string; uuid?: string; mode?: string}
     return this.printShow(LAB_STATUS_FIELDS, [
       'running',
       instance.url,
@@ -46,6 +64,9 @@ ${EXIT_CODES_HELP}`
       instance.pid,
       String(live.deployer ?? instance.deployer),
       Number(live.subclouds ?? 0),
+      system.name ?? null,
+      system.uuid ?? null,
+      system.mode ?? null,
       instance.caCert ?? null,
       dataDir,
       instance.startedAt,

@@ -17,7 +17,7 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {resolveDataDir} = await import('../../lab/lab-files.js')
     const {stopInstance} = await import('../../lab/lab-process.js')
-    const dataDir = resolveDataDir(this.flags['data-dir'])
+    const dataDir = resolveDataDir(this.flags['data-dir'], this.flags.site)
     const pid = await stopInstance(dataDir)
     this.log(pid ? `Stopped the lab in ${dataDir} (pid ${pid})` : `No lab is running in ${dataDir}`)
   }

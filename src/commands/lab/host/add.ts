@@ -61,7 +61,7 @@ ${EXIT_CODES_HELP}`
   async run() {
     const flags = this.flags
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
-    const dataDir = resolveDataDir(flags['data-dir'])
+    const dataDir = resolveDataDir(flags['data-dir'], flags.site)
     const durationSeconds = Number(flags.duration)
     if (!Number.isFinite(durationSeconds) || durationSeconds < 0 || durationSeconds > MAX_DURATION_SECONDS)
       throw new UsageError(

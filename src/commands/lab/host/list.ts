@@ -20,7 +20,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
-    const dataDir = resolveDataDir(this.flags['data-dir'])
+    const dataDir = resolveDataDir(this.flags['data-dir'], this.flags.site)
     const {LabHostClient} = await import('../../../lab/hosts/host-admin-client.js')
     const client = await LabHostClient.connect(dataDir)
     try {

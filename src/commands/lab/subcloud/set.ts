@@ -52,7 +52,7 @@ ${EXIT_CODES_HELP}`
     }
     const {resolveDataDir} = await import('../../../lab/lab-files.js')
     const {setSubcloudFaults} = await import('../../../lab/orchestrator/subcloud-fault-client.js')
-    const faults = await setSubcloudFaults(resolveDataDir(flags['data-dir']), this.args.name, {
+    const faults = await setSubcloudFaults(resolveDataDir(flags['data-dir'], flags.site), this.args.name, {
       failStrategyAt: flags['fail-strategy-at'] === '' ? null : flags['fail-strategy-at'],
       failReason: flags['fail-reason'],
       sync: flags.sync ? sync : undefined,
