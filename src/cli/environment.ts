@@ -45,6 +45,11 @@ export const ENVIRONMENT_VARIABLES: EnvironmentVariable[] = [
     description: 'subcloud sysadmin password when no flag or stdin gives it',
     secret: true,
   },
+  {
+    name: 'DCM_PEER_MANAGER_PASSWORD',
+    description: "the peer site's manager password (system-peer) when no flag or stdin gives it",
+    secret: true,
+  },
   {name: 'DCM_BMC_PASSWORD', description: 'subcloud BMC password when no flag or stdin gives it', secret: true},
   {name: 'DCM_SSH_CONFIG', description: 'OpenSSH client config to honour (default ~/.ssh/config); --ssh-config'},
   {name: 'DCM_KNOWN_HOSTS', description: 'known_hosts file (default ~/.ssh/known_hosts); --known-hosts'},

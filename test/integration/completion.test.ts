@@ -64,7 +64,7 @@ describe('dcm autocomplete', () => {
   }
 
   it('completes topics, commands and flags', async () => {
-    expect(await complete('dcm sub')).toEqual(['subcloud', 'subcloud-backup', 'subcloud-group'])
+    expect(await complete('dcm sub')).toEqual(['subcloud', 'subcloud-backup', 'subcloud-group', 'subcloud-peer-group'])
     expect(await complete('dcm subcloud li')).toEqual(['list'])
     expect(await complete('dcm lab host ')).toEqual(['add', 'list', 'remove'])
     expect(await complete('dcm subcloud add --bootstrap-v')).toEqual(['--bootstrap-values'])

@@ -4,7 +4,10 @@ import {DeployFilesManager} from './deploy-files-manager.js'
 import type {KeystoneSession} from './keystone.js'
 import {PhasedDeployManager} from './phased-deploy-manager.js'
 import {SubcloudBackupManager} from './subcloud-backup-manager.js'
+import {PeerGroupAssociationManager} from './peer-group-association-manager.js'
 import {SubcloudGroupManager} from './subcloud-group-manager.js'
+import {SubcloudPeerGroupManager} from './subcloud-peer-group-manager.js'
+import {SystemPeerManager} from './system-peer-manager.js'
 import {StrategyManager} from './strategies/strategy-manager.js'
 import {StrategyOptionsManager} from './strategies/options-manager.js'
 import {StrategyStepManager} from './strategies/step-manager.js'
@@ -28,6 +31,9 @@ export class DcmanagerClient {
   readonly strategyOptions: StrategyOptionsManager
   readonly phasedDeploy: PhasedDeployManager
   readonly deployFiles: DeployFilesManager
+  readonly systemPeers: SystemPeerManager
+  readonly subcloudPeerGroups: SubcloudPeerGroupManager
+  readonly peerGroupAssociations: PeerGroupAssociationManager
 
   constructor(
     readonly session: KeystoneSession,
@@ -42,6 +48,9 @@ export class DcmanagerClient {
     this.strategyOptions = new StrategyOptionsManager(this.http)
     this.phasedDeploy = new PhasedDeployManager(this.http)
     this.deployFiles = new DeployFilesManager(this.http)
+    this.systemPeers = new SystemPeerManager(this.http)
+    this.subcloudPeerGroups = new SubcloudPeerGroupManager(this.http)
+    this.peerGroupAssociations = new PeerGroupAssociationManager(this.http)
   }
 
   /** `/sw-update-strategy` for one type (`client.strategy('sw-deploy').apply()`); no type: the one that exists. */

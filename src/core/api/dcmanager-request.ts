@@ -65,6 +65,18 @@ export class DcmanagerRequest {
     return required ? expectObject<T>(value, endpoint, status, required) : (value as T)
   }
 
+  /** A JSON body answered by `{key: [...]}` (peer group migrate answers the subclouds it starts). */
+  async jsonList<T>(method: 'POST' | 'PATCH', path: string, context: string, body: unknown, key: string): Promise<T[]> {
+    const {value, endpoint, status} = await this.send(method, path, context, JSON.stringify(body), 'application/json')
+    return expectList<T>(value, key, endpoint, status)
+  }
+
+  /** A verb without a body (`PATCH .../sync`), answered by one record holding `required`. */
+  async bodiless<T>(method: 'PATCH' | 'POST', path: string, context: string, required: string[] = []): Promise<T> {
+    const {value, endpoint, status} = await this.send(method, path, context)
+    return expectObject<T>(value, endpoint, status, required)
+  }
+
   /** A multipart/form-data body (subcloud add and update send their files this way). */
   async form<T>(
     method: 'POST' | 'PATCH',

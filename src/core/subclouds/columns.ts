@@ -68,7 +68,8 @@ export const ALARMS = ['NAME', 'CRITICAL_ALARMS', 'MAJOR_ALARMS', 'MINOR_ALARMS'
 /** Deploy states the list hides unless `--all` (peer-site copies). */
 export const SECONDARY_STATES = new Set(['secondary', 'secondary-failed'])
 
-const cell = (value: unknown): Cell =>
+/** One API value as a table cell: null for absent, objects as JSON. */
+export const cell = (value: unknown): Cell =>
   value === undefined || value === null
     ? null
     : typeof value === 'object'

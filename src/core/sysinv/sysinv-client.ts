@@ -3,7 +3,7 @@ import type {SessionRequest} from '../api/keystone.js'
 import {expectList, expectObject} from '../api/response-shape.js'
 import type {HttpResponse} from '../api/transport.js'
 import {parseSysinvError} from './error-body.js'
-import type {RouteCreateBody, SysinvHost, SysinvInterface, SysinvRoute} from './types.js'
+import type {RouteCreateBody, SysinvHost, SysinvInterface, SysinvRoute, SysinvSystem} from './types.js'
 
 /**
  * The part of the sysinv REST API (service type `platform`, host-routes.md §3-4) that host routes use,
@@ -115,6 +115,18 @@ export class SysinvClient {
 
   async deleteRoute(uuid: string): Promise<void> {
     this.expectStatus(await this.send('DELETE', `/routes/${encodeURIComponent(uuid)}`), [200, 204])
+  }
+
+  /** The system this sysinv belongs to (`GET /v1/isystems`, one entry): its UUID names it to its peers. */
+  async getSystem(): Promise<SysinvSystem> {
+    const systems = expectList<SysinvSystem>(
+      this.expectJson(await this.send('GET', '/isystems'), [200]),
+      'isystems',
+      this.name('GET', '/isystems'),
+      200,
+    )
+    if (!systems[0]?.uuid) throw new OperationError(`sysinv at ${this.endpoint} lists no system`)
+    return systems[0]
   }
 
   private send(method: string, path: string, body?: unknown): Promise<HttpResponse> {

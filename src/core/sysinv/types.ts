@@ -67,3 +67,10 @@ export const ROUTE_SHOW_FIELDS = [
   'gateway',
   'metric',
 ] as const
+
+/** One entry of `GET /v1/isystems` (the fields dcm reads). */
+export interface SysinvSystem {
+  uuid: string
+  name: string
+  system_mode?: string
+}

@@ -36,12 +36,15 @@ describe('one add flow', () => {
 
   it('follows a deploy with the one waitForState loop', () => {
     expect(callers(/(?<!function )\bwaitForDeploy\(/)).toEqual(['src/core/flows/add-subcloud.ts'])
-    // Following a strategy (apply --wait, show --watch), a deploy phase (`subcloud deploy <phase> --wait`) or a day-2
-    // operation (backup, restore, redeploy, prestage) is the same loop over another state.
+    // Following a strategy (apply --wait, show --watch), a deploy phase (`subcloud deploy <phase> --wait`), a day-2
+    // operation (backup, restore, redeploy, prestage), an association's sync or a peer group's migration (--wait) is
+    // the same loop over another state.
     expect(callers(/(?<!function )\bwaitForState(<[^>]*>)?\(/)).toEqual([
       'src/core/flows/wait-for-deploy.ts',
+      'src/core/flows/wait-for-migration.ts',
       'src/core/flows/wait-for-phase.ts',
       'src/core/flows/wait-for-subclouds.ts',
+      'src/core/flows/wait-for-sync.ts',
       'src/core/strategies/follow.ts',
       // The recovery demo follows deploy-status and backup-status; it moves to the day-2 wait once that is in core.
       'src/lab/demo-scenarios/recovery.ts',
