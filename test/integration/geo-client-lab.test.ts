@@ -221,7 +221,8 @@ describe('geo-redundancy through dcm on two lab sites', () => {
   })
 
   test('migrate --wait on B: one rehome fails (exit 1, all listed), a second migrate --wait rehomes it (exit 0)', async () => {
-    b.geo.rehomeFaults.set(members[1], 'TASK [rehome : wait for the subcloud] timed out')
+    // What `dcm lab subcloud set NAME --site site-b --fail-rehome REASON` sets: the next rehome there fails, once.
+    b.store.subcloudByName(members[1])!.rehomeFault = 'TASK [rehome : wait for the subcloud] timed out'
     const first = await dcm(
       b,
       'subcloud-peer-group',
@@ -242,7 +243,7 @@ describe('geo-redundancy through dcm on two lab sites', () => {
     expect(first.stdout.split('\n').filter(Boolean).sort()).toEqual(
       [`${members[0]} complete`, `${members[1]} rehome-failed`, `${members[2]} complete`].sort(),
     )
-    b.geo.rehomeFaults.delete(members[1])
+    expect(b.store.subcloudByName(members[1])!.rehomeFault).toBeUndefined()
     const second = await dcm(b, 'subcloud-peer-group', 'migrate', GROUP, '--wait', '-f', 'json')
     expect({code: second.code, stderr: second.stderr.split('\n').filter((line) => line.startsWith('Error'))}).toEqual({
       code: 0,
