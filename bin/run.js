@@ -7,10 +7,11 @@ import vm from 'node:vm'
 
 // dcm runs as one bundled script (dist/bundle/dcm.cjs, built by `npm run compile`): loading it costs a fraction of
 // loading oclif and dcm file by file. A bundle older than the last `tsc` run (a compile without the bundle step) is
-// not used: its code would not be the code in dist/.
+// not used: its code would not be the code in dist/. DCM_NO_BUNDLE=1 starts file by file too: tests that patch a
+// module of dist/ with `node --import` (test/helpers/netconfig-faults-preload.mjs) need the modules they patch.
 const bundle = fileURLToPath(new URL('../dist/bundle/dcm.cjs', import.meta.url))
 const compiled = fileURLToPath(new URL('../dist/.tsbuildinfo', import.meta.url))
-if (isCurrent(bundle, compiled)) {
+if (!process.env.DCM_NO_BUNDLE && isCurrent(bundle, compiled)) {
   runBundle(bundle)
 } else {
   const {execute, settings} = await import('@oclif/core')

@@ -56,6 +56,12 @@ export const ENVIRONMENT_VARIABLES: EnvironmentVariable[] = [
   {name: 'DCM_BOOTSTRAP_PLAYBOOK', description: 'bootstrap playbook path on the controller; --playbook'},
   {name: 'DCM_LOG_DIR', description: 'where bootstrap logs are written; --log-dir'},
   {name: 'DCM_LAB_DIR', description: "the lab's data dir (default $XDG_STATE_HOME/dcm/lab); --data-dir"},
+  {
+    name: 'DCM_NO_BUNDLE',
+    description:
+      "bin/run.js starts file by file from dist/, not from the bundled script (tests patching dist's modules)",
+    testOnly: true,
+  },
   {name: 'DCM_REGENERATE_VALIDATORS', description: 'rewrite schemas/generated/validators.mjs', testOnly: true},
 ]
 

@@ -62,6 +62,8 @@ describeNetns('config-management killed mid-apply', () => {
           ...process.env,
           // Faults through the Executor interface of the built CLI (test/helpers/netconfig-faults-preload.mjs).
           NODE_OPTIONS: `--import ${path.join(repoRoot, 'test', 'helpers', 'netconfig-faults-preload.mjs')}`,
+          // The preload patches dist/'s executor module, which the bundled start does not load.
+          DCM_NO_BUNDLE: '1',
           TEST_NETCONFIG_STALL_AT: 'route',
           NO_COLOR: '1',
         },

@@ -74,6 +74,8 @@ describeNetns('dcm config-management in network namespaces', () => {
   /** Faults through the Executor interface of the built CLI (test/helpers/netconfig-faults-preload.mjs). */
   const faults = (how: 'FAIL' | 'STALL', kind: string): Record<string, string> => ({
     NODE_OPTIONS: `--import ${path.join(repoRoot, 'test', 'helpers', 'netconfig-faults-preload.mjs')}`,
+    // The preload patches dist/'s executor module, which the bundled start does not load.
+    DCM_NO_BUNDLE: '1',
     [`TEST_NETCONFIG_${how}_AT`]: kind,
   })
 

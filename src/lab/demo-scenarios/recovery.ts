@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 
 import type {Subcloud} from '../../core/api/dcmanager-types.js'
+import type {SubcloudWatch} from '../../core/flows/wait-for-subclouds.js'
 import {base64Password, type FormField} from '../../core/api/multipart.js'
 import {OperationError} from '../../core/errors.js'
 import {registerSecret} from '../../core/secrets.js'
@@ -48,20 +49,29 @@ export const recoveryScenario: DemoScenario = {
         const record = context.lab.store.subcloudByName(NAME)
         if (!record) throw new OperationError(`${NAME} is not in the lab`)
         context.lab.store.updateSubcloud(record.id, {deployFault: {state: 'bootstrapping', reason: FAILED_TASK}})
+        const before = await context.client.subclouds.get(NAME)
         await phase(context, 'bootstrap', [sysadmin()], `Unable to bootstrap subcloud ${NAME}`)
-        context.step(`Bootstrap it: dcm subcloud deploy bootstrap ${NAME}`)
-        const failed = await follow(context, 'bootstrap-failed')
+        context.step(`Bootstrap it: dcm subcloud deploy bootstrap ${NAME} --wait`)
+        // The wait `--wait` runs ends in exit 1 here: the failure this scenario is about.
+        const failure = await followPhase(context, 'bootstrap', before).then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+        if (!(failure instanceof OperationError)) throw new OperationError(`${NAME} was expected to fail its bootstrap`)
+        context.emit({kind: 'progress', line: `exit 1: ${failure.message}`})
+        const failed = await context.client.subclouds.get(NAME)
         const task = /FAILED TASK: TASK \[([^\]]+)\]/.exec(failed['error-description'])?.[1] ?? '?'
         context.step('The bootstrap failed at a named task: dcm subcloud errors subcloud1', [
           `deploy status ${failed['deploy-status']}, failed task: ${task}`,
         ])
       },
       async (context) => {
+        const before = await context.client.subclouds.get(NAME)
         const resumed = await phase(context, 'resume', [sysadmin()], `Unable to resume subcloud ${NAME}`)
-        context.step(`Fix the cause, then resume: dcm subcloud deploy resume ${NAME}`, [
+        context.step(`Fix the cause, then resume: dcm subcloud deploy resume ${NAME} --wait`, [
           `answered ${resumed['deploy-status']}; the bootstrap runs again, then deploy complete (no deploy config)`,
         ])
-        await follow(context, 'complete')
+        await followPhase(context, 'resume', before)
       },
       async (context) => {
         const subcloud = await context.client.subclouds.get(NAME)
@@ -69,14 +79,16 @@ export const recoveryScenario: DemoScenario = {
         await manageWhenOnline(context, subcloud)
       },
       async (context) => {
+        const before = await context.client.subclouds.get(NAME)
         await context.client.http.form('POST', '/subcloud-backup/', 'Unable to create subcloud backup', [
           {name: 'subcloud', value: NAME},
           {name: 'local_only', value: 'false'},
           {name: 'registry_images', value: 'false'},
           sysadmin(),
         ])
-        context.step(`Back it up: dcm subcloud-backup create --subcloud ${NAME}`)
-        const backedUp = await follow(context, 'complete-central', 'backup-status')
+        context.step(`Back it up: dcm subcloud-backup create --subcloud ${NAME} --wait`)
+        const {backupCreateWatch} = await import('../../core/subclouds/day2-states.js')
+        const backedUp = await followOperation(context, backupCreateWatch, before)
         context.step('The backup is stored centrally on the System Controller', [
           `backup status ${backedUp['backup-status']}, taken ${backedUp['backup-datetime']}`,
         ])
@@ -88,6 +100,7 @@ export const recoveryScenario: DemoScenario = {
           `Unable to unmanage subcloud ${NAME}`,
         )
         context.step(`Unmanage it for the restore: dcm subcloud unmanage ${NAME}`)
+        const before = await context.client.subclouds.get(NAME)
         await context.client.http.form('PATCH', '/subcloud-backup/restore', 'Unable to restore subcloud backup', [
           {name: 'subcloud', value: NAME},
           ...['with_install', 'local_only', 'registry_images', 'auto', 'factory'].map((name) => ({
@@ -96,8 +109,9 @@ export const recoveryScenario: DemoScenario = {
           })),
           sysadmin(),
         ])
-        context.step(`Restore it from the backup: dcm subcloud-backup restore --subcloud ${NAME}`)
-        await follow(context, 'complete')
+        context.step(`Restore it from the backup: dcm subcloud-backup restore --subcloud ${NAME} --wait`)
+        const {restoreWatch} = await import('../../core/subclouds/day2-states.js')
+        await followOperation(context, restoreWatch, before)
         await manageWhenOnline(context, await context.client.subclouds.get(NAME))
         const subcloud = await context.client.subclouds.get(NAME, {detail: true})
         context.subcloud = subcloud
@@ -133,32 +147,33 @@ function phase(context: DemoContext, verb: string, fields: FormField[], errorCon
   ])
 }
 
-/** Follow a status of the subcloud with the one generic wait, printing each change, until `wanted`. */
-async function follow(
-  context: DemoContext,
-  wanted: string,
-  field: 'deploy-status' | 'backup-status' = 'deploy-status',
-) {
-  const {waitForState} = await import('../../core/flows/wait-for-state.js')
-  const failed = (status: string) => /failed|aborted/.test(status)
-  return waitForState<Subcloud>({
-    fetch: () => context.client.subclouds.get(NAME),
-    stateOf: (subcloud) => String(subcloud[field] ?? ''),
-    finalState: (subcloud) => {
-      const status = String(subcloud[field] ?? '')
-      if (status === wanted) return 'done'
-      return failed(status) && !failed(wanted) ? 'failed' : undefined
-    },
-    errors: {
-      failed: (subcloud) => new OperationError(`${NAME} ended ${String(subcloud[field])}`),
-      timedOut: (subcloud, ms) => new OperationError(`${NAME} still ${String(subcloud[field])} after ${ms} ms`),
-      interrupted: () => new OperationError('interrupted'),
-    },
+/** A deploy phase followed as `subcloud deploy <phase> --wait` follows it, one progress line per change. */
+async function followPhase(context: DemoContext, command: 'bootstrap' | 'resume', before: Subcloud): Promise<Subcloud> {
+  const {waitForPhase} = await import('../../core/flows/wait-for-phase.js')
+  return waitForPhase(context.client, command, NAME, {
+    before,
     timeoutMs: 120_000,
     intervalMs: 100,
     signal: context.signal,
     onProgress: (progress) => {
-      if (progress.changed) context.emit({kind: 'progress', line: `${NAME}: ${field} ${progress.state}`})
+      if (progress.changed) context.emit({kind: 'progress', line: `${NAME}: deploy-status ${progress.status}`})
     },
   })
+}
+
+/** A backup or restore followed as `subcloud-backup create|restore --wait` follows it; a failure is exit 1. */
+async function followOperation(context: DemoContext, watch: SubcloudWatch, before: Subcloud): Promise<Subcloud> {
+  const {operationFailed, waitForSubclouds} = await import('../../core/flows/wait-for-subclouds.js')
+  const [result] = await waitForSubclouds(context.client, [before], watch, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+    signal: context.signal,
+    onProgress: (progress) => {
+      if (progress.changed)
+        for (const {name, state} of progress.states)
+          context.emit({kind: 'progress', line: `${name}: ${watch.field} ${state}`})
+    },
+  })
+  if (result.outcome !== 'done') throw operationFailed(watch, result.subcloud)
+  return result.subcloud
 }

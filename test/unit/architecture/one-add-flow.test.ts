@@ -46,8 +46,6 @@ describe('one add flow', () => {
       'src/core/flows/wait-for-subclouds.ts',
       'src/core/flows/wait-for-sync.ts',
       'src/core/strategies/follow.ts',
-      // The recovery demo follows deploy-status and backup-status; it moves to the day-2 wait once that is in core.
-      'src/lab/demo-scenarios/recovery.ts',
     ])
   })
 
