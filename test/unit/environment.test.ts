@@ -28,7 +28,8 @@ function sourceFiles(directory: string): string[] {
 /** Every OS_*, DCM_*, DCMANAGER_*, DCCLIENT_*, CLIFF_* and CLI_CONFIRMATIONS name the code mentions. */
 function namesInCode(): Map<string, string> {
   const names = new Map<string, string>()
-  for (const file of sourceFiles(path.join(repoRoot, 'src'))) {
+  // bin/run.js too: the start script reads DCM_NO_BUNDLE before any of src/ is loaded.
+  for (const file of [...sourceFiles(path.join(repoRoot, 'src')), path.join(repoRoot, 'bin', 'run.js')]) {
     if (file.endsWith(path.join('cli', 'environment.ts'))) continue
     for (const [name] of readFileSync(file, 'utf8').matchAll(
       /\b(?:OS|DCM|DCMANAGER|DCCLIENT|CLIFF)_[A-Z0-9_]+\b|\bCLI_CONFIRMATIONS\b/g,
