@@ -1,24 +1,17 @@
 import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {BackupResultCommand} from '../../cli/backup-result-command.js'
+import {EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {jsonShape} from '../../cli/json-shape.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {passwordFlags, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
-import {followSubclouds, waitFlags} from '../../cli/subcloud-wait.js'
-import {
-  BACKUP_DETAIL,
-  BACKUP_SHOW_OPTIONAL,
-  BACKUP_SUMMARY,
-  backupRow,
-  backupShow,
-  summaryRow,
-} from '../../core/subclouds/backup-columns.js'
+import {waitFlags} from '../../cli/subcloud-wait.js'
+import {BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL, BACKUP_SUMMARY} from '../../core/subclouds/backup-columns.js'
 import {buildCreateForm, checkCreateRequest, type BackupCreateRequest} from '../../core/subclouds/backup.js'
-import {rowsOrNone} from '../../core/subclouds/columns.js'
 import {showFormatter} from '../../core/output/formats.js'
 
-export default class SubcloudBackupCreate extends BaseCommand<typeof SubcloudBackupCreate> {
+export default class SubcloudBackupCreate extends BackupResultCommand<typeof SubcloudBackupCreate> {
   static summary = 'Backup a subcloud or group of subclouds'
   static description = `Stored on the System Controller, or with --local-only on the subcloud itself. --backup-values is checked before anything is sent (a YAML mapping; max_home_dir_usage a whole number): a bad file is exit 2 naming file:line:col.
 --wait follows the backup status (a dcm extension): for a subcloud, exit 0 when complete-central/complete-local, 1 on failed/validate-failed/backup-prep-failed (with the error description), 4 on --timeout; for a group, a summary table with one row per subcloud, exit 1 when any failed.
@@ -70,27 +63,7 @@ ${EXIT_CODES_HELP}`
     const password = await resolveSysadminPassword(f)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subclouds = await client.subcloudBackups.create(await buildCreateForm(request, password))
-    if (!f.wait || subclouds.length === 0) {
-      if (single && subclouds.length > 0) {
-        const {fields, values} = backupShow(subclouds[0])
-        return this.printShow(fields, values)
-      }
-      return this.printList(BACKUP_DETAIL, rowsOrNone(BACKUP_DETAIL, subclouds.map(backupRow), this.jsonEnabled()))
-    }
-    const {backupCreateWatch} = await import('../../core/subclouds/day2-states.js')
-    const {groupFailure, operationFailed} = await import('../../core/flows/wait-for-subclouds.js')
-    const outcomes = await this.withInterrupt((signal) =>
-      followSubclouds(client, subclouds, backupCreateWatch, f, signal, this.debugLine),
-    )
-    if (single) {
-      const [only] = outcomes
-      if (only.outcome === 'failed') throw operationFailed(backupCreateWatch, only.subcloud)
-      const {fields, values} = backupShow(only.subcloud)
-      return this.printShow(fields, values)
-    }
-    const records = this.printList(BACKUP_SUMMARY, outcomes.map(summaryRow))
-    const failure = groupFailure(backupCreateWatch, outcomes)
-    if (failure) throw failure
-    return records
+    const watch = f.wait ? (await import('../../core/subclouds/day2-states.js')).backupCreateWatch : undefined
+    return this.showBackupResult(client, subclouds, {single, watch, flags: f})
   }
 }

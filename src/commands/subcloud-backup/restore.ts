@@ -1,25 +1,18 @@
 import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
-import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {BackupResultCommand} from '../../cli/backup-result-command.js'
+import {EXIT_CODES_HELP} from '../../cli/base-command.js'
 import {jsonShape} from '../../cli/json-shape.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
 import {passwordFlags, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
-import {followSubclouds, waitFlags} from '../../cli/subcloud-wait.js'
-import {
-  BACKUP_DETAIL,
-  BACKUP_SHOW_OPTIONAL,
-  BACKUP_SUMMARY,
-  backupRow,
-  backupShow,
-  summaryRow,
-} from '../../core/subclouds/backup-columns.js'
+import {waitFlags} from '../../cli/subcloud-wait.js'
+import {BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL, BACKUP_SUMMARY} from '../../core/subclouds/backup-columns.js'
 import {buildRestoreForm, checkRestoreRequest, type BackupRestoreRequest} from '../../core/subclouds/backup.js'
-import {rowsOrNone} from '../../core/subclouds/columns.js'
 import {showFormatter} from '../../core/output/formats.js'
 
-export default class SubcloudBackupRestore extends BaseCommand<typeof SubcloudBackupRestore> {
+export default class SubcloudBackupRestore extends BackupResultCommand<typeof SubcloudBackupRestore> {
   static summary = 'Restore a subcloud or group of subclouds from backup'
   static description = `The subclouds must be unmanaged; they stay unmanaged after the restore (run 'subcloud manage'). --restore-values is checked before anything is sent (a YAML mapping; bootstrap_address a map of subcloud names to addresses; restore_timeout numeric): a bad file is exit 2 naming file:line:col.
 --wait follows the deploy status (a dcm extension): exit 0 when complete (factory-restore-complete with --factory), 1 on a failure state (with the error description), 4 on --timeout; for a group, a summary table with one row per restored subcloud, exit 1 when any failed.
@@ -98,27 +91,7 @@ ${EXIT_CODES_HELP}`
     const password = await resolveSysadminPassword(f)
     const client = await dcmanagerFromFlags(this.flags, this.debugLine)
     const subclouds = await client.subcloudBackups.restore(await buildRestoreForm(request, password))
-    if (!f.wait || subclouds.length === 0) {
-      if (single && subclouds.length > 0) {
-        const {fields, values} = backupShow(subclouds[0])
-        return this.printShow(fields, values)
-      }
-      return this.printList(BACKUP_DETAIL, rowsOrNone(BACKUP_DETAIL, subclouds.map(backupRow), this.jsonEnabled()))
-    }
-    const {restoreWatch} = await import('../../core/subclouds/day2-states.js')
-    const {groupFailure, operationFailed} = await import('../../core/flows/wait-for-subclouds.js')
-    const outcomes = await this.withInterrupt((signal) =>
-      followSubclouds(client, subclouds, restoreWatch, f, signal, this.debugLine),
-    )
-    if (single) {
-      const [only] = outcomes
-      if (only.outcome === 'failed') throw operationFailed(restoreWatch, only.subcloud)
-      const {fields, values} = backupShow(only.subcloud)
-      return this.printShow(fields, values)
-    }
-    const records = this.printList(BACKUP_SUMMARY, outcomes.map(summaryRow))
-    const failure = groupFailure(restoreWatch, outcomes)
-    if (failure) throw failure
-    return records
+    const watch = f.wait ? (await import('../../core/subclouds/day2-states.js')).restoreWatch : undefined
+    return this.showBackupResult(client, subclouds, {single, watch, flags: f})
   }
 }
