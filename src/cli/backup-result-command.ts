@@ -15,6 +15,9 @@ import {followSubclouds, type WaitFlagValues} from './subcloud-wait.js'
  * one subcloud (exit 1 when it failed) or a summary row per subcloud (exit 1 naming the failed ones).
  */
 export abstract class BackupResultCommand<T extends typeof Command> extends BaseCommand<T> {
+  // oclif's manifest reads this per class in the chain: restated so that --json stays on the subclasses.
+  static enableJsonFlag = true
+
   protected async showBackupResult(
     client: DcmanagerClient,
     subclouds: Subcloud[],
