@@ -2,7 +2,7 @@ import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import type {DeployPhase} from '../deploy/deploy-phases.js'
 import {type DcmanagerContext, type DcmanagerFamily, json, readForm, subcloudOr404, toApi} from './dcmanager-http.js'
-import {validateSubcloudAdd} from './subcloud-add-validation.js'
+import {recordFromAdd, validateSubcloudAdd} from './subcloud-add-validation.js'
 import {
   applyBootstrapValues,
   type BootstrapValues,
@@ -14,7 +14,7 @@ import {
   startPhases,
 } from './deploy-inputs.js'
 import {missingDeployFiles} from './subcloud-deploy-files.js'
-import {NO_ERRORS, newSubcloudRecord, type SubcloudRecord} from './subcloud-model.js'
+import {NO_ERRORS, type SubcloudRecord} from './subcloud-model.js'
 import {transientReason} from './subcloud-update.js'
 import {supportedRelease} from './release-check.js'
 
@@ -134,26 +134,7 @@ async function createSubcloud(context: DcmanagerContext, request: LabRequest): P
     withoutPassword: true,
     missingDeployFiles: (release) => missingDeployFiles(store, release),
   })
-  const record = newSubcloudRecord({
-    id: store.allocateSubcloudId(),
-    name: valid.name,
-    description: valid.description,
-    location: valid.location,
-    softwareVersion: valid.softwareVersion,
-    managementSubnet: valid.managementSubnet,
-    managementStartIp: valid.managementStartIp,
-    managementEndIp: valid.managementEndIp,
-    managementGatewayIp: valid.managementGatewayIp,
-    systemcontrollerGatewayIp: valid.systemcontrollerGatewayIp,
-    groupId: valid.groupId,
-    bootstrapAddress: valid.bootstrapAddress,
-    oamFloatingAddress: valid.oamFloatingAddress,
-    managementSubnets: valid.managementSubnets,
-    managementRanges: valid.managementRanges,
-    dataInstall: valid.dataInstall,
-    hasDeployConfig: valid.hasDeployConfig,
-  })
-  if (valid.deployConfigName) record.deployConfigName = valid.deployConfigName
+  const record = recordFromAdd(store.allocateSubcloudId(), valid)
   store.insertSubcloud(record)
   context.runner.rememberBootstrapValues(record.id, valid.bootstrapValues)
   // Upstream's manager answers the RPC call once the create is over: the reply shows the final state.

@@ -4,6 +4,7 @@ import {WebobError} from '../http/webob-error.js'
 import {validateSubcloudConfig} from './subcloud-add-config.js'
 import {type AddContext, asText, bad, compact, decodePassword, present} from './subcloud-add-fields.js'
 import {validateInstallValues} from './subcloud-add-install.js'
+import {newSubcloudRecord, type SubcloudRecord} from './subcloud-model.js'
 
 /**
  * The server side of `POST /v1.0/subclouds` (dcmanager-api.md §4, bootstrap-overrides.md 8.1): every check in
@@ -63,6 +64,32 @@ interface AddRequest {
 }
 
 type AddFlags = Record<(typeof BOOLEAN_FIELDS)[number], boolean>
+
+/** The new subcloud's record as an add (`POST /subclouds`, `/phased-subcloud-deploy`) stores it. */
+export function recordFromAdd(id: number, valid: ValidatedAdd, deployStatus?: string): SubcloudRecord {
+  const record = newSubcloudRecord({
+    id,
+    name: valid.name,
+    description: valid.description,
+    location: valid.location,
+    softwareVersion: valid.softwareVersion,
+    ...(deployStatus ? {deployStatus} : {}),
+    managementSubnet: valid.managementSubnet,
+    managementStartIp: valid.managementStartIp,
+    managementEndIp: valid.managementEndIp,
+    managementGatewayIp: valid.managementGatewayIp,
+    systemcontrollerGatewayIp: valid.systemcontrollerGatewayIp,
+    groupId: valid.groupId,
+    bootstrapAddress: valid.bootstrapAddress,
+    oamFloatingAddress: valid.oamFloatingAddress,
+    managementSubnets: valid.managementSubnets,
+    managementRanges: valid.managementRanges,
+    dataInstall: valid.dataInstall,
+    hasDeployConfig: valid.hasDeployConfig,
+  })
+  if (valid.deployConfigName) record.deployConfigName = valid.deployConfigName
+  return record
+}
 
 export async function validateSubcloudAdd(parts: Map<string, FormPart>, context: AddContext): Promise<ValidatedAdd> {
   const request = await readAddRequest(parts)

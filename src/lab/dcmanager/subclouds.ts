@@ -11,8 +11,8 @@ import {
   subcloudOr404,
   toApi,
 } from './dcmanager-http.js'
-import {validateSubcloudAdd} from './subcloud-add-validation.js'
-import {ACTIVE_DEPLOY_STATES, aggregateSync, endpointSyncList, newSubcloudRecord} from './subcloud-model.js'
+import {recordFromAdd, validateSubcloudAdd} from './subcloud-add-validation.js'
+import {ACTIVE_DEPLOY_STATES, aggregateSync, endpointSyncList} from './subcloud-model.js'
 import {updateSubcloud} from './subcloud-update.js'
 import type {DeployPhase} from '../deploy/deploy-phases.js'
 import {missingDeployFiles} from './subcloud-deploy-files.js'
@@ -133,27 +133,7 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     releases: context.releases,
     missingDeployFiles: (release) => missingDeployFiles(store, release),
   })
-  const record = newSubcloudRecord({
-    id: store.allocateSubcloudId(),
-    name: valid.name,
-    description: valid.description,
-    location: valid.location,
-    softwareVersion: valid.softwareVersion,
-    deployStatus: valid.secondary ? 'secondary' : 'not-deployed',
-    managementSubnet: valid.managementSubnet,
-    managementStartIp: valid.managementStartIp,
-    managementEndIp: valid.managementEndIp,
-    managementGatewayIp: valid.managementGatewayIp,
-    systemcontrollerGatewayIp: valid.systemcontrollerGatewayIp,
-    groupId: valid.groupId,
-    bootstrapAddress: valid.bootstrapAddress,
-    oamFloatingAddress: valid.oamFloatingAddress,
-    managementSubnets: valid.managementSubnets,
-    managementRanges: valid.managementRanges,
-    dataInstall: valid.dataInstall,
-    hasDeployConfig: valid.hasDeployConfig,
-  })
-  if (valid.deployConfigName) record.deployConfigName = valid.deployConfigName
+  const record = recordFromAdd(store.allocateSubcloudId(), valid, valid.secondary ? 'secondary' : 'not-deployed')
   // An enrolled subcloud is not in its initial deployment (§1.4).
   if (valid.enroll) record.initialDeployment = false
   // A peer's copy keeps the primary's region name and the bootstrap values as rehome data.
