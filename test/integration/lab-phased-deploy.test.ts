@@ -337,6 +337,29 @@ describe('subcloud add --enroll', () => {
   })
 })
 
+describe('subcloud add --migrate', () => {
+  test('stores pre-rehome where a plain add stores creating, then rehoming and complete (subcloud_deploy_create)', async () => {
+    const n = next++
+    const name = `sc${n}`
+    const response = await postSubcloud(lab, values(name, n), [{name: 'migrate', value: 'true'}], {
+      address: `10.10.${n}.12`,
+    })
+    const {id} = await jsonOf(response)
+    const seen = [statusOf(id as number)]
+    const listener = () => {
+      const status = statusOf(id as number)
+      if (status && seen.at(-1) !== status) seen.push(status)
+    }
+    lab.store.on('change', listener)
+    await until(id as number, 'complete')
+    lab.store.off('change', listener)
+    expect(seen).not.toContain('creating')
+    expect(seen).not.toContain('create-complete')
+    expect(seen.slice(seen.indexOf('pre-rehome'))).toEqual(['pre-rehome', 'rehoming', 'complete'])
+    expect(lab.store.subcloudById(id as number)?.initialDeployment).toBe(false)
+  })
+})
+
 describe('each phase from each accepted state', () => {
   /** A subcloud created with install values and a deploy config, then set to `state` as a stored phase left it. */
   async function inState(state: string): Promise<number> {

@@ -134,8 +134,8 @@ async function addSubcloudNow(context: DcmanagerContext, request: LabRequest): P
     missingDeployFiles: (release) => missingDeployFiles(store, release),
   })
   const record = recordFromAdd(store.allocateSubcloudId(), valid, valid.secondary ? 'secondary' : 'not-deployed')
-  // An enrolled subcloud is not in its initial deployment (§1.4).
-  if (valid.enroll) record.initialDeployment = false
+  // An enrolled or migrated subcloud is not in its initial deployment (§1.4).
+  if (valid.enroll || valid.migrate) record.initialDeployment = false
   // A peer's copy keeps the primary's region name and the bootstrap values as rehome data.
   if (valid.secondary) Object.assign(record, secondaryFields(parts, valid.bootstrapAddress))
   store.insertSubcloud(record)
@@ -165,7 +165,8 @@ function addPhases(valid: {
   dataInstall: string | null
   hasDeployConfig: boolean
 }): DeployPhase[] {
-  if (valid.migrate) return ['create', 'rehome']
+  // A rehoming add stores `pre-rehome` where others store `creating` (subcloud_deploy_create), then rehomes.
+  if (valid.migrate) return ['rehome']
   if (valid.enroll) return ['create', 'enroll', valid.hasDeployConfig ? 'config' : 'complete']
   return [
     'create',
