@@ -2,7 +2,7 @@ import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
 import {addSteps, type AddPath, deployOutcome, stepOf} from '../subclouds/deploy-status.js'
-import {waitForState} from './wait-for-state.js'
+import {type StateProgress, waitForState} from './wait-for-state.js'
 
 /**
  * Follow a subcloud's deploy-status until it rests (`subcloud add --wait`, the add batch, the lab demo):
@@ -41,33 +41,44 @@ export function waitForDeploy(client: DcmanagerClient, ref: string, options: Wai
       return outcome === 'complete' ? 'done' : outcome === 'failed' ? 'failed' : undefined
     },
     errors: {
-      failed: (subcloud) => {
-        const description = (subcloud['error-description'] ?? '').trim()
-        const detail = description && description !== 'No errors present' ? `: ${description.split('\n')[0]}` : ''
-        return new OperationError(
-          `subcloud ${subcloud.name} deployment failed: ${subcloud['deploy-status']}${detail}`,
-          {
-            hint: `see 'dcm subcloud errors ${subcloud.name}' for the full error description`,
-          },
-        )
-      },
+      failed: (subcloud) => deployFailed(subcloud, 'deployment'),
       timedOut: (subcloud, timeoutMs) =>
-        new TimeoutError(
-          `subcloud ${subcloud.name} is still ${subcloud['deploy-status']} after ${Math.round(timeoutMs / 1000)} s`,
-          {hint: `${keepFollowing} 'dcm subcloud show ${subcloud.name}'`},
-        ),
+        deployTimedOut(subcloud, timeoutMs, `${keepFollowing} 'dcm subcloud show ${subcloud.name}'`),
       interrupted: () =>
         new InterruptedError(`stopped waiting for subcloud ${ref}`, {
           hint: `${keepFollowing} 'dcm subcloud show ${ref}'`,
         }),
     },
+    ...deployWaitSettings(options, steps),
+  })
+}
+
+/** Exit 1 of a deploy-status wait: the state, and the first line of the error description. */
+export function deployFailed(subcloud: Subcloud, what: string): OperationError {
+  const description = (subcloud['error-description'] ?? '').trim()
+  const detail = description && description !== 'No errors present' ? `: ${description.split('\n')[0]}` : ''
+  return new OperationError(`subcloud ${subcloud.name} ${what} failed: ${subcloud['deploy-status']}${detail}`, {
+    hint: `see 'dcm subcloud errors ${subcloud.name}' for the full error description`,
+  })
+}
+
+export function deployTimedOut(subcloud: Subcloud, timeoutMs: number, hint: string): TimeoutError {
+  return new TimeoutError(
+    `subcloud ${subcloud.name} is still ${subcloud['deploy-status']} after ${Math.round(timeoutMs / 1000)} s`,
+    {hint},
+  )
+}
+
+/** What a deploy-status wait passes on to waitForState (shared with waitForPhase): timing, retries, progress. */
+export function deployWaitSettings(options: Omit<WaitOptions, 'path'>, steps: string[]) {
+  return {
     timeoutMs: options.timeoutMs,
     intervalMs: options.intervalMs,
     signal: options.signal,
     onRetry: options.onRetry,
     now: options.now,
     onProgress: options.onProgress
-      ? (progress) =>
+      ? (progress: StateProgress<Subcloud>) =>
           options.onProgress?.({
             name: progress.value.name,
             status: progress.state,
@@ -77,5 +88,5 @@ export function waitForDeploy(client: DcmanagerClient, ref: string, options: Wai
             elapsedMs: progress.elapsedMs,
           })
       : undefined,
-  })
+  }
 }

@@ -1,9 +1,15 @@
 import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
-import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
-import {deployOutcome, stepOf} from '../subclouds/deploy-status.js'
+import {InterruptedError} from '../errors.js'
+import {deployOutcome} from '../subclouds/deploy-status.js'
 import type {PhaseCommand} from '../subclouds/phased-deploy.js'
-import type {DeployProgress, WaitOptions} from './wait-for-deploy.js'
+import {
+  deployFailed,
+  deployTimedOut,
+  deployWaitSettings,
+  type DeployProgress,
+  type WaitOptions,
+} from './wait-for-deploy.js'
 import {waitForState} from './wait-for-state.js'
 
 /**
@@ -84,36 +90,11 @@ export function waitForPhase(
       return RESTING.has(status) && !steps.includes(status) ? 'failed' : undefined
     },
     errors: {
-      failed: (subcloud) => {
-        const description = (subcloud['error-description'] ?? '').trim()
-        const detail = description && description !== 'No errors present' ? `: ${description.split('\n')[0]}` : ''
-        return new OperationError(`subcloud ${subcloud.name} ${what} failed: ${subcloud['deploy-status']}${detail}`, {
-          hint: `see 'dcm subcloud errors ${subcloud.name}' for the full error description`,
-        })
-      },
-      timedOut: (subcloud, timeoutMs) =>
-        new TimeoutError(
-          `subcloud ${subcloud.name} is still ${subcloud['deploy-status']} after ${Math.round(timeoutMs / 1000)} s`,
-          {hint: follow},
-        ),
+      failed: (subcloud) => deployFailed(subcloud, what),
+      timedOut: (subcloud, timeoutMs) => deployTimedOut(subcloud, timeoutMs, follow),
       interrupted: () => new InterruptedError(`stopped waiting for subcloud ${ref}`, {hint: follow}),
     },
-    timeoutMs: options.timeoutMs,
-    intervalMs: options.intervalMs,
-    signal: options.signal,
-    onRetry: options.onRetry,
-    now: options.now,
-    onProgress: options.onProgress
-      ? (progress) =>
-          options.onProgress?.({
-            name: progress.value.name,
-            status: progress.state,
-            changed: progress.changed,
-            step: stepOf(progress.state, steps),
-            steps: steps.length,
-            elapsedMs: progress.elapsedMs,
-          })
-      : undefined,
+    ...deployWaitSettings(options, steps),
   })
 }
 
