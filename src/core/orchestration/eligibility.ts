@@ -1,4 +1,5 @@
 import {type StrategyDeclaration, strategyDeclaration, type StrategyType, type SyncStatus} from './strategy-types.js'
+import {transientReason} from '../subclouds/transient-state.js'
 
 /**
  * Which subclouds a strategy takes (orchestration.md §3.2, §3.3): the orchestrator's create pipeline as pure
@@ -11,6 +12,8 @@ export interface OrchestrationSubcloud {
   availabilityStatus: string
   deployStatus: string
   prestageStatus: string | null
+  /** Absent where the caller does not know it (a backup under way then does not count). */
+  backupStatus?: string | null
   groupId: number
   /** Sync status per endpoint type; a missing endpoint counts as `unknown`. */
   endpointSync: Readonly<Record<string, string>>
@@ -24,6 +27,7 @@ export interface ApiSubcloudForOrchestration {
   'availability-status': string
   'deploy-status': string
   'prestage-status': string | null
+  'backup-status'?: string | null
   group_id: number
   endpoint_sync_status?: Array<{endpoint_type: string; sync_status: string}>
 }
@@ -36,6 +40,7 @@ export function fromApiSubcloud(subcloud: ApiSubcloudForOrchestration): Orchestr
     availabilityStatus: subcloud['availability-status'],
     deployStatus: subcloud['deploy-status'],
     prestageStatus: subcloud['prestage-status'],
+    backupStatus: subcloud['backup-status'],
     groupId: subcloud.group_id,
     endpointSync: Object.fromEntries(
       (subcloud.endpoint_sync_status ?? []).map((entry) => [entry.endpoint_type, entry.sync_status]),
@@ -51,8 +56,6 @@ function syncOf(subcloud: OrchestrationSubcloud, endpoint: string): SyncStatus {
 const PRESTAGE_DEPLOY_STATES = new Set(['complete', 'sw-deploy-apply-strategy-failed'])
 /** prestage-status values a new prestage may start from (null = never prestaged). */
 const PRESTAGE_RESTART_STATES = new Set(['failed', 'complete'])
-/** prestage-status values of a prestage in progress (api §3.3's transient check). */
-const PRESTAGE_BUSY_STATES = new Set(['prestaging', 'prestage-prepare', 'prestaging-packages', 'prestaging-images'])
 
 /**
  * The prestage initial check (`common/prestage.py::initial_subcloud_validate`): the first failing reason, or
@@ -61,8 +64,8 @@ const PRESTAGE_BUSY_STATES = new Set(['prestaging', 'prestage-prepare', 'prestag
 export function prestageRefusal(subcloud: OrchestrationSubcloud): string | undefined {
   if (subcloud.availabilityStatus !== 'online') return 'Subcloud is offline.'
   if (subcloud.managementState !== 'managed') return 'Subcloud is not managed.'
-  if (subcloud.prestageStatus && PRESTAGE_BUSY_STATES.has(subcloud.prestageStatus))
-    return `Subcloud ${subcloud.name} current prestage_status is '${subcloud.prestageStatus}'. Please wait until the operation is complete and try again.`
+  const busy = transientReason(subcloud)
+  if (busy) return busy
   if (!PRESTAGE_DEPLOY_STATES.has(subcloud.deployStatus))
     return 'Prestage operation is not allowed when subcloud deploy is in progress.'
   if (subcloud.prestageStatus && !PRESTAGE_RESTART_STATES.has(subcloud.prestageStatus))

@@ -185,35 +185,7 @@ export function aggregateSync(record: SubcloudRecord): SyncStatus {
   return values.size === 1 ? [...values][0] : 'out-of-sync'
 }
 
-/**
- * Deploy states a restarted dcmanager flips to their failure value (the server's TRANSITORY_STATES map):
- * a lab killed mid-deploy never leaves a subcloud stuck in a state nothing will advance.
- */
-export const TRANSITORY_DEPLOY_STATES: Record<string, string> = {
-  'not-deployed': 'create-failed',
-  creating: 'create-failed',
-  'pre-deploy': 'pre-config-failed',
-  'pre-install': 'pre-install-failed',
-  installing: 'install-failed',
-  'pre-bootstrap': 'pre-bootstrap-failed',
-  bootstrapping: 'bootstrap-failed',
-  'pre-config': 'pre-config-failed',
-  configuring: 'config-failed',
-  deploying: 'config-failed',
-  'aborting-install': 'install-failed',
-  'aborting-bootstrap': 'bootstrap-failed',
-  'aborting-config': 'config-failed',
-  'pre-restore': 'restore-prep-failed',
-  restoring: 'restore-failed',
-  'onsite-restoring': 'restore-failed',
-  'pre-rehome': 'rehome-prep-failed',
-  rehoming: 'rehome-failed',
-  'reconfiguring-network': 'network-reconfiguration-failed',
-  'pre-init-enroll': 'pre-init-enroll-failed',
-  'initiating-enroll': 'init-enroll-failed',
-  'pre-enroll': 'pre-enroll-failed',
-  enrolling: 'enroll-failed',
-}
+export {TRANSITORY_DEPLOY_STATES} from '../../core/subclouds/transient-state.js'
 
 /** Deploy states during which DELETE is refused (§2.1.5 rule 2). */
 export const ACTIVE_DEPLOY_STATES = new Set([

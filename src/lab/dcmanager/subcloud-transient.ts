@@ -1,14 +1,7 @@
-import {type SubcloudRecord, TRANSITORY_DEPLOY_STATES} from './subcloud-model.js'
+import {transientReason as coreTransientReason} from '../../core/subclouds/transient-state.js'
+import type {SubcloudRecord} from './subcloud-model.js'
 
-/** §3.3: the reason a subcloud is busy, or undefined. */
+/** §3.3: the reason a subcloud is busy, or undefined (the rule lives in core, shared with the orchestrator). */
 export function transientReason(record: SubcloudRecord): string | undefined {
-  const transitionalBackup = ['validating', 'pre-backup', 'backing-up', 'deleting-backup']
-  let what: string | undefined
-  if (record.prestageStatus === 'prestaging') what = `prestage_status is '${record.prestageStatus}'`
-  else if (record.backupStatus && transitionalBackup.includes(record.backupStatus)) {
-    what = `backup_status is '${record.backupStatus}'`
-  } else if (TRANSITORY_DEPLOY_STATES[record.deployStatus]) what = `deploy_status is '${record.deployStatus}'`
-  return what
-    ? `Subcloud ${record.name} current ${what}. Please wait until it finishes before running this operation.`
-    : undefined
+  return coreTransientReason(record)
 }

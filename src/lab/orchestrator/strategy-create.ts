@@ -84,6 +84,7 @@ export function orchestrationView(record: SubcloudRecord): OrchestrationSubcloud
     availabilityStatus: record.availabilityStatus,
     deployStatus: record.deployStatus,
     prestageStatus: record.prestageStatus,
+    backupStatus: record.backupStatus,
     groupId: record.groupId,
     endpointSync: record.endpointSyncStatus,
   }

@@ -127,10 +127,24 @@ describe('eligibility', () => {
       'Subcloud is offline.',
     )
     expect(prestageRefusal(subcloud(1, {managementState: 'unmanaged'}))).toBe('Subcloud is not managed.')
+    // upstream's transient check (utils.is_subcloud_in_transient_state): prestage, then backup, then deploy
+    const wait = 'Please wait until it finishes before running this operation.'
+    expect(prestageRefusal(subcloud(1, {prestageStatus: 'prestaging', deployStatus: 'bootstrapping'}))).toBe(
+      `Subcloud subcloud1 current prestage_status is 'prestaging'. ${wait}`,
+    )
+    expect(prestageRefusal(subcloud(1, {backupStatus: 'backing-up', deployStatus: 'bootstrapping'}))).toBe(
+      `Subcloud subcloud1 current backup_status is 'backing-up'. ${wait}`,
+    )
     expect(prestageRefusal(subcloud(1, {deployStatus: 'bootstrapping'}))).toBe(
+      `Subcloud subcloud1 current deploy_status is 'bootstrapping'. ${wait}`,
+    )
+    // then a deploy state at rest that is not complete
+    expect(prestageRefusal(subcloud(1, {deployStatus: 'bootstrap-failed'}))).toBe(
       'Prestage operation is not allowed when subcloud deploy is in progress.',
     )
-    expect(prestageRefusal(subcloud(1, {prestageStatus: 'prestaging'}))).toMatch(/current prestage_status is/)
+    expect(prestageRefusal(subcloud(1, {prestageStatus: 'prestaging-packages'}))).toBe(
+      'Prestage operation is only allowed while subcloud prestage status is one of: failed, complete. The current prestage status is prestaging-packages.',
+    )
     expect(prestageRefusal(subcloud(1, {prestageStatus: 'failed'}))).toBeUndefined()
   })
 
