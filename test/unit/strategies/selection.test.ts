@@ -95,7 +95,12 @@ describe('create --dry-run selection (orchestration.md §3.2-§3.4)', () => {
     ])
     expect(prestaged.steps).toEqual([{cloud: 'subcloud1', stage: 1}])
     expect(prestaged.skipped).toEqual([
-      {cloud: 'subcloud2', reason: 'Prestage operation is not allowed when subcloud deploy is in progress.'},
+      {
+        cloud: 'subcloud2',
+        // upstream's transient check comes before the deploy-status one (prestage.initial_subcloud_validate)
+        reason:
+          "Subcloud subcloud2 current deploy_status is 'bootstrapping'. Please wait until it finishes before running this operation.",
+      },
     ])
   })
 })
