@@ -1,4 +1,5 @@
 import {parseAddress} from '../../core/net/cidr.js'
+import {TRANSITORY_BACKUP_STATES} from '../../core/subclouds/transient-state.js'
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {isMultipart} from '../http/multipart.js'
 import {WebobError} from '../http/webob-error.js'
@@ -42,7 +43,6 @@ const PARAMS: Record<string, Record<string, 'str' | 'dict'>> = {
     on_site: 'str',
   },
 }
-const TRANSITORY_BACKUP = new Set(['validating', 'pre-backup', 'backing-up', 'deleting-backup'])
 /** §5.4 rule 2: deploy states a restore is refused in. */
 const RESTORE_BUSY = new Set([
   'creating',
@@ -224,7 +224,9 @@ async function runBackups(
   localOnly: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  const ids = members.filter((record) => !TRANSITORY_BACKUP.has(record.backupStatus ?? '')).map((record) => record.id)
+  const ids = members
+    .filter((record) => !TRANSITORY_BACKUP_STATES.has(record.backupStatus ?? ''))
+    .map((record) => record.id)
   const valid = new Set(ids.filter((id) => !createProblem(store.subcloudById(id)!)))
   for (const id of ids) store.updateSubcloud(id, {backupStatus: 'validating'})
   await store.persist()

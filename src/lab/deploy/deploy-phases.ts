@@ -8,21 +8,12 @@ import type {LabStore} from '../lab-store.js'
 export type DeployPhase =
   'create' | 'install' | 'bootstrap' | 'config' | 'complete' | 'pre-restore' | 'restore' | 'rehome' | 'enroll'
 
+/**
+ * Where a failed state stores something else than the restart map (TRANSITORY_DEPLOY_STATES) says: an init
+ * failure stores pre-init-enroll-failed, playbook failure included (§2.1).
+ */
 export const PHASE_FAILED: Record<string, string> = {
-  'pre-install': 'pre-install-failed',
-  installing: 'install-failed',
-  'pre-bootstrap': 'pre-bootstrap-failed',
-  bootstrapping: 'bootstrap-failed',
-  'pre-config': 'pre-config-failed',
-  configuring: 'config-failed',
-  restoring: 'restore-failed',
-  'onsite-restoring': 'restore-failed',
-  'pre-restore': 'restore-prep-failed',
-  // An init failure stores pre-init-enroll-failed, playbook failure included (§2.1).
-  'pre-init-enroll': 'pre-init-enroll-failed',
   'initiating-enroll': 'pre-init-enroll-failed',
-  'pre-enroll': 'pre-enroll-failed',
-  enrolling: 'enroll-failed',
 }
 
 export const DEPLOY_FAULT_STATES = [
