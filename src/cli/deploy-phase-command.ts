@@ -5,7 +5,7 @@ import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL} from '../core/subclouds/columns
 import {type AuthFlagValues, dcmanagerFromFlags} from './auth-flags.js'
 import {BaseCommand} from './base-command.js'
 import {deployProgress} from './deploy-progress.js'
-import {durationFlag} from './duration-flags.js'
+import {waitTimingFlags} from './wait-flags.js'
 import {jsonShape} from './json-shape.js'
 import {resolveBmcPassword, resolveSysadminPassword} from './subcloud-passwords.js'
 
@@ -19,14 +19,7 @@ export const phaseWaitFlags = {
   wait: Flags.boolean({
     description: 'follow the deploy status until the phase ends (exit 0 done, 1 failed, 4 timeout)',
   }),
-  timeout: durationFlag({description: 'with --wait: seconds to wait before giving up (exit 4)', default: 3600, min: 1}),
-  'poll-interval': durationFlag({
-    description: 'with --wait: milliseconds between status polls',
-    default: 2000,
-    min: 10,
-    unit: 'milliseconds',
-    hidden: true,
-  }),
+  ...waitTimingFlags(),
   quiet: Flags.boolean({char: 'q', description: 'no progress output'}),
 }
 

@@ -6,22 +6,29 @@ import {durationFlag} from './duration-flags.js'
  * `--wait`, `--timeout`, `--quiet` (and the hidden poll interval) of a command that can follow what it started
  * through the one generic wait (src/core/flows/wait-for-state.ts): exit 0 done, 1 failed, 4 timeout, 130 Ctrl-C.
  */
-export function waitFlags(what: string, defaultTimeoutSeconds: number) {
+export function waitFlags(what: string, defaultTimeoutSeconds = 3600, waitDescription?: string) {
   return {
-    wait: Flags.boolean({description: `follow ${what}, with live progress on stderr`}),
+    wait: Flags.boolean({description: waitDescription ?? `follow ${what}, with live progress on stderr`}),
+    ...waitTimingFlags(defaultTimeoutSeconds),
+    quiet: Flags.boolean({char: 'q', description: 'with --wait: no progress output'}),
+  }
+}
+
+/** `--timeout` and the hidden `--poll-interval` of every `--wait` (commands whose --wait and -q read otherwise). */
+export function waitTimingFlags(defaultTimeoutSeconds = 3600) {
+  return {
     timeout: durationFlag({
       description: 'with --wait: seconds to wait before giving up (exit 4)',
       default: defaultTimeoutSeconds,
       min: 1,
     }),
     'poll-interval': durationFlag({
-      description: 'with --wait: milliseconds between polls',
+      description: 'with --wait: milliseconds between status polls',
       default: 2000,
       min: 10,
       unit: 'milliseconds',
       hidden: true,
     }),
-    quiet: Flags.boolean({char: 'q', description: 'with --wait: no progress output'}),
   }
 }
 

@@ -1,7 +1,7 @@
 import {statSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
-import {durationFlag} from '../../cli/duration-flags.js'
+import {waitTimingFlags} from '../../cli/wait-flags.js'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
@@ -90,18 +90,7 @@ ${EXIT_CODES_HELP}`
     }),
     'dry-run': Flags.boolean({description: 'validate and print what would be sent (passwords redacted), send nothing'}),
     wait: Flags.boolean({description: 'follow the deploy status until the subcloud is deployed or failed'}),
-    timeout: durationFlag({
-      description: 'with --wait: seconds to wait before giving up (exit 4)',
-      default: 3600,
-      min: 1,
-    }),
-    'poll-interval': durationFlag({
-      description: 'with --wait: milliseconds between status polls',
-      default: 2000,
-      min: 10,
-      unit: 'milliseconds',
-      hidden: true,
-    }),
+    ...waitTimingFlags(),
     parallel: Flags.integer({
       description: 'with several --bootstrap-values: how many subclouds to add at the same time',
       default: 1,
