@@ -53,9 +53,44 @@ export async function seedLabState(dataDir, count, {strategy = false} = {}) {
     state.subclouds.push(record)
   }
   state.nextSubcloudId = count + 1
-  if (strategy) state.orchestration = finishedStrategy(state.subclouds)
+  if (strategy) {
+    state.orchestration = finishedStrategy(state.subclouds)
+    state.geo = fleetPeerGroup(state.subclouds)
+  }
   await writeJsonAtomic(path.join(dataDir, 'state.json'), state)
   return state
+}
+
+/**
+ * The lab's geo tables (src/lab/geo/geo-tables.ts) with one peer group, id 1, holding every subcloud: what
+ * `subcloud-peer-group list-subclouds 1` reads at fleet size.
+ */
+function fleetPeerGroup(subclouds) {
+  const uuid = '5e1f0a52-6b1c-4d3e-9f70-2a8b3c4d5e6f'
+  for (const subcloud of subclouds) subcloud.peerGroupId = 1
+  return {
+    system: {uuid, name: 'SystemController', mode: 'duplex'},
+    nextPeerId: 1,
+    nextPeerGroupId: 2,
+    nextAssociationId: 1,
+    systemPeers: [],
+    peerGroups: [
+      {
+        id: 1,
+        peerGroupName: 'fleet',
+        groupPriority: 0,
+        groupState: 'enabled',
+        maxSubcloudRehoming: 10,
+        systemLeaderId: uuid,
+        systemLeaderName: 'SystemController',
+        migrationStatus: null,
+        createdAt: '2026-01-01 10:00:00.000000',
+        updatedAt: null,
+      },
+    ],
+    associations: [],
+    alarms: [],
+  }
 }
 
 /** The lab orchestrator's tables (src/lab/orchestrator/orchestration-tables.ts) after a completed apply. */
