@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import {readFileSync, statSync} from 'node:fs'
-import {createRequire, Module} from 'node:module'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import vm from 'node:vm'
+// Built-ins by getBuiltinModule, not `import`: an ES module's import of node:fs builds its ESM facade, which reads
+// every export once, fs.promises and the stream classes included: ~20 internal modules dcm's start does not need.
+const {readFileSync, statSync} = process.getBuiltinModule('node:fs')
+const {createRequire, Module} = process.getBuiltinModule('node:module')
+const path = process.getBuiltinModule('node:path')
+const {fileURLToPath} = process.getBuiltinModule('node:url')
+const vm = process.getBuiltinModule('node:vm')
 
 // dcm runs as one bundled script (dist/bundle/dcm.cjs, built by `npm run compile`): loading it costs a fraction of
 // loading oclif and dcm file by file. A bundle older than the last `tsc` run (a compile without the bundle step) is
@@ -11,7 +13,11 @@ import vm from 'node:vm'
 // module of dist/ with `node --import` (test/helpers/netconfig-faults-preload.mjs) need the modules they patch.
 const bundle = fileURLToPath(new URL('../dist/bundle/dcm.cjs', import.meta.url))
 const compiled = fileURLToPath(new URL('../dist/.tsbuildinfo', import.meta.url))
-if (!process.env.DCM_NO_BUNDLE && isCurrent(bundle, compiled)) {
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  // Answered before any of dcm is loaded: oclif's user agent line, the text `dcm --version` prints through oclif.
+  const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else if (!process.env.DCM_NO_BUNDLE && isCurrent(bundle, compiled)) {
   runBundle(bundle)
 } else {
   const {execute, settings} = await import('@oclif/core')

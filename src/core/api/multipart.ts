@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto'
+import {randomHex} from '../random-hex.js'
 
 /**
  * multipart/form-data encoding as python-dcmanagerclient sends it (dcmanager-api.md §1.5): string fields
@@ -19,7 +19,7 @@ export interface EncodedForm {
   contentType: string
 }
 
-export function encodeMultipart(fields: FormField[], boundary = randomBytes(16).toString('hex')): EncodedForm {
+export function encodeMultipart(fields: FormField[], boundary = randomHex(16)): EncodedForm {
   const chunks: Buffer[] = []
   for (const field of fields) {
     const disposition =

@@ -1,9 +1,9 @@
-import {createHash} from 'node:crypto'
 import {lstatSync, promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {ensurePrivateDir, readTrustedFileSync, UnsafeFileError, writePrivateFileAtomic} from '../files/private-file.js'
+import {sha256Hex} from '../sha256.js'
 import type {CatalogEntry, EndpointIndex} from './catalog.js'
 
 /**
@@ -80,7 +80,7 @@ export class TokenCache {
 
   fileFor(key: CacheKey): string {
     const identity = JSON.stringify(identityOf(key))
-    return path.join(this.dir, 'tokens', `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}.json`)
+    return path.join(this.dir, 'tokens', `${sha256Hex(identity).slice(0, 32)}.json`)
   }
 
   /** The catalog file beside an entry. */
@@ -164,7 +164,7 @@ async function writeOwnFile(file: string, text: string): Promise<void> {
 
 /** The catalog file names its token by digest: a catalog left from another token is not used with this one. */
 function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 32)
+  return sha256Hex(token).slice(0, 32)
 }
 
 function isOwnRegularFile(file: string): boolean {

@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {
   closeSync,
   constants,
@@ -21,6 +20,7 @@ import {
 import path from 'node:path'
 
 import {OperationError} from '../errors.js'
+import {randomHex} from '../random-hex.js'
 
 /**
  * The one way dcm and its lab write files (logs, token cache, undo journal, lab state, keys, ssh_config).
@@ -117,7 +117,7 @@ export function appendPrivateFileSync(file: string, data: string | Buffer, mode 
 }
 
 function temporarySibling(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomHex(6)}.tmp`)
 }
 
 /** A target that exists must be a regular file: a planted symlink, FIFO or directory is refused, not replaced. */

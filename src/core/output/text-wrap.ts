@@ -10,15 +10,19 @@ const NWS = '[^\\t\\n\\x0b\\x0c\\r ]'
 const WORD = '[\\p{L}\\p{N}_]'
 const WORD_PUNCT = `(?:${WORD}|[!"'&.,?])`
 const LETTER = '[\\p{L}\\p{Nl}\\p{No}_]'
-// TextWrapper.wordsep_re: whitespace runs, em-dashes between words, and words split after hyphens.
-const WORDSEP = new RegExp(
-  `(${WS}+` +
-    `|(?<=${WORD_PUNCT})-{2,}(?=${WORD})` +
-    `|${NWS}+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})` +
-    `|(?=${WS}|$)` +
-    `|(?<=${WORD_PUNCT})(?=-{2,}${WORD})))`,
-  'u',
-)
+// TextWrapper.wordsep_re: whitespace runs, em-dashes between words, and words split after hyphens. Made on first
+// use: building its Unicode classes costs ~1 ms, at the start of every command that prints a table, and wrapping
+// is rare.
+let wordSeparator: RegExp | undefined
+const wordsep = (): RegExp =>
+  (wordSeparator ??= new RegExp(
+    `(${WS}+` +
+      `|(?<=${WORD_PUNCT})-{2,}(?=${WORD})` +
+      `|${NWS}+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})` +
+      `|(?=${WS}|$)` +
+      `|(?<=${WORD_PUNCT})(?=-{2,}${WORD})))`,
+    'u',
+  ))
 
 const cpLength = (s: string): number => {
   let n = 0
@@ -52,7 +56,7 @@ function mungeWhitespace(text: string): string {
 
 function splitChunks(text: string): string[] {
   return mungeWhitespace(text)
-    .split(WORDSEP)
+    .split(wordsep())
     .filter((chunk) => chunk !== undefined && chunk !== '')
 }
 

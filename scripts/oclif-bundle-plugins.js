@@ -1,0 +1,126 @@
+// esbuild plugins that fit @oclif/core into dcm's bundle (scripts/bundle.js) and take off its start what a bundled
+// CLI with a manifest does not need. OCLIF_BANNER goes at the top of the bundle: the helpers the rewritten modules
+// call.
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * oclif loads a help class (and hooks) with require()/import() of a file, which would load a second copy of dcm
+ * (and of oclif) beside the bundle, or nothing inside the executable: its module loader first looks the path up
+ * among the modules the entry bundled in.
+ */
+const OCLIF_MODULE_LOADER_SHIM = `
+;(() => {
+  const nodePath = require('node:path')
+  const embedded = (config, modulePath) => {
+    const modules = globalThis[Symbol.for('dcm.oclif-modules')] || {}
+    const root = (config && config.root) || ''
+    const relative = nodePath.relative(root, nodePath.resolve(root, modulePath)).replace(/\\.[cm]?js$/, '')
+    return modules[relative]
+  }
+  const {load, loadWithData} = exports
+  exports.load = async (config, modulePath) => embedded(config, modulePath) || load(config, modulePath)
+  exports.loadWithData = async (config, modulePath) => {
+    const module = embedded(config, modulePath)
+    return module ? {filePath: modulePath, isESM: true, module} : loadWithData(config, modulePath)
+  }
+})()
+`
+const oclifModuleLoaderShim = {
+  name: 'oclif-module-loader-shim',
+  setup(build) {
+    build.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/}, async (args) => ({
+      contents: readFileSync(args.path, 'utf8') + OCLIF_MODULE_LOADER_SHIM,
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * oclif's CommonJS modules require everything they might use when they load: @oclif/core's index pulls in the
+ * help renderer, the plugin-pattern file globbing (tinyglobby, fdir, picomatch), spinners, semver and more, ~20 ms
+ * of module evaluation before a command runs, although `dcm subcloud list` uses none of them. Inside the bundle,
+ * each top-level `const x_1 = require("...")` of @oclif/core becomes a lazy module: the require runs on the first
+ * property read (`x_1.Config`), which is how the compiled TypeScript reads every import. `__dcmLazy` (banner) is
+ * the proxy that defers it.
+ */
+const LAZY_REQUIRE = /^(const|var|let) (\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm
+const LAZY_EXPORT = /^exports\.(\w+) = (__importStar\()?require\(("[^"]+")\)(\))?;$/gm
+const oclifLazyRequires = {
+  name: 'oclif-lazy-requires',
+  setup(build) {
+    build.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, async (args) => {
+      const source = readFileSync(args.path, 'utf8')
+        .replace(/^checkNodeVersion\(\);$/m, '')
+        // The first localeCompare of a run sets up ICU's collator (~10 ms); dcm's command ids sort the same by code
+        // unit (checked below, when the bundle is built).
+        .replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => __dcmCompareIds(a.id, b.id))')
+        .replace(
+          LAZY_REQUIRE,
+          (_, kind, name, wrap = '', id, close = '') =>
+            `${kind} ${name} = __dcmLazy(() => ${wrap}require(${id})${close});`,
+        )
+        .replace(
+          LAZY_EXPORT,
+          (_, name, wrap = '', id, close = '') =>
+            `exports.${name} = __dcmLazy(() => ${wrap}require(${id})${wrap ? ')' : ''});`,
+        )
+      return {contents: source, loader: 'js'}
+    })
+  },
+}
+/**
+ * Three more things oclif does at every start that cost a short command several milliseconds and change nothing
+ * in the bundle:
+ * - index.js checks the running Node against @oclif/core's own `engines` by requiring its package.json by path,
+ *   which the bundle does not ship (the require fails, silently, after loading semver): dcm's package.json
+ *   declares the Node it supports, and the executable carries its own.
+ * - Config.load asks wsl-utils whether this is WSL; wsl-utils loads child_process and fs/promises for its Windows
+ *   helpers first. The answer comes from is-wsl, which wsl-utils itself uses; the Windows helper stays reachable.
+ * - Every oclif module makes its `debug` loggers when it loads: the debug package reads the terminal's colour
+ *   support and its environment at once. Here the real one is loaded only when DEBUG is set (when it can print).
+ */
+const OCLIF_SHIMS = {
+  'wsl-utils': `export {default as isWsl} from 'is-wsl'
+export const powerShellPath = async (...args) => (await import('wsl-utils')).powerShellPath(...args)`,
+  debug: `const disabled = Object.assign(() => {}, {enabled: false, namespace: ''})
+disabled.extend = () => disabled
+disabled.log = () => {}
+export default function debug(namespace) {
+  return process.env.DEBUG ? require('debug')(namespace) : disabled
+}`,
+}
+const oclifStartTrims = {
+  name: 'oclif-start-trims',
+  setup(build) {
+    build.onResolve({filter: /^(wsl-utils|debug)$/}, (args) =>
+      /@oclif[\\/]core[\\/]lib[\\/]/.test(args.importer) ? {path: args.path, namespace: 'dcm-oclif-shim'} : undefined,
+    )
+    build.onLoad({filter: /.*/, namespace: 'dcm-oclif-shim'}, (args) => ({
+      contents: OCLIF_SHIMS[args.path],
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
+export const OCLIF_BANNER = `var __dcmLazy = (load) => {
+  let module
+  const target = () => (module ??= load())
+  return new Proxy({}, {
+    get: (_, key) => target()[key],
+    set: (_, key, value) => ((target()[key] = value), true),
+    has: (_, key) => key in target(),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), key)
+      return descriptor && {...descriptor, configurable: true}
+    },
+  })
+};
+var __dcmCompareIds = (a, b) => (a < b ? -1 : a > b ? 1 : 0);`
+
+export const OCLIF_PLUGINS = [oclifModuleLoaderShim, oclifLazyRequires, oclifStartTrims]
