@@ -58,6 +58,13 @@ const oclifLazyRequires = {
         // The first localeCompare of a run sets up ICU's collator (~10 ms); dcm's command ids sort the same by code
         // unit (checked below, when the bundle is built).
         .replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => __dcmCompareIds(a.id, b.id))')
+        // Config.load given a Config builds and loads a new one, for a Config made by another @oclif/core version;
+        // oclif calls it with its own at each step of a run (main, runCommand, Command.run): three loads of the
+        // same config. In the bundle there is one @oclif/core: its own Config is returned as it is.
+        .replace(
+          '        if (isConfig(opts)) {\n',
+          '        if (isConfig(opts) && opts._base === BASE)\n            return opts;\n        if (isConfig(opts)) {\n',
+        )
         // Config.load reads the theme files with readJson at every start: read synchronously (same result, same
         // errors for safeReadJson to swallow), node:fs/promises (~1.5 ms to load) is not loaded for it.
         .replace(
