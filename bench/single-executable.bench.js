@@ -34,6 +34,9 @@ export default async function singleExecutableBench() {
     return timeCommand(command, args, {runs: RUNS, env})
   }
 
+  console.log(
+    "issue 13's targets, as ratios to the bare start: dcm --version <= 1.5x, dcm subcloud list of 1 subcloud <= 2x",
+  )
   const bare = time(pinnedNode, ['-e', '0'])
   line(`bare start: pinned node -e 0`, bare, bare)
   line('dist-bin/build/node -e 0 (the same, stripped)', time(bareNode, ['-e', '0']), bare)
