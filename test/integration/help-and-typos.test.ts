@@ -80,6 +80,22 @@ describe('typos, without a terminal', () => {
     })
   })
 
+  it('a word after a command that takes no argument is an unexpected argument, not an unknown command', async () => {
+    const [list, restore] = await Promise.all([
+      runDcm(['subcloud', 'list', 'extra']),
+      runDcm(['subcloud', 'restore', 'subcloud1', 'more']),
+    ])
+    expect(list).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: "Error: Unexpected argument: extra\nHint: see 'dcm subcloud list --help'\n",
+    })
+    expect(restore).toMatchObject({
+      code: 2,
+      stderr: "Error: Unexpected argument: subcloud1 more\nHint: see 'dcm subcloud restore --help'\n",
+    })
+  })
+
   it('an unknown flag is exit 2 with the closest flag of that command', async () => {
     const [misspelt, truncated] = await Promise.all([
       runDcm(['subcloud', 'add', '--bootstrap-adress', '10.10.10.12']),

@@ -10,6 +10,17 @@ import {closest} from '../suggest.js'
 const hook: Hook.CommandNotFound = async function (options) {
   const ids = options.config.commands.filter((command) => !command.hidden).map((command) => command.id)
   const typed = toConfiguredId(options.id, options.config)
+  // With spaces between topic and command, oclif reads words after a command that takes no argument as more of
+  // its name (`subcloud restore x` -> subcloud:restore:x): that is a real command given an argument it does not
+  // take, said as for one that takes fewer arguments (upstream: argparse's "unrecognized arguments", Q10).
+  const words = options.id.split(':')
+  for (let length = words.length - 1; length > 0; length--) {
+    const command = words.slice(0, length).join(':')
+    if (!options.config.findCommand(command)) continue
+    process.stderr.write(`Error: Unexpected argument: ${words.slice(length).join(' ')}\n`)
+    process.stderr.write(`Hint: see '${options.config.bin} ${toConfiguredId(command, options.config)} --help'\n`)
+    this.exit(ExitCode.usage)
+  }
   const suggestion = closest(options.id, ids)
   const topic = options.config.findTopic(options.id.split(':')[0]) ? ` ${options.id.split(':')[0]}` : ''
   process.stderr.write(`Error: ${typed} is not a ${options.config.bin} command\n`)
