@@ -49,28 +49,57 @@ const oclifModuleLoaderShim = {
  */
 const LAZY_REQUIRE = /^(const|var|let) (\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm
 const LAZY_EXPORT = /^exports\.(\w+) = (__importStar\()?require\(("[^"]+")\)(\))?;$/gm
+
+/**
+ * Edits of single lines of @oclif/core (as installed by package-lock.json), in any of its files or in `file`. Each
+ * must apply exactly once in a build: the build stops when one no longer does, so that an oclif upgrade cannot quietly bring the cost back.
+ */
+const OCLIF_EDITS = [
+  {
+    // index.js: the engines check (see OCLIF_SHIMS below).
+    why: 'engines check',
+    from: /^checkNodeVersion\(\);$/m,
+    to: '',
+  },
+  {
+    // The first localeCompare of a run sets up ICU's collator (~10 ms); dcm's command ids sort the same by code
+    // unit (scripts/bundle.js checks it when it builds).
+    why: 'command sort',
+    from: '.sort((a, b) => a.id.localeCompare(b.id))',
+    to: '.sort((a, b) => __dcmCompareIds(a.id, b.id))',
+  },
+  {
+    // Config.load given a Config builds and loads a new one, for a Config made by another @oclif/core version;
+    // oclif calls it with its own at each step of a run (main, runCommand, Command.run): three loads of the same
+    // config. In the bundle there is one @oclif/core: its own Config is returned as it is.
+    why: 'config reload',
+    from: '        if (isConfig(opts)) {\n',
+    to: '        if (isConfig(opts) && opts._base === BASE)\n            return opts;\n        if (isConfig(opts)) {\n',
+  },
+  {
+    // Config.load reads the theme files with readJson at every start: read synchronously (same result, same
+    // errors for safeReadJson to swallow), node:fs/promises (~1.5 ms to load) is not loaded for it.
+    why: 'theme read',
+    file: /util[\\/]fs\.js$/,
+    from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+    to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+  },
+]
+
 const oclifLazyRequires = {
   name: 'oclif-lazy-requires',
   setup(build) {
+    const applied = new Map(OCLIF_EDITS.map((edit) => [edit.why, 0]))
+    build.onStart(() => applied.forEach((_, why) => applied.set(why, 0)))
     build.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, async (args) => {
-      const source = readFileSync(args.path, 'utf8')
-        .replace(/^checkNodeVersion\(\);$/m, '')
-        // The first localeCompare of a run sets up ICU's collator (~10 ms); dcm's command ids sort the same by code
-        // unit (checked below, when the bundle is built).
-        .replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => __dcmCompareIds(a.id, b.id))')
-        // Config.load given a Config builds and loads a new one, for a Config made by another @oclif/core version;
-        // oclif calls it with its own at each step of a run (main, runCommand, Command.run): three loads of the
-        // same config. In the bundle there is one @oclif/core: its own Config is returned as it is.
-        .replace(
-          '        if (isConfig(opts)) {\n',
-          '        if (isConfig(opts) && opts._base === BASE)\n            return opts;\n        if (isConfig(opts)) {\n',
-        )
-        // Config.load reads the theme files with readJson at every start: read synchronously (same result, same
-        // errors for safeReadJson to swallow), node:fs/promises (~1.5 ms to load) is not loaded for it.
-        .replace(
-          "const contents = await (0, promises_1.readFile)(path, 'utf8');",
-          "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
-        )
+      let source = readFileSync(args.path, 'utf8')
+      for (const edit of OCLIF_EDITS) {
+        if (edit.file && !edit.file.test(args.path)) continue
+        const edited = source.replace(edit.from, edit.to)
+        if (edited !== source) applied.set(edit.why, applied.get(edit.why) + 1)
+        source = edited
+      }
+      source = source
         .replace(
           LAZY_REQUIRE,
           (_, kind, name, wrap = '', id, close = '') =>
@@ -82,6 +111,11 @@ const oclifLazyRequires = {
             `exports.${name} = __dcmLazy(() => ${wrap}require(${id})${wrap ? ')' : ''});`,
         )
       return {contents: source, loader: 'js'}
+    })
+    build.onEnd(() => {
+      const missed = [...applied].filter(([, count]) => count !== 1).map(([why, count]) => `${why} (${count}x)`)
+      if (missed.length > 0)
+        throw new Error(`@oclif/core changed: these bundle edits no longer apply once: ${missed.join(', ')}`)
     })
   },
 }
