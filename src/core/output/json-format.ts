@@ -1,6 +1,6 @@
 import {pyFloatRepr} from './python-text.js'
 import {TextBuffer} from './text-buffer.js'
-import type {Cell} from './types.js'
+import type {Cell, ListText} from './types.js'
 
 /**
  * cliff's JSONFormatter: Python `json.dump(obj, indent=2)` (or indent=None with --noindent) plus a newline.
@@ -71,7 +71,7 @@ function jsonObject(
  * Lister: an array of objects keyed by column name, in column order. Each member's key and separator is one string
  * made once for all rows, and each row is copied into one buffer as soon as it is written.
  */
-export function jsonList(columns: readonly string[], rows: readonly (readonly Cell[])[], noindent: boolean): string {
+export function jsonList(columns: readonly string[], rows: readonly (readonly Cell[])[], noindent: boolean): ListText {
   if (rows.length === 0) return '[]\n'
   const {names, from} = dictOrder(columns)
   const [open, between] = noindent ? ['{', ', '] : ['{\n    ', ',\n    ']
@@ -84,9 +84,11 @@ export function jsonList(columns: readonly string[], rows: readonly (readonly Ce
     let text = r === 0 ? '' : noindent ? ', ' : ',\n  '
     for (let i = 0; i < names.length; i++) text += prefixes[i] + jsonValue(row[from[i]])
     out.write(text + close)
+    // The rows are alike: room for the rest, with a margin, once the first is written.
+    if (r === 0) out.reserve(Math.ceil(out.size * (rows.length - 1) * 1.25))
   }
   out.write(noindent ? ']\n' : '\n]\n')
-  return out.toString()
+  return out.toBuffer()
 }
 
 /** ShowOne: one object. */

@@ -153,7 +153,15 @@ function renderTallRow(cells: readonly string[], widths: readonly number[], alig
  * heap (peak RSS) for 570 KB of output, and even one string per row, flattened to be written, cost ~5 MB of it.
  */
 export function renderTable(spec: TableSpec): string {
-  if (spec.rows.length === 0 && !spec.printEmpty) return ''
+  return renderTableBytes(spec).toString('utf8')
+}
+
+/**
+ * renderTable as UTF-8 bytes followed by `end` (a list's final newline): what a command writes to stdout, without
+ * decoding a large table into a string only for the stream to encode it again.
+ */
+export function renderTableBytes(spec: TableSpec, end = ''): Buffer {
+  if (spec.rows.length === 0 && !spec.printEmpty) return Buffer.from(end)
   const {rows, align} = spec
   const count = spec.fieldNames.length
   const plain = new Uint8Array(rows.length * count)
@@ -177,7 +185,7 @@ export function renderTable(spec: TableSpec): string {
   let plainRowBytes = 1
   for (const width of widths) plainRowBytes += width + 3
   const other = new Map<number, string>()
-  let size = Buffer.byteLength(head) + rows.length + 1 + rule.length
+  let size = Buffer.byteLength(head) + rows.length + 1 + rule.length + Buffer.byteLength(end)
   for (let r = 0; r < rows.length; r++) {
     if (isPlainRow(measured, plain, widths, r * count)) size += plainRowBytes
     else {
@@ -213,7 +221,8 @@ export function renderTable(spec: TableSpec): string {
   }
   out[at++] = NEWLINE
   at += out.write(rule, at)
-  return out.toString('utf8', 0, at)
+  at += out.write(end, at)
+  return out.subarray(0, at)
 }
 
 const NEWLINE = 0x0a

@@ -15,8 +15,23 @@ export class TextBuffer {
     this.length += this.bytes.write(text, this.length)
   }
 
+  /** Make room for `bytes` more at once (a list that knows its size from its first row): no doubling copies. */
+  reserve(bytes: number): void {
+    if (this.length + bytes > this.bytes.length) this.grow(bytes)
+  }
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.length
+  }
+
   toString(): string {
     return this.bytes.toString('utf8', 0, this.length)
+  }
+
+  /** The bytes written (a view, not a copy): what a command writes to stdout. */
+  toBuffer(): Buffer {
+    return this.bytes.subarray(0, this.length)
   }
 
   private grow(room: number): void {
