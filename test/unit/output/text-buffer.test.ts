@@ -14,10 +14,16 @@ describe('TextBuffer', () => {
           ),
           {maxLength: 12},
         ),
-        (pieces) => {
+        fc.nat({max: 200_000}),
+        (pieces, reserve) => {
           const out = new TextBuffer()
-          for (const piece of pieces) out.write(piece)
+          for (const [i, piece] of pieces.entries()) {
+            out.write(piece)
+            if (i === 0) out.reserve(reserve)
+          }
           expect(out.toString()).toBe(pieces.join(''))
+          expect(out.toBuffer().toString('utf8')).toBe(pieces.join(''))
+          expect(out.size).toBe(Buffer.byteLength(pieces.join('')))
         },
       ),
       {numRuns: 100},
