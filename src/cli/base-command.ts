@@ -1,7 +1,7 @@
 import {Command, Flags, Interfaces, toConfiguredId} from '@oclif/core'
 
 import {DcmError, ExitCode} from '../core/errors.js'
-import {formatList, formatShow} from '../core/output/index.js'
+import {formatListText, formatShow} from '../core/output/index.js'
 import type {Cell} from '../core/output/types.js'
 import type {JsonShape} from './json-shape.js'
 import {type OutputFlagValues, outputOptionsFrom} from './output-flags.js'
@@ -85,7 +85,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.jsonEnabled())
       return rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])))
     const options = outputOptionsFrom(this.flags as OutputFlagValues)
-    process.stdout.write(formatList(columns, forTerminal(rows, options.format), options))
+    process.stdout.write(formatListText(columns, forTerminal(rows, options.format), options))
     return []
   }
 

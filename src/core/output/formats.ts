@@ -5,7 +5,7 @@ import {compareCodePoints} from './python-text.js'
 import {dumpList, dumpOne} from './pyyaml-emitter.js'
 import {shellOne} from './shell-format.js'
 import {emitListTable, emitShowTable} from './table-format.js'
-import type {Cell, OutputOptions} from './types.js'
+import type {Cell, ListText, OutputOptions} from './types.js'
 import {valueList, valueOne} from './value-format.js'
 
 /**
@@ -17,7 +17,7 @@ import {valueList, valueOne} from './value-format.js'
 type Rows = readonly (readonly Cell[])[]
 
 export interface Formatter {
-  list?: (columns: readonly string[], rows: Rows, options: OutputOptions) => string
+  list?: (columns: readonly string[], rows: Rows, options: OutputOptions) => ListText
   show?: (fields: readonly string[], values: readonly Cell[], options: OutputOptions) => string
 }
 

@@ -5,11 +5,11 @@
  */
 import {pick, selectColumns, sortRows} from './columns.js'
 import {listFormatter, showFormatter} from './formats.js'
-import type {Cell, OutputOptions} from './types.js'
+import type {Cell, ListText, OutputOptions} from './types.js'
 
 export type {ListFormat, OutputFormat, ShowFormat} from './formats.js'
 export {LIST_FORMATS, SHOW_FORMATS} from './formats.js'
-export type {Cell, CsvQuote, OutputOptions} from './types.js'
+export type {Cell, CsvQuote, ListText, OutputOptions} from './types.js'
 
 /** cliff's defaults (no output flag given, stdout not a TTY), with `overrides` on top. A fresh object each call. */
 export function defaultOutputOptions(overrides: Partial<OutputOptions> = {}): OutputOptions {
@@ -44,6 +44,15 @@ function normalise(rows: readonly (readonly Cell[])[], width: number): (readonly
 
 /** Render a Lister result: `columns` in the command's order, one array of cells per row. */
 export function formatList(columns: string[], rows: Cell[][], options: OutputOptions): string {
+  const text = formatListText(columns, rows, options)
+  return typeof text === 'string' ? text : text.toString('utf8')
+}
+
+/**
+ * formatList for a stream: the output as its writer made it, text or UTF-8 bytes. A 5,000-row list goes to stdout
+ * without being decoded into a string first (and encoded again by the stream).
+ */
+export function formatListText(columns: string[], rows: Cell[][], options: OutputOptions): ListText {
   // cliff sorts on the full rows first (so a sort column need not be displayed), then selects columns.
   let data: (readonly Cell[])[] = normalise(rows, columns.length)
   if (options.sortColumns.length > 0) data = sortRows(columns, data, options.sortColumns, options.sortDescending)

@@ -1,5 +1,6 @@
 import {pyFloatRepr} from './python-text.js'
-import type {Cell} from './types.js'
+import {TextBuffer} from './text-buffer.js'
+import type {Cell, ListText} from './types.js'
 
 /**
  * cliff's JSONFormatter: Python `json.dump(obj, indent=2)` (or indent=None with --noindent) plus a newline.
@@ -18,8 +19,12 @@ const ESCAPES: Record<string, string> = {
   '\f': '\\f',
 }
 
+/** Printable ASCII other than `"` and `\`: written as it is. */
+const PLAIN_JSON = /^[ !#-[\]-~]*$/
+
 /** `json.encoder.py_encode_basestring_ascii`. */
 export function jsonString(text: string): string {
+  if (PLAIN_JSON.test(text)) return '"' + text + '"'
   return (
     '"' +
     text.replace(/[\\"]|[^ -~]/g, (ch) => ESCAPES[ch] ?? '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')) +
@@ -38,28 +43,52 @@ function jsonValue(value: Cell): string {
   return pyFloatRepr(value)
 }
 
+/**
+ * The keys of a Python dict built from `keys` in order: each key at its first position, taking the value of its last
+ * occurrence (a repeated column name).
+ */
+function dictOrder(keys: readonly string[]): {names: string[]; from: number[]} {
+  const last = new Map<string, number>()
+  keys.forEach((key, i) => last.set(key, i))
+  return {names: [...last.keys()], from: [...last.values()]}
+}
+
 function jsonObject(
   keys: readonly string[],
   values: readonly Cell[],
   indent: string | undefined,
   level: number,
 ): string {
-  const pairs = new Map<string, Cell>()
-  keys.forEach((key, i) => pairs.set(key, values[i]))
-  if (pairs.size === 0) return '{}'
-  const members = [...pairs].map(([key, value]) => `${jsonString(key)}: ${jsonValue(value)}`)
+  const {names, from} = dictOrder(keys)
+  if (names.length === 0) return '{}'
+  const members = names.map((name, i) => `${jsonString(name)}: ${jsonValue(values[from[i]])}`)
   if (indent === undefined) return `{${members.join(', ')}}`
   const inner = '\n' + indent.repeat(level + 1)
   return `{${inner}${members.join(',' + inner)}\n${indent.repeat(level)}}`
 }
 
-/** Lister: an array of objects keyed by column name, in column order. */
-export function jsonList(columns: readonly string[], rows: readonly (readonly Cell[])[], noindent: boolean): string {
-  const indent = noindent ? undefined : '  '
+/**
+ * Lister: an array of objects keyed by column name, in column order. Each member's key and separator is one string
+ * made once for all rows, and each row is copied into one buffer as soon as it is written.
+ */
+export function jsonList(columns: readonly string[], rows: readonly (readonly Cell[])[], noindent: boolean): ListText {
   if (rows.length === 0) return '[]\n'
-  const items = rows.map((row) => jsonObject(columns, row, indent, 1))
-  if (indent === undefined) return `[${items.join(', ')}]\n`
-  return `[\n${indent}${items.join(',\n' + indent)}\n]\n`
+  const {names, from} = dictOrder(columns)
+  const [open, between] = noindent ? ['{', ', '] : ['{\n    ', ',\n    ']
+  const prefixes = names.map((name, i) => `${i === 0 ? open : between}${jsonString(name)}: `)
+  const close = names.length === 0 ? '{}' : noindent ? '}' : '\n  }'
+  const out = new TextBuffer()
+  out.write(noindent ? '[' : '[\n  ')
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]
+    let text = r === 0 ? '' : noindent ? ', ' : ',\n  '
+    for (let i = 0; i < names.length; i++) text += prefixes[i] + jsonValue(row[from[i]])
+    out.write(text + close)
+    // The rows are alike: room for the rest, with a margin, once the first is written.
+    if (r === 0) out.reserve(Math.ceil(out.size * (rows.length - 1) * 1.25))
+  }
+  out.write(noindent ? ']\n' : '\n]\n')
+  return out.toBuffer()
 }
 
 /** ShowOne: one object. */

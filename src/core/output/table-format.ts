@@ -1,4 +1,4 @@
-import {type Align, renderTable, type TableSpec, topRule} from './prettytable.js'
+import {type Align, renderTable, renderTableBytes, type TableSpec, topRule} from './prettytable.js'
 import {pyStr} from './python-text.js'
 import type {Cell} from './types.js'
 
@@ -31,7 +31,7 @@ export function emitListTable(
   columns: readonly string[],
   rows: readonly (readonly Cell[])[],
   options: FitOptions & {printEmpty: boolean},
-): string {
+): Buffer {
   const spec: TableSpec = {
     fieldNames: columns,
     rows: rows.map((row) => row.map(cellText)),
@@ -39,7 +39,7 @@ export function emitListTable(
     printEmpty: options.printEmpty,
   }
   // cliff: "The table will overflow the console width in preference to wrapping columns smaller than 8 characters."
-  return renderTable(withMaxWidths(spec, options, 8)) + '\n'
+  return renderTableBytes(withMaxWidths(spec, options, 8), '\n')
 }
 
 /** cliff's ShowOne header; cgtsclient's tuple printer (`system ...-show`) says `Property | Value` instead. */

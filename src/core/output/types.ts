@@ -3,6 +3,12 @@ import type {OutputFormat} from './formats.js'
 /** What a command hands to the output layer: plain values, never pre-formatted text. */
 export type Cell = string | number | boolean | null | undefined
 
+/**
+ * A rendered list: text, or its UTF-8 bytes when the writer built them in a buffer (fleet-sized tables, json, csv),
+ * which a command writes to stdout as they are.
+ */
+export type ListText = string | Buffer
+
 export type {OutputFormat} from './formats.js'
 export type CsvQuote = 'all' | 'minimal' | 'none' | 'nonnumeric'
 

@@ -33,6 +33,29 @@ export const json = (body: unknown, status = 200): LabResponse => ({
   body: body === null ? 'null' : body,
 })
 
+/**
+ * A JSON answer serialised once per state revision (LabStore.revision) and per `key`, then sent as the same bytes
+ * until the state changes: fleet-sized reads (5,000 subclouds) are polled by --wait loops and benchmarks, and
+ * upstream answers them from its database without rebuilding anything per request. Only for bodies that depend
+ * on the stored state alone (no clock, no request fields beyond `key`).
+ */
+export function revisionCache(store: LabStore): (key: string, build: () => unknown) => LabResponse {
+  let revision = -1
+  let bodies = new Map<string, Buffer>()
+  return (key, build) => {
+    if (revision !== store.revision) {
+      revision = store.revision
+      bodies = new Map()
+    }
+    let body = bodies.get(key)
+    if (!body) {
+      body = Buffer.from(JSON.stringify(build()))
+      bodies.set(key, body)
+    }
+    return {status: 200, headers: {'content-type': 'application/json'}, body}
+  }
+}
+
 export function requireGeo(context: DcmanagerContext): LabGeo {
   if (!context.geo) throw new Error('this dcmanager service was built without geo-redundancy')
   return context.geo

@@ -1,32 +1,38 @@
 import type {LabRequest, LabResponse} from '../http/http-types.js'
 import {WebobError} from '../http/webob-error.js'
 import type {LabStore, SubcloudGroupRecord} from '../lab-store.js'
-import {type DcmanagerFamily, json, parseJsonBody, pythonTruthy, toApi} from './dcmanager-http.js'
+import {type DcmanagerFamily, json, parseJsonBody, pythonTruthy, revisionCache, toApi} from './dcmanager-http.js'
 
 /**
  * `/v1.0/subcloud-groups` (dcmanager-api.md §2.2): list with subcloud counts, show, the group's subclouds,
  * add, update and delete, with the Default group (id 1) protected.
  */
-export const subcloudGroupRoutes: DcmanagerFamily = ({store}) => [
-  {method: 'GET', path: '/v1.0/subcloud-groups', handler: () => listGroups(store)},
-  {method: 'POST', path: '/v1.0/subcloud-groups', handler: (request) => addGroup(store, request)},
-  {
-    method: 'GET',
-    path: '/v1.0/subcloud-groups/:group/subclouds',
-    handler: (request, {group}) => groupSubclouds(store, group),
-  },
-  {
-    method: 'GET',
-    path: '/v1.0/subcloud-groups/:group',
-    handler: (request, {group}) => json(groupToApi(groupOr404(store, group))),
-  },
-  {
-    method: 'PATCH',
-    path: '/v1.0/subcloud-groups/:group',
-    handler: (request, {group}) => patchGroup(store, request, group),
-  },
-  {method: 'DELETE', path: '/v1.0/subcloud-groups/:group', handler: (request, {group}) => deleteGroup(store, group)},
-]
+export const subcloudGroupRoutes: DcmanagerFamily = ({store}) => {
+  const cached = revisionCache(store)
+  return [
+    {method: 'GET', path: '/v1.0/subcloud-groups', handler: () => listGroups(store)},
+    {method: 'POST', path: '/v1.0/subcloud-groups', handler: (request) => addGroup(store, request)},
+    {
+      method: 'GET',
+      path: '/v1.0/subcloud-groups/:group/subclouds',
+      handler: (request, {group}) => {
+        const found = groupOr404(store, group)
+        return cached(`subclouds of ${found.id}`, () => groupSubclouds(store, found))
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1.0/subcloud-groups/:group',
+      handler: (request, {group}) => json(groupToApi(groupOr404(store, group))),
+    },
+    {
+      method: 'PATCH',
+      path: '/v1.0/subcloud-groups/:group',
+      handler: (request, {group}) => patchGroup(store, request, group),
+    },
+    {method: 'DELETE', path: '/v1.0/subcloud-groups/:group', handler: (request, {group}) => deleteGroup(store, group)},
+  ]
+}
 
 export function groupToApi(group: SubcloudGroupRecord): Record<string, unknown> {
   return {
@@ -57,10 +63,8 @@ function listGroups(store: LabStore): LabResponse {
   })
 }
 
-function groupSubclouds(store: LabStore, ref: string): LabResponse {
-  const group = groupOr404(store, ref)
-  const subclouds = store.subclouds.filter((record) => record.groupId === group.id).map((r) => toApi(r))
-  return json({subclouds})
+function groupSubclouds(store: LabStore, group: SubcloudGroupRecord): {subclouds: Array<Record<string, unknown>>} {
+  return {subclouds: store.subclouds.filter((record) => record.groupId === group.id).map((r) => toApi(r))}
 }
 
 async function addGroup(store: LabStore, request: LabRequest): Promise<LabResponse> {

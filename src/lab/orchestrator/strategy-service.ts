@@ -3,6 +3,7 @@ import type {LabMount} from '../http/lab-mounts.js'
 import {WebobError, webobErrorResponse, wantsJson} from '../http/webob-error.js'
 import type {LabStore} from '../lab-store.js'
 import type {LabOrchestrator} from './lab-orchestrator.js'
+import {revisionCache} from '../dcmanager/dcmanager-http.js'
 import {stepToApi, strategyToApi} from './orchestration-tables.js'
 import {StrategyOptions} from './strategy-options.js'
 
@@ -61,6 +62,7 @@ const notAllowed = () => new WebobError(405, 'The method is not allowed for this
 export function strategyMounts(orchestrator: LabOrchestrator, store: LabStore): LabMount[] {
   const options = new StrategyOptions(store, () => orchestrator.tables)
   const typeOf = (request: LabRequest) => request.query.get('type') ?? undefined
+  const cached = revisionCache(store)
 
   const strategy = dcmanagerService(async (request, path) => {
     const [first, second, ...rest] = path
@@ -75,8 +77,11 @@ export function strategyMounts(orchestrator: LabOrchestrator, store: LabStore): 
       }
       if (first !== 'steps') return json(null)
       const nameOf = (subcloudId: number) => store.subcloudById(subcloudId)?.name
+      // One step per subcloud: serialised once per state revision (the engine persists every loop that changed one).
       if (second === undefined)
-        return json({'strategy-steps': orchestrator.steps.map((step) => stepToApi(step, nameOf(step.subcloudId)))})
+        return cached('steps', () => ({
+          'strategy-steps': orchestrator.steps.map((step) => stepToApi(step, nameOf(step.subcloudId))),
+        }))
       // `SystemController` is the controller step, which no current type creates.
       const step = second === 'SystemController' ? undefined : orchestrator.stepOf(second)
       if (!step) throw new WebobError(404, 'Strategy step not found')

@@ -13,6 +13,7 @@ import {LabStore} from '../../../src/lab/lab-store.js'
 import {buildMultipart, MultipartError, parseMultipart} from '../../../src/lab/http/multipart.js'
 import {keystoneTimestamp, pythonTimestamp} from '../../../src/lab/dcmanager/python-time.js'
 import {aggregateSync, newSubcloudRecord} from '../../../src/lab/dcmanager/subcloud-model.js'
+import {revisionCache} from '../../../src/lab/dcmanager/dcmanager-http.js'
 import {validateAddressStr, validateNetworkStr} from '../../../src/lab/dcmanager/subnet-checks.js'
 import {webobErrorResponse} from '../../../src/lab/http/webob-error.js'
 
@@ -204,6 +205,37 @@ describe('lab store', () => {
         cases.map(([, after]) => [after, 'failed']),
       )
       expect(reopened.backupOf(1, '24.09')).toEqual({central: '2026-01-01 00:00:00.000000'})
+    } finally {
+      await fs.rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  test('a read cached under the revision is rebuilt after every change and every persist, and only then', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcm-lab-store-'))
+    try {
+      const store = await LabStore.open(dir)
+      const cached = revisionCache(store)
+      let builds = 0
+      const names = () =>
+        cached('names', () => {
+          builds++
+          return store.subclouds.map((item) => `${item.name} ${item.managementState}`)
+        })
+      const read = () => JSON.parse(String(names().body)) as string[]
+      expect(read()).toEqual([])
+      expect(read()).toEqual([])
+      expect(builds).toBe(1)
+      store.insertSubcloud({...record(), id: store.allocateSubcloudId()})
+      expect(read()).toEqual(['sc unmanaged'])
+      store.updateSubcloud(1, {managementState: 'managed'}, {touch: false})
+      expect(read()).toEqual(['sc managed'])
+      // A change made in place is seen once it is persisted (the store's rule: every mutation is persisted).
+      store.subcloudById(1)!.managementState = 'unmanaged'
+      await store.persist()
+      expect(read()).toEqual(['sc unmanaged'])
+      expect(read()).toEqual(['sc unmanaged'])
+      expect(builds).toBe(4)
+      expect(names().headers).toEqual({'content-type': 'application/json'})
     } finally {
       await fs.rm(dir, {recursive: true, force: true})
     }
