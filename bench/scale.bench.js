@@ -2,7 +2,8 @@
 // a step per subcloud, for `strategy-step list`), with dcm and, when `dcmanager` is on PATH, with the upstream
 // client against the same lab in the same run. Prints median wall time, median CPU (user + system) and peak RSS
 // for both and the ratio dcm / upstream, and says whether the two outputs are byte-identical.
-// `npm run bench -- scale`; needs the built CLI (`npm run compile`).
+// `npm run bench -- scale`; needs the built CLI (`npm run compile`); the single executable is measured as well when
+// `npm run package` has built it.
 //
 // Wall/CPU/RSS come from GNU time (/usr/bin/time -f): it reports the child's own rusage, so the figures hold
 // no bench overhead. Without it only wall time is printed.
@@ -16,6 +17,7 @@ import {median} from './measure.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dcm = path.join(root, 'bin', 'run.js')
+const binary = path.join(root, 'dist-bin', 'dcm')
 const COUNT = Number(process.env.DCM_BENCH_SUBCLOUDS ?? 5000)
 const RUNS = Number(process.env.DCM_BENCH_RUNS ?? 5)
 const GNU_TIME = '/usr/bin/time'
@@ -97,6 +99,9 @@ export default async function scaleBench() {
       }
       const ours = measure(process.execPath, [dcm, ...argv], env)
       console.log(`${argv.join(' ').padEnd(40)} dcm       ${figures(ours)}`)
+      // The single executable too, when `npm run package` built it: what a controller runs.
+      const packaged = existsSync(binary) ? measure(binary, argv, env) : undefined
+      if (packaged) console.log(`${''.padEnd(40)} dcm (bin) ${figures(packaged)}`)
       if (!upstream) continue
       let theirs
       try {
@@ -105,11 +110,17 @@ export default async function scaleBench() {
         console.log(`${''.padEnd(40)} dcmanager failed: ${String(error.message).split('\n')[0]}`)
         continue
       }
-      const same = Buffer.compare(ours.stdout, theirs.stdout) === 0 ? 'identical output' : 'OUTPUT DIFFERS'
       console.log(`${''.padEnd(40)} dcmanager ${figures(theirs)}`)
-      console.log(
-        `${''.padEnd(40)} ratio     wall ${(ours.wallMs / theirs.wallMs).toFixed(2)}x  cpu ${(ours.cpuMs / theirs.cpuMs).toFixed(2)}x  rss ${(ours.rssMb / theirs.rssMb).toFixed(2)}x  ${same}`,
-      )
+      for (const [label, run] of [
+        ['ratio    ', ours],
+        ['ratio bin', packaged],
+      ]) {
+        if (!run) continue
+        const same = Buffer.compare(run.stdout, theirs.stdout) === 0 ? 'identical output' : 'OUTPUT DIFFERS'
+        console.log(
+          `${''.padEnd(40)} ${label} wall ${(run.wallMs / theirs.wallMs).toFixed(2)}x  cpu ${(run.cpuMs / theirs.cpuMs).toFixed(2)}x  rss ${(run.rssMb / theirs.rssMb).toFixed(2)}x  ${same}`,
+        )
+      }
     }
   } finally {
     await lab.stop()
