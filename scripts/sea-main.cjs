@@ -5,9 +5,9 @@
 // Only Node's built-in modules can be required here: the bundle needs no other.
 const sea = require('node:sea')
 
-const pjson = JSON.parse(sea.getAsset('package.json', 'utf8'))
 if (process.argv.length === 3 && process.argv[2] === '--version') {
   // Answered before the bundle is read: oclif's user agent line, the text `dcm --version` prints through oclif.
+  const pjson = JSON.parse(sea.getAsset('package.json', 'utf8'))
   process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   const {Module} = require('node:module')
