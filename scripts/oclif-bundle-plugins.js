@@ -125,13 +125,15 @@ const oclifLazyRequires = {
  * - index.js checks the running Node against @oclif/core's own `engines` by requiring its package.json by path,
  *   which the bundle does not ship (the require fails, silently, after loading semver): dcm's package.json
  *   declares the Node it supports, and the executable carries its own.
- * - Config.load asks wsl-utils whether this is WSL; wsl-utils loads child_process and fs/promises for its Windows
- *   helpers first. The answer comes from is-wsl, which wsl-utils itself uses; the Windows helper stays reachable.
+ * - Config.load asks wsl-utils whether this is WSL (reading /proc/version, looking for container marks), only to
+ *   name the platform `wsl` instead of `linux` in its user agent. dcm names it as Node does, process.platform, on
+ *   WSL too, as `dcm --version` does before oclif is loaded (bin/run.js, sea-main.cjs). The Windows helper stays
+ *   reachable.
  * - Every oclif module makes its `debug` loggers when it loads: the debug package reads the terminal's colour
  *   support and its environment at once. Here the real one is loaded only when DEBUG is set (when it can print).
  */
 const OCLIF_SHIMS = {
-  'wsl-utils': `export {default as isWsl} from 'is-wsl'
+  'wsl-utils': `export const isWsl = false
 export const powerShellPath = async (...args) => (await import('wsl-utils')).powerShellPath(...args)`,
   debug: `const disabled = Object.assign(() => {}, {enabled: false, namespace: ''})
 disabled.extend = () => disabled
