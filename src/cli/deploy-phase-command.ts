@@ -7,7 +7,7 @@ import {BaseCommand} from './base-command.js'
 import {deployProgress} from './deploy-progress.js'
 import {waitTimingFlags} from './wait-flags.js'
 import {jsonShape} from './json-shape.js'
-import {resolveBmcPassword, resolveSysadminPassword} from './subcloud-passwords.js'
+import {bmcPasswordFlag, passwordFlags, resolveBmcPassword, resolveSysadminPassword} from './subcloud-passwords.js'
 
 /**
  * What the `subcloud deploy <phase>` commands share: `--wait` and its flags, and one run: the client's checks and
@@ -24,6 +24,31 @@ export const phaseWaitFlags = {
 }
 
 export const PHASE_JSON_SHAPE = jsonShape.object(SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL)
+
+/**
+ * The deploy files and passwords as upstream's deploy commands word them, where several word them alike (`subcloud
+ * deploy create/bootstrap/config/install/resume/enroll`, `subcloud redeploy`): each command takes the ones it has,
+ * in its own order; a flag upstream words differently for one command stays in that command.
+ */
+export const phaseFlags = {
+  bootstrapAddress: Flags.string({description: 'IP address for initial subcloud controller.'}),
+  bootstrapValues: Flags.string({
+    description: 'YAML file containing parameters required for the bootstrap of the subcloud.',
+  }),
+  deployConfig: Flags.string({
+    description: 'YAML file containing parameters required for the initial configuration and unlock of the subcloud.',
+  }),
+  installValues: Flags.string({
+    description: 'YAML file containing parameters required for the remote install of the subcloud.',
+  }),
+  sysadminPassword: passwordFlags({
+    sysadmin:
+      'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
+  }),
+  bmcPassword: bmcPasswordFlag(
+    'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
+  ),
+}
 
 type PhaseFlags = AuthFlagValues & {
   debug?: boolean

@@ -2,11 +2,12 @@ import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../cli/base-command.js'
+import {phaseFlags} from '../../cli/deploy-phase-command.js'
 import {jsonShape} from '../../cli/json-shape.js'
 import {nameArg} from '../../cli/names.js'
 import {showFlags} from '../../cli/output-flags.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
-import {passwordFlags, resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
+import {resolveBmcPassword, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 import {followSubclouds, waitFlags} from '../../cli/subcloud-wait.js'
 import {SUBCLOUD_DETAIL, SUBCLOUD_SHOW_OPTIONAL, subcloudShow} from '../../core/subclouds/columns.js'
 import {buildRedeployForm, checkRedeployRequest, type RedeployRequest} from '../../core/subclouds/redeploy.js'
@@ -26,18 +27,13 @@ ${EXIT_CODES_HELP}`
   static flags = {
     ...showFlags,
     ...authFlags,
-    'install-values': Flags.string({
-      description: 'YAML file containing parameters required for the remote install of the subcloud.',
-    }),
+    'install-values': phaseFlags.installValues,
     'bootstrap-values': Flags.string({description: 'YAML file containing subcloud configuration settings.'}),
     'deploy-config': Flags.string({
       description: 'YAML file containing subcloud variables to be passed to the deploy playbook.',
     }),
-    ...passwordFlags({
-      sysadmin:
-        'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
-      bmc: 'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
-    }),
+    ...phaseFlags.sysadminPassword,
+    ...phaseFlags.bmcPassword,
     release: Flags.string({
       description:
         'software release used to install, bootstrap and/or deploy the subcloud with. If not specified, the current software release of the system controller will be used.',

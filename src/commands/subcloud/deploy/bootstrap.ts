@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {authFlags} from '../../../cli/auth-flags.js'
 import {EXIT_CODES_HELP} from '../../../cli/base-command.js'
-import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
+import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseFlags, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
 import {nameArg} from '../../../cli/names.js'
 import {showFlags} from '../../../cli/output-flags.js'
-import {passwordFlags} from '../../../cli/subcloud-passwords.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../../core/overrides/findings.js'
 
 export default class SubcloudDeployBootstrap extends DeployPhaseCommand<typeof SubcloudDeployBootstrap> {
@@ -21,14 +20,9 @@ ${EXIT_CODES_HELP}`
   static flags = {
     ...showFlags,
     ...authFlags,
-    'bootstrap-address': Flags.string({description: 'IP address for initial subcloud controller.'}),
-    'bootstrap-values': Flags.string({
-      description: 'YAML file containing parameters required for the bootstrap of the subcloud.',
-    }),
-    ...passwordFlags({
-      sysadmin:
-        'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
-    }),
+    'bootstrap-address': phaseFlags.bootstrapAddress,
+    'bootstrap-values': phaseFlags.bootstrapValues,
+    ...phaseFlags.sysadminPassword,
     'allow-unknown-keys': Flags.boolean({description: ALLOW_UNKNOWN_KEYS_HELP}),
     ...phaseWaitFlags,
   }

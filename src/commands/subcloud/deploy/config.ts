@@ -2,11 +2,10 @@ import {Flags} from '@oclif/core'
 
 import {authFlags} from '../../../cli/auth-flags.js'
 import {EXIT_CODES_HELP} from '../../../cli/base-command.js'
-import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
+import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseFlags, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
 import {nameArg} from '../../../cli/names.js'
 import {showFlags} from '../../../cli/output-flags.js'
 import {confirmHighRisk} from '../../../cli/prompts.js'
-import {passwordFlags} from '../../../cli/subcloud-passwords.js'
 
 export default class SubcloudDeployConfig extends DeployPhaseCommand<typeof SubcloudDeployConfig> {
   static summary = 'Configure a subcloud.'
@@ -21,13 +20,8 @@ ${EXIT_CODES_HELP}`
   static flags = {
     ...showFlags,
     ...authFlags,
-    'deploy-config': Flags.string({
-      description: 'YAML file containing parameters required for the initial configuration and unlock of the subcloud.',
-    }),
-    ...passwordFlags({
-      sysadmin:
-        'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
-    }),
+    'deploy-config': phaseFlags.deployConfig,
+    ...phaseFlags.sysadminPassword,
     yes: Flags.boolean({description: 'Skip confirmation and proceed with the action.'}),
     ...phaseWaitFlags,
   }

@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {authFlags} from '../../../cli/auth-flags.js'
 import {EXIT_CODES_HELP} from '../../../cli/base-command.js'
-import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
+import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseFlags, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
 import {requireName} from '../../../cli/names.js'
 import {showFlags} from '../../../cli/output-flags.js'
-import {bmcPasswordFlag} from '../../../cli/subcloud-passwords.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../../core/overrides/findings.js'
 
 export default class SubcloudDeployCreate extends DeployPhaseCommand<typeof SubcloudDeployCreate> {
@@ -27,15 +26,9 @@ ${EXIT_CODES_HELP}`
       description: 'YAML file containing parameters required for the bootstrap of the subcloud.',
       required: true,
     }),
-    'deploy-config': Flags.string({
-      description: 'YAML file containing parameters required for the initial configuration and unlock of the subcloud.',
-    }),
-    'install-values': Flags.string({
-      description: 'YAML file containing parameters required for the remote install of the subcloud.',
-    }),
-    ...bmcPasswordFlag(
-      'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
-    ),
+    'deploy-config': phaseFlags.deployConfig,
+    'install-values': phaseFlags.installValues,
+    ...phaseFlags.bmcPassword,
     group: Flags.string({description: 'Name or ID of subcloud group (a name is resolved to its id first).'}),
     release: Flags.string({
       description:

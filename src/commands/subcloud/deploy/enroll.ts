@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {authFlags} from '../../../cli/auth-flags.js'
 import {EXIT_CODES_HELP} from '../../../cli/base-command.js'
-import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
+import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseFlags, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
 import {nameArg} from '../../../cli/names.js'
 import {showFlags} from '../../../cli/output-flags.js'
-import {bmcPasswordFlag, passwordFlags} from '../../../cli/subcloud-passwords.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../../core/overrides/findings.js'
 
 export default class SubcloudDeployEnroll extends DeployPhaseCommand<typeof SubcloudDeployEnroll> {
@@ -23,17 +22,12 @@ ${EXIT_CODES_HELP}`
     'install-values': Flags.string({
       description: 'YAML file containing parameters required for the enrollment of the subcloud.',
     }),
-    'bootstrap-address': Flags.string({description: 'IP address for initial subcloud controller.'}),
+    'bootstrap-address': phaseFlags.bootstrapAddress,
     'bootstrap-values': Flags.string({
       description: 'YAML file containing the parameters required for the enrollment of the subcloud.',
     }),
-    ...passwordFlags({
-      sysadmin:
-        'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    ...bmcPasswordFlag(
-      'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
-    ),
+    ...phaseFlags.sysadminPassword,
+    ...phaseFlags.bmcPassword,
     'cloud-init-config': Flags.string({
       description: 'Path to a tarball file containing cloud-init data to be used during the enrollment process.',
     }),

@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {authFlags} from '../../../cli/auth-flags.js'
 import {EXIT_CODES_HELP} from '../../../cli/base-command.js'
-import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
+import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseFlags, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
 import {nameArg} from '../../../cli/names.js'
 import {showFlags} from '../../../cli/output-flags.js'
-import {bmcPasswordFlag, passwordFlags} from '../../../cli/subcloud-passwords.js'
 
 export default class SubcloudDeployInstall extends DeployPhaseCommand<typeof SubcloudDeployInstall> {
   static summary = 'Install a subcloud.'
@@ -22,16 +21,9 @@ ${EXIT_CODES_HELP}`
   static flags = {
     ...showFlags,
     ...authFlags,
-    'install-values': Flags.string({
-      description: 'YAML file containing parameters required for the remote install of the subcloud.',
-    }),
-    ...passwordFlags({
-      sysadmin:
-        'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    ...bmcPasswordFlag(
-      'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
-    ),
+    'install-values': phaseFlags.installValues,
+    ...phaseFlags.sysadminPassword,
+    ...phaseFlags.bmcPassword,
     release: Flags.string({
       description:
         'software release used to install the subcloud with. If not specified, the current software release of the subcloud will be used.',

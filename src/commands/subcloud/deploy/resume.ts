@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {authFlags} from '../../../cli/auth-flags.js'
 import {EXIT_CODES_HELP} from '../../../cli/base-command.js'
-import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
+import {DeployPhaseCommand, PHASE_JSON_SHAPE, phaseFlags, phaseWaitFlags} from '../../../cli/deploy-phase-command.js'
 import {nameArg} from '../../../cli/names.js'
 import {showFlags} from '../../../cli/output-flags.js'
-import {bmcPasswordFlag, passwordFlags} from '../../../cli/subcloud-passwords.js'
 import {ALLOW_UNKNOWN_KEYS_HELP} from '../../../core/overrides/findings.js'
 
 export default class SubcloudDeployResume extends DeployPhaseCommand<typeof SubcloudDeployResume> {
@@ -20,23 +19,12 @@ ${EXIT_CODES_HELP}`
   static flags = {
     ...showFlags,
     ...authFlags,
-    'bootstrap-address': Flags.string({description: 'IP address for initial subcloud controller.'}),
-    'bootstrap-values': Flags.string({
-      description: 'YAML file containing parameters required for the bootstrap of the subcloud.',
-    }),
-    'deploy-config': Flags.string({
-      description: 'YAML file containing parameters required for the initial configuration and unlock of the subcloud.',
-    }),
-    'install-values': Flags.string({
-      description: 'YAML file containing parameters required for the remote install of the subcloud.',
-    }),
-    ...passwordFlags({
-      sysadmin:
-        'sysadmin password of the subcloud to be configured, if not provided you will be prompted. [env: DCM_SYSADMIN_PASSWORD]',
-    }),
-    ...bmcPasswordFlag(
-      'bmc password of the subcloud to be configured, if not provided you will be prompted. This parameter is only valid if the --install-values are specified. [env: DCM_BMC_PASSWORD]',
-    ),
+    'bootstrap-address': phaseFlags.bootstrapAddress,
+    'bootstrap-values': phaseFlags.bootstrapValues,
+    'deploy-config': phaseFlags.deployConfig,
+    'install-values': phaseFlags.installValues,
+    ...phaseFlags.sysadminPassword,
+    ...phaseFlags.bmcPassword,
     release: Flags.string({
       description:
         'software release used to install, bootstrap and/or deploy the subcloud with. If not specified, the current software release of the system controller will be used.',
