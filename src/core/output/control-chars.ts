@@ -1,3 +1,5 @@
+import {isPrintableAscii} from './display-width.js'
+
 /**
  * Text from a server (names, descriptions, error messages) is data, not terminal commands: an ESC sequence could
  * recolour, move the cursor or retitle the terminal, a CR could overwrite what was printed, a NUL or a newline
@@ -30,12 +32,10 @@ export function escapeControlKeepNewlines(text: string): string {
   return hasControl(text, false) ? text.replace(CONTROL, visible) : text
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
-
 // The fast path: normal data has no control characters, so nothing is copied. Most text is printable ASCII, which one
 // regular expression test clears faster than the loop (a 5,000-row table checks 40,000 cells).
 function hasControl(text: string, newline: boolean): boolean {
-  if (PRINTABLE_ASCII.test(text)) return false
+  if (isPrintableAscii(text)) return false
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     if (

@@ -52,8 +52,7 @@ export function csvList(columns: readonly string[], rows: readonly (readonly Cel
   out.write(csvRow(columns, quote))
   for (let r = 0; r < rows.length; r++) {
     out.write(csvRow(rows[r], quote))
-    // The rows are alike: room for the rest, with a margin, once the first is written.
-    if (r === 0) out.reserve(Math.ceil(out.size * (rows.length - 1) * 1.25))
+    if (r === 0) out.reserveForAlike(rows.length)
   }
   return out.toBuffer()
 }

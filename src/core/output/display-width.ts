@@ -11,6 +11,11 @@ import {EAST_ASIAN_WIDE} from './east-asian-wide.js'
 // What prettytable strips before measuring: SGR sequences and the `ESC ( B` charset reset.
 const COLOUR_CODES = /\x1b\[[0-9;]*m|\x1b\(B/g
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
+/** Printable ASCII only (the usual cell): one column per character, nothing to escape, one byte each in UTF-8. */
+export function isPrintableAscii(text: string): boolean {
+  return PRINTABLE_ASCII.test(text)
+}
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}]$/u
 // Zero-width format characters wcwidth lists by hand (they are Cf, but other Cf characters are not zero-width).
 const ZERO_WIDTH_FORMAT = new Set([
@@ -45,9 +50,9 @@ function isWide(cp: number): boolean {
 
 /** `wcswidth` of one line of text, colour codes removed first. */
 export function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length
+  if (isPrintableAscii(text)) return text.length
   const plain = text.includes('\x1b') ? text.replace(COLOUR_CODES, '') : text
-  if (PRINTABLE_ASCII.test(plain)) return plain.length
+  if (isPrintableAscii(plain)) return plain.length
   let width = 0
   let skipNext = false
   for (const ch of plain) {

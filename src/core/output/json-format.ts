@@ -84,8 +84,7 @@ export function jsonList(columns: readonly string[], rows: readonly (readonly Ce
     let text = r === 0 ? '' : noindent ? ', ' : ',\n  '
     for (let i = 0; i < names.length; i++) text += prefixes[i] + jsonValue(row[from[i]])
     out.write(text + close)
-    // The rows are alike: room for the rest, with a margin, once the first is written.
-    if (r === 0) out.reserve(Math.ceil(out.size * (rows.length - 1) * 1.25))
+    if (r === 0) out.reserveForAlike(rows.length)
   }
   out.write(noindent ? ']\n' : '\n]\n')
   return out.toBuffer()

@@ -1,4 +1,4 @@
-import {displayWidth} from './display-width.js'
+import {displayWidth, isPrintableAscii} from './display-width.js'
 import {fill} from './text-wrap.js'
 
 /**
@@ -48,8 +48,6 @@ function justify(text: string, width: number, align: Align, textWidth = displayW
 /** A cell that holds more than one line: measured and laid out line by line. */
 const MULTI_LINE = -2
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
-
 /**
  * The display width of every cell, measured once (row-major), for the width pass and the layout pass alike;
  * MULTI_LINE for a cell with a newline. With `plain`, a cell of printable ASCII only (one byte per column, the
@@ -62,7 +60,7 @@ function measureCells(rows: readonly (readonly string[])[], columnCount: number,
     for (let i = 0; i < columnCount; i++) {
       const value = row[i]
       const at = r * columnCount + i
-      if (plain && PRINTABLE_ASCII.test(value)) {
+      if (plain && isPrintableAscii(value)) {
         plain[at] = 1
         measured[at] = value.length
       } else measured[at] = value.includes('\n') ? MULTI_LINE : displayWidth(value)
