@@ -4,9 +4,17 @@ import type {DcmanagerClient} from '../core/api/dcmanager-client.js'
 import type {Subcloud} from '../core/api/dcmanager-types.js'
 import type {SubcloudWatch} from '../core/flows/wait-for-subclouds.js'
 import type {Cell} from '../core/output/types.js'
-import {BACKUP_DETAIL, BACKUP_SUMMARY, backupRow, backupShow, summaryRow} from '../core/subclouds/backup-columns.js'
+import {
+  BACKUP_DETAIL,
+  BACKUP_SHOW_OPTIONAL,
+  BACKUP_SUMMARY,
+  backupRow,
+  backupShow,
+  summaryRow,
+} from '../core/subclouds/backup-columns.js'
 import {rowsOrNone} from '../core/subclouds/columns.js'
 import {BaseCommand} from './base-command.js'
+import {jsonShape} from './json-shape.js'
 import {followSubclouds, type WaitFlagValues} from './subcloud-wait.js'
 
 /**
@@ -14,6 +22,13 @@ import {followSubclouds, type WaitFlagValues} from './subcloud-wait.js'
  * ShowOne, a group as the 18-column list); with `--wait` dcm follows the subclouds to rest first, then shows the
  * one subcloud (exit 1 when it failed) or a summary row per subcloud (exit 1 naming the failed ones).
  */
+/** What showBackupResult prints with --json: one subcloud, the group's subclouds, or the summary after --wait. */
+export const BACKUP_RESULT_SHAPE = jsonShape.oneOf(
+  jsonShape.object(BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL),
+  jsonShape.list(BACKUP_DETAIL),
+  jsonShape.list(BACKUP_SUMMARY),
+)
+
 export abstract class BackupResultCommand<T extends typeof Command> extends BaseCommand<T> {
   // oclif's manifest reads this per class in the chain: restated so that --json stays on the subclasses.
   static enableJsonFlag = true

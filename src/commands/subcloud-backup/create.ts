@@ -1,13 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
-import {BackupResultCommand} from '../../cli/backup-result-command.js'
+import {BACKUP_RESULT_SHAPE, BackupResultCommand} from '../../cli/backup-result-command.js'
 import {EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {jsonShape} from '../../cli/json-shape.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {passwordFlags, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 import {waitFlags} from '../../cli/subcloud-wait.js'
-import {BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL, BACKUP_SUMMARY} from '../../core/subclouds/backup-columns.js'
 import {buildCreateForm, checkCreateRequest, type BackupCreateRequest} from '../../core/subclouds/backup.js'
 import {showFormatter} from '../../core/output/formats.js'
 
@@ -21,11 +19,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> subcloud-backup create --subcloud subcloud1 --wait',
     '<%= config.bin %> subcloud-backup create --group Default --local-only --registry-images --wait',
   ]
-  static jsonShape = jsonShape.oneOf(
-    jsonShape.object(BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL),
-    jsonShape.list(BACKUP_DETAIL),
-    jsonShape.list(BACKUP_SUMMARY),
-  )
+  static jsonShape = BACKUP_RESULT_SHAPE
   static flags = {
     ...listerFlags,
     ...authFlags,

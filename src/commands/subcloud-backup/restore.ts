@@ -1,14 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {authFlags, dcmanagerFromFlags} from '../../cli/auth-flags.js'
-import {BackupResultCommand} from '../../cli/backup-result-command.js'
+import {BACKUP_RESULT_SHAPE, BackupResultCommand} from '../../cli/backup-result-command.js'
 import {EXIT_CODES_HELP} from '../../cli/base-command.js'
-import {jsonShape} from '../../cli/json-shape.js'
 import {listerFlags} from '../../cli/output-flags.js'
 import {confirmHighRisk} from '../../cli/prompts.js'
 import {passwordFlags, resolveSysadminPassword} from '../../cli/subcloud-passwords.js'
 import {waitFlags} from '../../cli/subcloud-wait.js'
-import {BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL, BACKUP_SUMMARY} from '../../core/subclouds/backup-columns.js'
 import {buildRestoreForm, checkRestoreRequest, type BackupRestoreRequest} from '../../core/subclouds/backup.js'
 import {showFormatter} from '../../core/output/formats.js'
 
@@ -24,11 +22,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> subcloud-backup restore --subcloud subcloud1 --with-install --release 24.09 --restore-values restore.yml',
     '<%= config.bin %> subcloud-backup restore --group Default --local-only --registry-images --wait',
   ]
-  static jsonShape = jsonShape.oneOf(
-    jsonShape.object(BACKUP_DETAIL, BACKUP_SHOW_OPTIONAL),
-    jsonShape.list(BACKUP_DETAIL),
-    jsonShape.list(BACKUP_SUMMARY),
-  )
+  static jsonShape = BACKUP_RESULT_SHAPE
   static flags = {
     ...listerFlags,
     ...authFlags,

@@ -52,7 +52,7 @@ export function revisionCache(store: LabStore): (key: string, build: () => unkno
       body = Buffer.from(JSON.stringify(build()))
       bodies.set(key, body)
     }
-    return {status: 200, headers: {'content-type': 'application/json'}, body}
+    return json(body)
   }
 }
 
