@@ -15,6 +15,7 @@ import {
   validateAddFiles,
 } from '../subclouds/add.js'
 import {type DeployProgress, waitForDeploy} from './wait-for-deploy.js'
+import type {WaitTiming} from './wait-for-state.js'
 
 /**
  * Adding one subcloud, the single flow behind `dcm subcloud add`, each subcloud of `subcloud add` with
@@ -59,12 +60,7 @@ export interface AddSubcloudOptions {
   /** SSH options for the pre-flight of the bootstrap address; undefined skips it (`--no-preflight`). */
   preflight?: SshTargetOptions
   /** Follow the deploy status to a resting state. */
-  wait?: {
-    timeoutMs: number
-    intervalMs?: number
-    signal?: AbortSignal
-    onRetry?: (error: Error, delayMs: number) => void
-  }
+  wait?: Omit<WaitTiming<DeployProgress>, 'onProgress' | 'now'>
   reporter?: AddSubcloudReporter
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../subclouds/phased-deploy.js'
 import type {DeployProgress} from './wait-for-deploy.js'
 import {waitForPhase} from './wait-for-phase.js'
+import type {WaitTiming} from './wait-for-state.js'
 
 /**
  * One phase of a phased deploy, the single flow behind `subcloud deploy create|install|bootstrap|config|
@@ -26,13 +27,7 @@ export interface DeployPhaseOptions {
   request: PhaseRequest
   /** Asked only once the files passed. */
   secrets: () => Promise<PhaseSecrets>
-  wait?: {
-    timeoutMs: number
-    intervalMs?: number
-    signal?: AbortSignal
-    onRetry?: (error: Error, delayMs: number) => void
-    onProgress?: (progress: DeployProgress) => void
-  }
+  wait?: Omit<WaitTiming<DeployProgress>, 'now'>
   /** The caller already ran checkDeployPhase (before resolving passwords): skip it here. */
   checked?: boolean
   /** The files passed; warnings only. */

@@ -2,7 +2,7 @@ import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
 import {addSteps, type AddPath, deployOutcome, stepOf} from '../subclouds/deploy-status.js'
-import {type StateProgress, waitForState} from './wait-for-state.js'
+import {type StateProgress, waitForState, type WaitTiming} from './wait-for-state.js'
 
 /**
  * Follow a subcloud's deploy-status until it rests (`subcloud add --wait`, the add batch, the lab demo):
@@ -19,15 +19,8 @@ export interface DeployProgress {
   elapsedMs: number
 }
 
-export interface WaitOptions {
-  timeoutMs: number
-  intervalMs?: number
+export interface WaitOptions extends WaitTiming<DeployProgress> {
   path?: AddPath
-  signal?: AbortSignal
-  onProgress?: (progress: DeployProgress) => void
-  /** A poll failed transiently (5xx, connection) and is retried after delayMs. */
-  onRetry?: (error: Error, delayMs: number) => void
-  now?: () => number
 }
 
 export function waitForDeploy(client: DcmanagerClient, ref: string, options: WaitOptions): Promise<Subcloud> {

@@ -2,7 +2,7 @@ import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
 import type {SubcloudPeerGroup} from '../api/geo-types.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
-import {waitForState} from './wait-for-state.js'
+import {waitForState, type WaitTiming} from './wait-for-state.js'
 
 /**
  * Follow `subcloud-peer-group migrate` until every subcloud it started is rehomed (`complete`) or failed
@@ -46,14 +46,7 @@ export interface MigrationProgress {
   elapsedMs: number
 }
 
-export interface MigrationWaitOptions {
-  timeoutMs: number
-  intervalMs?: number
-  signal?: AbortSignal
-  onProgress?: (progress: MigrationProgress) => void
-  onRetry?: (error: Error, delayMs: number) => void
-  now?: () => number
-}
+export type MigrationWaitOptions = WaitTiming<MigrationProgress>
 
 export function waitForMigration(
   client: DcmanagerClient,

@@ -29,20 +29,24 @@ export interface StateErrors<T> {
   interrupted: () => Error
 }
 
-export interface WaitForStateOptions<T> {
+/** How a wait is timed and followed: the same for every wait built on waitForState; `P` is what it reports. */
+export interface WaitTiming<P> {
+  timeoutMs: number
+  /** Between polls; default 2 s. */
+  intervalMs?: number
+  signal?: AbortSignal
+  onProgress?: (progress: P) => void
+  /** A poll failed transiently (5xx, dropped connection) and is retried after delayMs (for --debug). */
+  onRetry?: (error: Error, delayMs: number) => void
+  now?: () => number
+}
+
+export interface WaitForStateOptions<T> extends WaitTiming<StateProgress<T>> {
   fetch: () => Promise<T>
   stateOf: (value: T) => string
   /** 'done' ends the wait with the value, 'failed' throws `errors.failed`, undefined keeps polling. */
   finalState: (value: T) => FinalState | undefined
   errors: StateErrors<T>
-  timeoutMs: number
-  /** Between polls; default 2 s. */
-  intervalMs?: number
-  signal?: AbortSignal
-  onProgress?: (progress: StateProgress<T>) => void
-  /** A poll failed transiently (5xx, dropped connection) and is retried after delayMs (for --debug). */
-  onRetry?: (error: Error, delayMs: number) => void
-  now?: () => number
 }
 
 export async function waitForState<T>(options: WaitForStateOptions<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {Subcloud} from '../api/dcmanager-types.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
-import {type FinalState, waitForState} from './wait-for-state.js'
+import {type FinalState, waitForState, type WaitTiming} from './wait-for-state.js'
 
 /**
  * Follow one or several subclouds through a day-2 operation (backup, restore, redeploy, prestage) until each one
@@ -37,14 +37,7 @@ export interface SubcloudsProgress {
   elapsedMs: number
 }
 
-export interface WaitForSubcloudsOptions {
-  timeoutMs: number
-  intervalMs?: number
-  signal?: AbortSignal
-  onProgress?: (progress: SubcloudsProgress) => void
-  onRetry?: (error: Error, delayMs: number) => void
-  now?: () => number
-}
+export type WaitForSubcloudsOptions = WaitTiming<SubcloudsProgress>
 
 export async function waitForSubclouds(
   client: DcmanagerClient,

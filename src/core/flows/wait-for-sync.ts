@@ -1,21 +1,14 @@
 import type {DcmanagerClient} from '../api/dcmanager-client.js'
 import type {PeerGroupAssociation} from '../api/geo-types.js'
 import {InterruptedError, OperationError, TimeoutError} from '../errors.js'
-import {waitForState, type StateProgress} from './wait-for-state.js'
+import {waitForState, type StateProgress, type WaitTiming} from './wait-for-state.js'
 
 /**
  * Follow a peer group association after `peer-group-association sync` until the sync rests
  * (subcloud-lifecycle.md §6.4.1): `in-sync` is done; `failed` is a failure with its sync-message; `out-of-sync`
  * and `unknown` (the peer went unreachable) also end it, since the sync no longer runs. `syncing` keeps waiting.
  */
-export interface SyncWaitOptions {
-  timeoutMs: number
-  intervalMs?: number
-  signal?: AbortSignal
-  onProgress?: (progress: StateProgress<PeerGroupAssociation>) => void
-  onRetry?: (error: Error, delayMs: number) => void
-  now?: () => number
-}
+export type SyncWaitOptions = WaitTiming<StateProgress<PeerGroupAssociation>>
 
 export function waitForSync(
   client: DcmanagerClient,
